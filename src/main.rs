@@ -1,1 +1,101 @@
-fn main() {}
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use viikko::Failure;
+
+/// viikko builds the website of an event week from organisers' Markdown files.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site from ROOT/content into the output folder.
+    Build {
+        /// The site folder, holding `content/` (and optionally `themes/`).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Where the site is written [default: ROOT/public].
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+    /// Check the content and report every problem, without writing anything.
+    Check {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build { root, output } => {
+            let output = output.unwrap_or_else(|| root.join("public"));
+            match viikko::build(&root, &output) {
+                Ok(report) => {
+                    eprint!("{}", report.diagnostics);
+                    println!(
+                        "built {} pages ({} entries, {} memos) into {} in {} ms{}",
+                        report.pages,
+                        report.entries,
+                        report.memos,
+                        output.display(),
+                        report.elapsed.as_millis(),
+                        warnings(report.diagnostics.warnings()),
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(failure) => fail(
+                    failure,
+                    "the site was not built; the previous output is unchanged",
+                ),
+            }
+        }
+        Command::Check { root } => match viikko::check(&root) {
+            Ok((site, diagnostics)) => {
+                eprint!("{diagnostics}");
+                println!(
+                    "ok: {} entries, {} organisers, {} memos, {} pages{}",
+                    site.entries.len(),
+                    site.organisers.len(),
+                    site.memos.len(),
+                    site.pages.len(),
+                    warnings(diagnostics.warnings()),
+                );
+                ExitCode::SUCCESS
+            }
+            Err(failure) => fail(failure, "fix the problems above and run again"),
+        },
+    }
+}
+
+fn warnings(n: usize) -> String {
+    match n {
+        0 => String::new(),
+        1 => ", 1 warning".into(),
+        n => format!(", {n} warnings"),
+    }
+}
+
+fn fail(failure: Failure, consequence: &str) -> ExitCode {
+    match failure {
+        Failure::Content(diagnostics) => {
+            eprint!("{diagnostics}");
+            let errors = diagnostics.errors();
+            let noun = if errors == 1 { "error" } else { "errors" };
+            eprintln!(
+                "{errors} {noun}{}: {consequence}",
+                warnings(diagnostics.warnings())
+            );
+            ExitCode::from(1)
+        }
+        Failure::Io(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}

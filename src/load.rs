@@ -1,0 +1,236 @@
+//! Reads the content folder into memory. This is the only step of the build that knows the file
+//! system layout of `content/`; everything after it works on [`Sources`].
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Span};
+
+/// A text file of the content, decoded and with line endings normalised to `\n`.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Relative to the site root with forward slashes, as shown in reports: `content/site.yaml`.
+    pub rel: String,
+    pub text: String,
+}
+
+impl SourceFile {
+    /// The folder the file is in, relative to the site root, for resolving relative links.
+    pub fn dir(&self) -> &str {
+        self.rel.rsplit_once('/').map_or("", |(dir, _)| dir)
+    }
+
+    /// The file name without its extension.
+    pub fn stem(&self) -> &str {
+        let name = self.rel.rsplit('/').next().unwrap_or(&self.rel);
+        name.rsplit_once('.').map_or(name, |(stem, _)| stem)
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct OrganiserSources {
+    /// The folder name under `content/programme/`.
+    pub folder: String,
+    pub profile: Option<SourceFile>,
+    pub entries: Vec<SourceFile>,
+}
+
+/// A file copied to the site as it is (images, attachments), from `content/static/`.
+#[derive(Debug, Clone)]
+pub struct StaticFile {
+    /// Relative to `content/static/`, forward slashes: where it lands in the output.
+    pub output: String,
+    pub path: PathBuf,
+}
+
+#[derive(Debug, Default)]
+pub struct Sources {
+    pub site: Option<SourceFile>,
+    pub organisers: Vec<OrganiserSources>,
+    pub memos: Vec<SourceFile>,
+    pub pages: Vec<SourceFile>,
+    pub statics: Vec<StaticFile>,
+    /// The record of published feed versions kept beside the content, if there is one yet.
+    pub calendar_lock: Option<SourceFile>,
+}
+
+pub const SITE_FILE: &str = "content/site.yaml";
+pub const CALENDAR_LOCK_FILE: &str = "content/calendar.lock";
+
+/// Reads everything under `ROOT/content/`. Problems with single files are reported and the file
+/// is left out; the error is only for a content folder that cannot be read at all.
+pub fn load(root: &Path) -> Result<(Sources, Diagnostics), std::io::Error> {
+    let content = root.join("content");
+    if !content.is_dir() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            format!(
+                "no content folder at {}: run viikko in a site folder or give --root",
+                content.display()
+            ),
+        ));
+    }
+    let mut diagnostics = Diagnostics::default();
+    let mut paths = Vec::new();
+    for item in walkdir::WalkDir::new(&content)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()))
+    {
+        match item {
+            Ok(item) if item.file_type().is_file() => paths.push(item.into_path()),
+            Ok(_) => {}
+            Err(error) => diagnostics.push(Diagnostic::error(
+                error.path().map_or("content".into(), |p| relative(root, p)),
+                format!("cannot read: {error}"),
+            )),
+        }
+    }
+
+    let mut sources = Sources::default();
+    let mut organisers: BTreeMap<String, OrganiserSources> = BTreeMap::new();
+    let mut texts = Vec::new();
+    for path in paths {
+        let rel = relative(root, &path);
+        let parts: Vec<&str> = rel.split('/').collect();
+        let kind = match parts.as_slice() {
+            ["content", "static", ..] => {
+                sources.statics.push(StaticFile {
+                    output: parts[2..].join("/"),
+                    path,
+                });
+                continue;
+            }
+            ["content", "site.yaml"] => Kind::Site,
+            ["content", "calendar.lock"] => Kind::CalendarLock,
+            ["content", "programme", folder, "_index.md"] => Kind::Profile(folder.to_string()),
+            ["content", "programme", folder, name] if name.ends_with(".md") => {
+                Kind::Entry(folder.to_string())
+            }
+            ["content", "memos", _year, name] if name.ends_with(".md") => Kind::Memo,
+            ["content", "pages", name] if name.ends_with(".md") => Kind::Page,
+            _ => {
+                diagnostics.push(misplaced(&rel));
+                continue;
+            }
+        };
+        if let Kind::Profile(folder) | Kind::Entry(folder) = &kind {
+            organiser(&mut organisers, folder);
+        }
+        texts.push((kind, rel, path));
+    }
+
+    let read: Vec<_> = texts
+        .into_par_iter()
+        .map(|(kind, rel, path)| (kind, read_text(&rel, &path)))
+        .collect();
+    for (kind, file) in read {
+        let file = match file {
+            Ok(file) => file,
+            Err(diagnostic) => {
+                diagnostics.push(diagnostic);
+                continue;
+            }
+        };
+        match kind {
+            Kind::Site => sources.site = Some(file),
+            Kind::CalendarLock => sources.calendar_lock = Some(file),
+            Kind::Profile(folder) => organiser(&mut organisers, &folder).profile = Some(file),
+            Kind::Entry(folder) => organiser(&mut organisers, &folder).entries.push(file),
+            Kind::Memo => sources.memos.push(file),
+            Kind::Page => sources.pages.push(file),
+        }
+    }
+    sources.organisers = organisers.into_values().collect();
+    Ok((sources, diagnostics))
+}
+
+fn organiser<'a>(
+    organisers: &'a mut BTreeMap<String, OrganiserSources>,
+    folder: &str,
+) -> &'a mut OrganiserSources {
+    organisers
+        .entry(folder.to_string())
+        .or_insert_with(|| OrganiserSources {
+            folder: folder.to_string(),
+            ..Default::default()
+        })
+}
+
+enum Kind {
+    Site,
+    CalendarLock,
+    Profile(String),
+    Entry(String),
+    Memo,
+    Page,
+}
+
+/// Hidden files, editor swap and backup files: never content, and they come and go while a
+/// partner edits.
+pub fn is_ignored(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.ends_with(".bak")
+}
+
+fn misplaced(rel: &str) -> Diagnostic {
+    let help = match rel.split('/').collect::<Vec<_>>().as_slice() {
+        ["content", "programme", _] => {
+            "programme entries go in a folder per organiser: content/programme/<organiser>/<entry>.md"
+        }
+        ["content", "programme", ..] => {
+            "entries go directly in the organiser's folder: content/programme/<organiser>/<entry>.md"
+        }
+        ["content", "memos", ..] => "memos go in a folder per year: content/memos/<year>/<memo>.md",
+        _ => {
+            "content is site.yaml, programme/<organiser>/*.md, memos/<year>/*.md, pages/*.md; \
+             images and attachments go in content/static/"
+        }
+    };
+    Diagnostic::warning(rel, "this file is not part of the site and was left out").with_help(help)
+}
+
+fn read_text(rel: &str, path: &Path) -> Result<SourceFile, Diagnostic> {
+    let bytes = std::fs::read(path)
+        .map_err(|error| Diagnostic::error(rel, format!("cannot read the file: {error}")))?;
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(error) => {
+            let valid = error.utf8_error().valid_up_to();
+            let prefix = String::from_utf8_lossy(&error.as_bytes()[..valid]).into_owned();
+            let lossy = String::from_utf8_lossy(error.as_bytes()).into_owned();
+            let line = prefix.matches('\n').count() + 1;
+            return Err(Diagnostic::error(rel, "the file is not UTF-8 text")
+                .with_span(Span::line(&lossy, line))
+                .with_help(
+                    "save the file as UTF-8 (in Notepad: Save as → Encoding: UTF-8; \
+                     in Word: Plain text → Unicode UTF-8)",
+                ));
+        }
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let text = if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text.to_string()
+    };
+    Ok(SourceFile {
+        rel: rel.to_string(),
+        text,
+    })
+}
+
+fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}

@@ -1,0 +1,421 @@
+//! Partners' Markdown to safe HTML and to plain text (for feeds and listings).
+//!
+//! Links to other content files (`../porin-kaupunki/kahvila.md`) become the URLs of their pages,
+//! so partners link the way their editor shows files; a link that leads nowhere is an error.
+//! Raw HTML is allowed but sanitised: no script, event handlers, frames or script URLs.
+
+use std::collections::{HashMap, HashSet};
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use crate::diagnostics::{Diagnostic, Span};
+use crate::load::SourceFile;
+use crate::slug::slugify;
+
+/// Where each content file is published: `content/programme/a/b.md` → `ohjelma/a/b/`.
+pub struct Links<'a> {
+    pub targets: &'a HashMap<String, String>,
+    pub base_path: &'a str,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct Rendered {
+    pub html: String,
+    pub text: String,
+    pub problems: Vec<Diagnostic>,
+}
+
+/// Ids the page templates use themselves; generated heading ids avoid them.
+const TEMPLATE_IDS: [&str; 4] = ["sisalto", "haku", "suodata", "ohjelma"];
+
+pub fn render(file: &SourceFile, body_offset: usize, links: &Links) -> Rendered {
+    let body = &file.text[body_offset.min(file.text.len())..];
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_SMART_PUNCTUATION;
+    let events: Vec<(Event, std::ops::Range<usize>)> =
+        Parser::new_ext(body, options).into_offset_iter().collect();
+
+    let mut problems = Vec::new();
+    let mut raw_html = false;
+    let shift = heading_shift(&events);
+    let mut ids: HashSet<String> = TEMPLATE_IDS.iter().map(|s| s.to_string()).collect();
+    let mut out = Vec::with_capacity(events.len());
+    for (i, (event, range)) in events.iter().enumerate() {
+        let event = match event {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
+                let wanted = match id {
+                    Some(id) => slugify(id),
+                    None => slugify(&heading_text(&events[i + 1..])),
+                };
+                Event::Start(Tag::Heading {
+                    level: shifted(*level, shift),
+                    id: Some(unique_id(&mut ids, wanted).into()),
+                    classes: classes.clone(),
+                    attrs: attrs.clone(),
+                })
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                Event::End(TagEnd::Heading(shifted(*level, shift)))
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = resolve(dest_url, file, links).unwrap_or_else(|problem| {
+                    let at = body_offset + range.start;
+                    problems.push(problem.at(file, at, range.len()));
+                    CowStr::from("#")
+                });
+                Event::Start(Tag::Link {
+                    link_type: *link_type,
+                    dest_url,
+                    title: title.clone(),
+                    id: id.clone(),
+                })
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = resolve(dest_url, file, links).unwrap_or_else(|problem| {
+                    problems.push(problem.at(file, body_offset + range.start, range.len()));
+                    CowStr::from("")
+                });
+                Event::Start(Tag::Image {
+                    link_type: *link_type,
+                    dest_url,
+                    title: title.clone(),
+                    id: id.clone(),
+                })
+            }
+            Event::Text(text) => Event::Text(finnish_quotes(text)),
+            Event::Html(_) | Event::InlineHtml(_) => {
+                raw_html = true;
+                event.clone()
+            }
+            _ => event.clone(),
+        };
+        out.push(event);
+    }
+
+    let text = plain_text(&out);
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, out.into_iter());
+    if raw_html {
+        html = sanitize(&html);
+    }
+    Rendered {
+        html,
+        text,
+        problems,
+    }
+}
+
+/// Moves headings so the body's top level is `h2`: the page title is the only `h1`.
+fn heading_shift(events: &[(Event, std::ops::Range<usize>)]) -> i32 {
+    let top = events
+        .iter()
+        .filter_map(|(e, _)| match e {
+            Event::Start(Tag::Heading { level, .. }) => Some(*level as i32),
+            _ => None,
+        })
+        .min()
+        .unwrap_or(2);
+    2 - top
+}
+
+fn shifted(level: HeadingLevel, shift: i32) -> HeadingLevel {
+    match (level as i32 + shift).clamp(2, 6) {
+        2 => HeadingLevel::H2,
+        3 => HeadingLevel::H3,
+        4 => HeadingLevel::H4,
+        5 => HeadingLevel::H5,
+        _ => HeadingLevel::H6,
+    }
+}
+
+fn heading_text(rest: &[(Event, std::ops::Range<usize>)]) -> String {
+    let mut text = String::new();
+    for (event, _) in rest {
+        match event {
+            Event::End(TagEnd::Heading(_)) => break,
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            _ => {}
+        }
+    }
+    text
+}
+
+fn unique_id(ids: &mut HashSet<String>, wanted: String) -> String {
+    let base = if wanted.is_empty() {
+        "otsikko".to_string()
+    } else {
+        wanted
+    };
+    let mut id = base.clone();
+    let mut n = 1;
+    while !ids.insert(id.clone()) {
+        n += 1;
+        id = format!("{base}-{n}");
+    }
+    id
+}
+
+/// Smart punctuation makes English quotes; Finnish and Swedish use the closing mark on both sides.
+fn finnish_quotes<'a>(text: &CowStr<'a>) -> CowStr<'a> {
+    if text.contains(['“', '‘']) {
+        CowStr::from(text.replace('“', "”").replace('‘', "’"))
+    } else {
+        text.clone()
+    }
+}
+
+struct LinkProblem {
+    message: String,
+    help: String,
+}
+
+impl LinkProblem {
+    fn at(self, file: &SourceFile, offset: usize, len: usize) -> Diagnostic {
+        Diagnostic::error(&file.rel, self.message)
+            .with_span(Span::at(&file.text, offset, len))
+            .with_help(self.help)
+    }
+}
+
+/// Rewrites a link target: content files to their page URLs, static files to theirs; refuses
+/// script URLs and links to files that do not exist.
+fn resolve<'a>(
+    url: &CowStr<'a>,
+    file: &SourceFile,
+    links: &Links,
+) -> Result<CowStr<'a>, LinkProblem> {
+    let trimmed = url.trim();
+    let scheme = trimmed
+        .split_once(':')
+        .map(|(s, _)| s.to_ascii_lowercase())
+        .filter(|s| {
+            s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+                && !s.is_empty()
+        });
+    if let Some(scheme) = scheme {
+        return match scheme.as_str() {
+            "http" | "https" | "mailto" | "tel" => Ok(url.clone()),
+            _ => Err(LinkProblem {
+                message: format!("a `{scheme}:` link cannot be published"),
+                help: "link to a web page (`https://…`), an email address (`mailto:…`) or another content file (`toinen.md`)".into(),
+            }),
+        };
+    }
+    if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with('/') {
+        return Ok(url.clone());
+    }
+    let (path, fragment) = match trimmed.split_once('#') {
+        Some((path, fragment)) => (path, Some(fragment)),
+        None => (trimmed, None),
+    };
+    let target = join(file.dir(), path);
+    let page = target.as_deref().and_then(|t| links.targets.get(t));
+    match page {
+        Some(page) => {
+            let mut resolved = format!("{}{page}", links.base_path);
+            if let Some(fragment) = fragment {
+                resolved.push('#');
+                resolved.push_str(fragment);
+            }
+            Ok(resolved.into())
+        }
+        None => Err(LinkProblem {
+            message: format!("the link `{trimmed}` leads to no file"),
+            help: format!(
+                "links to other content are relative to this file's folder ({}), e.g. \
+                 `_index.md` for the organiser or `../../pages/tietoa.md`; check the spelling",
+                file.dir()
+            ),
+        }),
+    }
+}
+
+/// `content/programme/a` + `../b/c.md` → `content/programme/b/c.md`; `None` if it climbs out.
+fn join(dir: &str, relative: &str) -> Option<String> {
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for part in relative.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            part => parts.push(part),
+        }
+    }
+    let joined = parts.join("/");
+    Some(percent_decode(&joined))
+}
+
+fn percent_decode(text: &str) -> String {
+    if !text.contains('%') {
+        return text.to_string();
+    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok());
+        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn sanitize(html: &str) -> String {
+    let footnote_classes = [
+        "footnote-reference",
+        "footnote-definition",
+        "footnote-definition-label",
+    ];
+    ammonia::Builder::default()
+        .add_generic_attributes(["id"])
+        .add_allowed_classes("sup", footnote_classes)
+        .add_allowed_classes("div", footnote_classes)
+        .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect())
+        .clean(html)
+        .to_string()
+}
+
+/// The text a calendar client shows: paragraphs separated by blank lines, list items as `- `.
+fn plain_text(events: &[Event]) -> String {
+    let mut text = String::new();
+    let mut link: Vec<String> = Vec::new();
+    for event in events {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            Event::SoftBreak => text.push(' '),
+            Event::HardBreak => text.push('\n'),
+            Event::Start(Tag::Item) => text.push_str("- "),
+            Event::End(TagEnd::Item) => text.push('\n'),
+            Event::Start(Tag::Link { dest_url, .. }) => link.push(dest_url.to_string()),
+            Event::End(TagEnd::Link) => {
+                if let Some(url) = link.pop().filter(|u| u.starts_with("http")) {
+                    if !text.ends_with(&url) {
+                        text.push_str(&format!(" ({url})"));
+                    }
+                }
+            }
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::List(_)
+                | TagEnd::CodeBlock
+                | TagEnd::Table,
+            ) => {
+                text.truncate(text.trim_end().len());
+                text.push_str("\n\n");
+            }
+            Event::End(TagEnd::TableCell) => text.push_str(" | "),
+            Event::End(TagEnd::TableRow | TagEnd::TableHead) => {
+                text.truncate(text.trim_end_matches([' ', '|']).len());
+                text.push('\n');
+            }
+            _ => {}
+        }
+    }
+    text.trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render_body(body: &str) -> Rendered {
+        let file = SourceFile {
+            rel: "content/programme/a/b.md".into(),
+            text: format!("---\ntitle: x\n---\n{body}"),
+        };
+        let mut targets = HashMap::new();
+        targets.insert(
+            "content/programme/a/c.md".to_string(),
+            "ohjelma/a/c/".to_string(),
+        );
+        targets.insert("content/pages/tietoa.md".to_string(), "tietoa/".to_string());
+        render(
+            &file,
+            16,
+            &Links {
+                targets: &targets,
+                base_path: "/rsv/",
+            },
+        )
+    }
+
+    #[test]
+    fn links_to_content_files_become_page_urls() {
+        let r = render_body("[c](c.md#ohjelma) ja [tietoa](../../pages/tietoa.md)\n");
+        assert!(
+            r.html.contains(r#"href="/rsv/ohjelma/a/c/#ohjelma""#),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains(r#"href="/rsv/tietoa/""#));
+        assert!(r.problems.is_empty());
+    }
+
+    #[test]
+    fn broken_links_and_script_urls_are_errors_with_lines() {
+        let r = render_body("ok\n\n[x](puuttuu.md)\n\n[y](javascript:alert(1))\n");
+        assert_eq!(r.problems.len(), 2);
+        assert_eq!(r.problems[0].span.as_ref().unwrap().line, 6);
+        assert_eq!(r.problems[1].span.as_ref().unwrap().line, 8);
+        assert!(!r.html.contains("javascript"));
+    }
+
+    #[test]
+    fn raw_html_is_sanitised_but_ids_and_footnotes_survive() {
+        let r = render_body(
+            "# Otsikko\n\n<script>alert(1)</script><img src=x onerror=alert(1)><iframe src=\"https://e.fi\"></iframe>\n\nTeksti[^1]\n\n[^1]: Viite\n",
+        );
+        assert!(
+            !r.html.contains("<script")
+                && !r.html.contains("onerror")
+                && !r.html.contains("iframe")
+        );
+        assert!(r.html.contains(r#"<h2 id="otsikko">"#), "{}", r.html);
+        assert!(r.html.contains("footnote-definition"));
+    }
+
+    #[test]
+    fn headings_start_at_h2_with_unique_ids() {
+        let r = render_body("## Ohjelma\n\n### Lisää\n\n## Ohjelma\n");
+        assert!(r.html.contains(r#"<h2 id="ohjelma-2">"#), "{}", r.html);
+        assert!(r.html.contains(r#"<h3 id="lisaa">"#));
+        assert!(r.html.contains(r#"<h2 id="ohjelma-3">"#));
+    }
+
+    #[test]
+    fn plain_text_keeps_paragraphs_lists_and_quotes() {
+        let r = render_body("Hei \"kaikki\".\n\n- yksi\n- [kaksi](https://e.fi/)\n");
+        assert_eq!(r.text, "Hei ”kaikki”.\n\n- yksi\n- kaksi (https://e.fi/)");
+    }
+}

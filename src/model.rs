@@ -1,0 +1,301 @@
+//! The site as plain data: built once by validation, read by every output (pages, feeds,
+//! statistics). Times are already in the site's zone, vocabularies already checked, Markdown
+//! already rendered; nothing downstream re-checks or fails on content.
+
+use jiff::Zoned;
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+
+use crate::times::Lang;
+
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub config: Config,
+    pub organisers: Vec<Organiser>,
+    /// In programme order: by start, then title, then id.
+    pub entries: Vec<Entry>,
+    /// Newest first.
+    pub memos: Vec<Memo>,
+    pub pages: Vec<Page>,
+    /// Every day that has entries, in order.
+    pub days: Vec<Day>,
+    pub statics: Vec<crate::load::StaticFile>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub title: String,
+    pub description: String,
+    /// Absolute, ending in `/`: `https://example.fi/rsv/`.
+    pub base_url: String,
+    /// The path part of `base_url`, ending in `/`: `/rsv/`. Links inside the site start with it.
+    pub base_path: String,
+    pub lang: Lang,
+    pub tz_name: String,
+    pub tz: TimeZone,
+    pub week: Week,
+    pub audiences: Vec<Term>,
+    pub formats: Vec<Term>,
+    /// Optional labels for series keys (`so-sotessa: SO sotessa`); without them any key is allowed.
+    pub series: Vec<Term>,
+    pub theme: String,
+    pub contact: Option<Contact>,
+}
+
+impl Config {
+    /// An absolute URL for a path inside the site (`ohjelma/` → `https://example.fi/rsv/ohjelma/`).
+    pub fn absolute(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    /// A root-relative link for a path inside the site (`ohjelma/` → `/rsv/ohjelma/`).
+    pub fn link(&self, path: &str) -> String {
+        format!("{}{path}", self.base_path)
+    }
+
+    /// The host of the base URL, which makes calendar UIDs unique to this site.
+    pub fn host(&self) -> &str {
+        let rest = self.base_url.split_once("://").map_or("", |(_, r)| r);
+        rest.split(['/', ':']).next().unwrap_or(rest)
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Week {
+    pub start: Date,
+    pub end: Date,
+}
+
+impl Week {
+    pub fn contains(&self, date: Date) -> bool {
+        self.start <= date && date <= self.end
+    }
+}
+
+/// An entry of a vocabulary (`audiences`, `formats`) from `site.yaml`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    pub key: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Contact {
+    pub name: String,
+    pub email: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Organiser {
+    /// The folder name under `content/programme/`.
+    pub folder: String,
+    pub slug: String,
+    pub name: String,
+    pub website: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub municipality: Option<String>,
+    pub body_html: String,
+    /// Indexes into `Site::entries`, in programme order.
+    pub entries: Vec<usize>,
+    pub source: String,
+}
+
+impl Organiser {
+    pub fn path(&self) -> String {
+        format!("ohjelma/{}/", self.slug)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// `<organiser folder>/<file stem>`, as written in memos' `event`.
+    pub id: String,
+    /// The output path below the base: `ohjelma/<organiser>/<entry>/`.
+    pub path: String,
+    pub organiser: usize,
+    pub title: String,
+    pub summary: Option<String>,
+    pub when: When,
+    pub place: Option<Place>,
+    pub online: Option<String>,
+    /// Indexes into `Config::audiences`, in the vocabulary's order.
+    pub audiences: Vec<usize>,
+    /// Index into `Config::formats`.
+    pub format: Option<usize>,
+    pub language: String,
+    pub price: Option<String>,
+    pub registration: Option<Registration>,
+    pub accessibility: Option<String>,
+    pub status: Status,
+    pub series: Option<String>,
+    pub feedback: Option<String>,
+    pub attendance: Option<u32>,
+    pub tags: Vec<String>,
+    pub body_html: String,
+    /// The description as plain text, for calendar feeds and summaries.
+    pub body_text: String,
+    /// Indexes into `Site::memos` of the memos written about this entry.
+    pub memos: Vec<usize>,
+    pub source: String,
+}
+
+impl Entry {
+    /// The days the entry appears on: each day an all-day entry spans, the start day of a timed one
+    /// (and the following days a long timed entry reaches into).
+    pub fn days(&self) -> Vec<Date> {
+        let (first, last) = match &self.when {
+            When::AllDay { first, last } => (*first, *last),
+            When::Timed { start, end } => {
+                let last = if end.time() == jiff::civil::Time::midnight() {
+                    end.date().yesterday().unwrap_or(end.date())
+                } else {
+                    end.date()
+                };
+                (start.date(), last.max(start.date()))
+            }
+        };
+        first
+            .series(jiff::ToSpan::day(1))
+            .take_while(|d| *d <= last)
+            .collect()
+    }
+
+    pub fn first_day(&self) -> Date {
+        match &self.when {
+            When::AllDay { first, .. } => *first,
+            When::Timed { start, .. } => start.date(),
+        }
+    }
+
+    pub fn is_online(&self) -> bool {
+        self.online.is_some() || self.status == Status::MovedOnline
+    }
+
+    pub fn is_on_site(&self) -> bool {
+        self.place.is_some() && self.status != Status::MovedOnline
+    }
+
+    pub fn municipality(&self) -> Option<&str> {
+        self.place.as_ref().and_then(|p| p.municipality.as_deref())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum When {
+    Timed {
+        start: Zoned,
+        end: Zoned,
+    },
+    /// Inclusive dates.
+    AllDay {
+        first: Date,
+        last: Date,
+    },
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Place {
+    pub name: Option<String>,
+    pub address: Option<String>,
+    pub municipality: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Registration {
+    pub url: Option<String>,
+    pub deadline: Option<Date>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    #[default]
+    Scheduled,
+    Cancelled,
+    Postponed,
+    MovedOnline,
+}
+
+impl Status {
+    pub const ALL: [(&'static str, Status); 4] = [
+        ("scheduled", Status::Scheduled),
+        ("cancelled", Status::Cancelled),
+        ("postponed", Status::Postponed),
+        ("moved-online", Status::MovedOnline),
+    ];
+
+    pub fn key(self) -> &'static str {
+        Status::ALL
+            .iter()
+            .find(|(_, s)| *s == self)
+            .map_or("scheduled", |(k, _)| k)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Memo {
+    /// The year folder and file stem: `2026/asunnottomuus`.
+    pub id: String,
+    /// `muistiot/<year>/<slug>/`.
+    pub path: String,
+    pub year: i16,
+    pub title: String,
+    pub date: Date,
+    /// Index into `Site::entries`.
+    pub event: Option<usize>,
+    /// The entry id as written in `event`.
+    pub event_id: Option<String>,
+    pub themes: Vec<String>,
+    pub participants: Option<u32>,
+    pub points: Vec<String>,
+    pub body_html: String,
+    pub body_text: String,
+    pub source: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub slug: String,
+    pub title: String,
+    pub body_html: String,
+    pub source: String,
+}
+
+impl Page {
+    pub fn path(&self) -> String {
+        format!("{}/", self.slug)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Day {
+    pub date: Date,
+    /// All-day entries on this day, in programme order.
+    pub all_day: Vec<usize>,
+    /// Timed entries grouped by their start time on this day.
+    pub slots: Vec<Slot>,
+}
+
+impl Day {
+    pub fn path(&self) -> String {
+        day_path(self.date)
+    }
+
+    pub fn entry_count(&self) -> usize {
+        self.all_day.len() + self.slots.iter().map(|s| s.entries.len()).sum::<usize>()
+    }
+}
+
+pub fn day_path(date: Date) -> String {
+    format!("paiva/{date}/")
+}
+
+#[derive(Debug, Clone)]
+pub struct Slot {
+    /// The start time; entries that began on an earlier day and continue have the day's start.
+    pub start: jiff::civil::Time,
+    pub continued: bool,
+    pub entries: Vec<usize>,
+}

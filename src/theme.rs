@@ -1,0 +1,177 @@
+//! The templates and assets pages are made with. The default theme is compiled into the binary,
+//! so any folder with only `content/` builds; a site's `themes/<name>/` overrides templates and
+//! assets by name and may extend the default's version as `default/<name>`.
+
+use std::path::Path;
+
+use tera::Tera;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+
+macro_rules! embedded {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../themes/default/templates/", $name)))),*]
+    };
+}
+
+pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embedded!(
+    "base.html",
+    "macros.html",
+    "index.html",
+    "day.html",
+    "programme.html",
+    "entry.html",
+    "organisers.html",
+    "organiser.html",
+    "audiences.html",
+    "audience.html",
+    "memos.html",
+    "memo.html",
+    "page.html",
+    "404.html",
+);
+
+pub const DEFAULT_ASSETS: &[(&str, &[u8])] = &[
+    (
+        "style.css",
+        include_bytes!("../themes/default/static/style.css"),
+    ),
+    (
+        "viikko.js",
+        include_bytes!("../themes/default/static/viikko.js"),
+    ),
+];
+
+pub struct Theme {
+    pub tera: Tera,
+    /// Files published under `assets/`, by name.
+    pub assets: Vec<(String, Vec<u8>)>,
+}
+
+pub fn load(root: &Path, name: &str) -> Result<Theme, Diagnostics> {
+    let folder = root.join("themes").join(name);
+    let mut problems = Diagnostics::default();
+    if name != "default" && !folder.is_dir() {
+        problems.push(
+            Diagnostic::error(
+                "content/site.yaml",
+                format!("the theme `{name}` does not exist"),
+            )
+            .with_field("theme")
+            .with_help(format!(
+                "create themes/{name}/templates/, or remove `theme` to use the default theme"
+            )),
+        );
+        return Err(problems);
+    }
+    let own_templates = read_folder(&folder.join("templates"), &mut problems);
+    let mut templates: Vec<(String, String)> = Vec::new();
+    for (template, text) in DEFAULT_TEMPLATES {
+        templates.push((format!("default/{template}"), text.to_string()));
+        if !own_templates.iter().any(|(n, _)| n == template) {
+            templates.push((template.to_string(), text.to_string()));
+        }
+    }
+    for (template, bytes) in own_templates {
+        match String::from_utf8(bytes) {
+            Ok(text) => templates.push((template, text)),
+            Err(_) => problems.push(Diagnostic::error(
+                format!("themes/{name}/templates/{template}"),
+                "the template is not UTF-8 text",
+            )),
+        }
+    }
+    let mut assets: Vec<(String, Vec<u8>)> = DEFAULT_ASSETS
+        .iter()
+        .map(|(n, b)| (n.to_string(), b.to_vec()))
+        .collect();
+    for (asset, bytes) in read_folder(&folder.join("static"), &mut problems) {
+        assets.retain(|(n, _)| *n != asset);
+        assets.push((asset, bytes));
+    }
+    assets.sort();
+
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    if let Err(error) = tera.add_raw_templates(templates) {
+        problems.push(template_error(name, &error));
+    }
+    if problems.has_errors() {
+        return Err(problems);
+    }
+    Ok(Theme { tera, assets })
+}
+
+fn read_folder(folder: &Path, problems: &mut Diagnostics) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    if !folder.is_dir() {
+        return files;
+    }
+    for item in walkdir::WalkDir::new(folder).sort_by_file_name() {
+        let Ok(item) = item else { continue };
+        let name = item.file_name().to_string_lossy();
+        if !item.file_type().is_file() || crate::load::is_ignored(&name) {
+            continue;
+        }
+        let rel = item.path().strip_prefix(folder).unwrap_or(item.path());
+        let rel = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        match std::fs::read(item.path()) {
+            Ok(bytes) => files.push((rel, bytes)),
+            Err(error) => problems.push(Diagnostic::error(
+                item.path().display().to_string(),
+                format!("cannot read: {error}"),
+            )),
+        }
+    }
+    files
+}
+
+/// Tera nests the useful part of a message in its error sources.
+pub fn template_error(theme: &str, error: &tera::Error) -> Diagnostic {
+    let mut message = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(inner) = source {
+        message.push_str(": ");
+        message.push_str(&inner.to_string());
+        source = inner.source();
+    }
+    Diagnostic::error(format!("themes/{theme}/templates"), message)
+        .with_help("check the template named in the message")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_default_template_file_is_embedded() {
+        let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates");
+        let mut on_disk: Vec<String> = std::fs::read_dir(folder)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        on_disk.sort();
+        let mut embedded: Vec<String> = DEFAULT_TEMPLATES
+            .iter()
+            .map(|(n, _)| n.to_string())
+            .collect();
+        embedded.sort();
+        assert_eq!(on_disk, embedded);
+    }
+
+    #[test]
+    fn the_default_theme_compiles() {
+        let root = tempfile::tempdir().unwrap();
+        let theme = load(root.path(), "default").unwrap();
+        assert!(
+            theme
+                .tera
+                .get_template_names()
+                .any(|n| n == "default/base.html")
+        );
+    }
+}

@@ -1,0 +1,353 @@
+//! The model as templates see it: ready-made values (formatted Finnish times, URLs, labels), so
+//! templates only lay them out. Each function answers one question a page asks.
+
+use jiff::civil::Date;
+use serde_json::{Value, json};
+
+use crate::model::*;
+use crate::times::Lang;
+
+pub struct Views<'a> {
+    pub site: &'a Site,
+    pub lang: Lang,
+}
+
+impl<'a> Views<'a> {
+    pub fn new(site: &'a Site) -> Views<'a> {
+        Views {
+            site,
+            lang: site.config.lang,
+        }
+    }
+
+    fn link(&self, path: &str) -> String {
+        self.site.config.link(path)
+    }
+
+    /// What every page shows: the site's name, navigation, where its assets are.
+    pub fn site(&self) -> Value {
+        let config = &self.site.config;
+        json!({
+            "title": config.title,
+            "description": config.description,
+            "lang": self.lang.code(),
+            "base": config.base_path,
+            "base_url": config.base_url,
+            "home": self.link(""),
+            "week": self.lang.date_range(config.week.start, config.week.end),
+            "week_start": config.week.start.to_string(),
+            "week_end": config.week.end.to_string(),
+            "contact": config.contact.as_ref().map(|c| json!({"name": c.name, "email": c.email})),
+            "pages": self.site.pages.iter().map(|p| json!({"title": p.title, "url": self.link(&p.path())})).collect::<Vec<_>>(),
+        })
+    }
+
+    /// The navigation, with the section of `path` marked current.
+    pub fn nav(&self, path: &str) -> Value {
+        let mut items = vec![
+            ("Ohjelma", "ohjelma/"),
+            ("Järjestäjät", "jarjestajat/"),
+            ("Kohderyhmät", "kohderyhma/"),
+            ("Muistiot", "muistiot/"),
+        ];
+        if self.site.pages.iter().any(|p| p.slug == "tietoa") {
+            items.push(("Tietoa", "tietoa/"));
+        }
+        let current =
+            |url: &str| path.starts_with(url) || (url == "ohjelma/" && path.starts_with("paiva/"));
+        Value::Array(
+            items
+                .into_iter()
+                .map(|(label, url)| json!({"label": label, "url": self.link(url), "current": current(url)}))
+                .collect(),
+        )
+    }
+
+    pub fn page(&self, title: &str, path: &str, description: Option<&str>) -> Value {
+        json!({
+            "title": title,
+            "path": path,
+            "url": self.link(path),
+            "canonical": self.site.config.absolute(path),
+            "description": description.unwrap_or(&self.site.config.description),
+        })
+    }
+
+    pub fn status_label(status: Status) -> &'static str {
+        match status {
+            Status::Scheduled => "",
+            Status::Cancelled => "Peruttu",
+            Status::Postponed => "Siirretty myöhemmäksi",
+            Status::MovedOnline => "Siirretty verkkoon",
+        }
+    }
+
+    fn term(&self, terms: &[Term], index: usize, section: Option<&str>) -> Value {
+        let term = &terms[index];
+        json!({
+            "key": term.key,
+            "label": term.label,
+            "url": section.map(|s| self.link(&format!("{s}/{}/", term.key))),
+        })
+    }
+
+    /// An entry as a line of a schedule or listing.
+    pub fn card(&self, index: usize) -> Value {
+        let entry = &self.site.entries[index];
+        let organiser = &self.site.organisers[entry.organiser];
+        let config = &self.site.config;
+        let place = entry.place.as_ref().map(|p| {
+            [p.name.as_deref(), p.municipality.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(", ")
+        });
+        json!({
+            "id": entry.id,
+            "url": self.link(&entry.path),
+            "title": entry.title,
+            "summary": entry.summary,
+            "when": self.when(&entry.when),
+            "organiser": {"name": organiser.name, "url": self.link(&organiser.path())},
+            "place": place.filter(|p| !p.is_empty() && entry.status != Status::MovedOnline),
+            "municipality": entry.municipality(),
+            "online": entry.is_online(),
+            "on_site": entry.is_on_site(),
+            "audiences": entry.audiences.iter().map(|&a| self.term(&config.audiences, a, Some("kohderyhma"))).collect::<Vec<_>>(),
+            "format": entry.format.map(|f| self.term(&config.formats, f, None)),
+            "status": {"key": entry.status.key(), "label": Self::status_label(entry.status)},
+            "cancelled": entry.status == Status::Cancelled,
+            "series": entry.series,
+            "lang": (entry.language != self.lang.code()).then_some(&entry.language),
+            "filter": self.filter_keys(entry),
+        })
+    }
+
+    /// The values the filter script matches on, as data attributes.
+    fn filter_keys(&self, entry: &Entry) -> Value {
+        let config = &self.site.config;
+        json!({
+            "audiences": entry.audiences.iter().map(|&a| config.audiences[a].key.as_str()).collect::<Vec<_>>().join(" "),
+            "format": entry.format.map(|f| config.formats[f].key.as_str()).unwrap_or(""),
+            "municipality": entry.municipality().map(crate::slug::slugify).unwrap_or_default(),
+            "mode": match (entry.is_on_site(), entry.is_online()) {
+                (true, true) => "paikan-paalla verkossa",
+                (false, true) => "verkossa",
+                _ => "paikan-paalla",
+            },
+        })
+    }
+
+    /// When an entry happens, in every form a page needs.
+    pub fn when(&self, when: &When) -> Value {
+        match when {
+            When::Timed { start, end } => json!({
+                "all_day": false,
+                "date": self.lang.date(start.date()),
+                "time": self.lang.time_range(start, end),
+                "start": start.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+                "end": end.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+                "start_date": start.date().to_string(),
+            }),
+            When::AllDay { first, last } => json!({
+                "all_day": true,
+                "date": self.lang.date_range(*first, *last),
+                "time": "koko päivän",
+                "start": first.to_string(),
+                "end": last.to_string(),
+                "start_date": first.to_string(),
+            }),
+        }
+    }
+
+    /// Everything about one entry, for its own page.
+    pub fn entry(&self, index: usize) -> Value {
+        let entry = &self.site.entries[index];
+        let organiser = &self.site.organisers[entry.organiser];
+        let mut card = self.card(index);
+        let detail = json!({
+            "body": entry.body_html,
+            "place_detail": entry.place.as_ref().map(|p| json!({"name": p.name, "address": p.address, "municipality": p.municipality})),
+            "online_url": entry.online,
+            "price": entry.price.clone().unwrap_or_else(|| "Maksuton".into()),
+            "free": entry.price.is_none(),
+            "registration": entry.registration.as_ref().map(|r| json!({
+                "url": r.url,
+                "deadline": r.deadline.map(|d| self.lang.date(d)),
+                "deadline_date": r.deadline.map(|d| d.to_string()),
+                "note": r.note,
+            })),
+            "accessibility": entry.accessibility,
+            "feedback": entry.feedback,
+            "attendance": entry.attendance,
+            "tags": entry.tags,
+            "language_name": language_name(&entry.language),
+            "memos": entry.memos.iter().map(|&m| self.memo_card(m)).collect::<Vec<_>>(),
+            "organiser_email": organiser.email,
+            "organiser_phone": organiser.phone,
+            "organiser_website": organiser.website,
+            "days": entry.days().iter().map(|d| json!({"label": self.lang.date(*d), "url": self.link(&day_path(*d))})).collect::<Vec<_>>(),
+        });
+        merge(&mut card, detail);
+        card
+    }
+
+    /// A day's schedule, keeping only the entries `keep` accepts; `None` when none is left.
+    pub fn day(&self, day: &Day, keep: &dyn Fn(&Entry) -> bool) -> Option<Value> {
+        let cards = |indexes: &[usize]| -> Vec<Value> {
+            indexes
+                .iter()
+                .filter(|&&i| keep(&self.site.entries[i]))
+                .map(|&i| self.card(i))
+                .collect()
+        };
+        let all_day = cards(&day.all_day);
+        let slots: Vec<Value> = day
+            .slots
+            .iter()
+            .filter_map(|slot| {
+                let entries = cards(&slot.entries);
+                (!entries.is_empty()).then(|| {
+                    json!({
+                        "time": if slot.continued { "Jatkuu edelliseltä päivältä".to_string() } else { self.lang.time(slot.start) },
+                        "datetime": slot.start.strftime("%H:%M").to_string(),
+                        "continued": slot.continued,
+                        "entries": entries,
+                    })
+                })
+            })
+            .collect();
+        let count = all_day.len()
+            + slots
+                .iter()
+                .map(|s| s["entries"].as_array().map_or(0, Vec::len))
+                .sum::<usize>();
+        (count > 0).then(|| {
+            json!({
+                "date": day.date.to_string(),
+                "label": self.lang.long_date(day.date),
+                "short": self.lang.date(day.date),
+                "url": self.link(&day.path()),
+                "count": count,
+                "all_day": all_day,
+                "slots": slots,
+            })
+        })
+    }
+
+    /// Every day of the week (and any day outside it that has entries) with its number of entries.
+    pub fn week(&self) -> Vec<Value> {
+        let week = self.site.config.week;
+        let mut dates: Vec<Date> = week
+            .start
+            .series(jiff::ToSpan::day(1))
+            .take_while(|d| *d <= week.end)
+            .collect();
+        dates.extend(
+            self.site
+                .days
+                .iter()
+                .map(|d| d.date)
+                .filter(|d| !week.contains(*d)),
+        );
+        dates.sort();
+        dates
+            .into_iter()
+            .map(|date| {
+                let day = self.site.days.iter().find(|d| d.date == date);
+                json!({
+                    "date": date.to_string(),
+                    "label": self.lang.long_date(date),
+                    "short": self.lang.date(date),
+                    "url": day.map(|d| self.link(&d.path())),
+                    "count": day.map_or(0, Day::entry_count),
+                })
+            })
+            .collect()
+    }
+
+    pub fn organiser(&self, index: usize) -> Value {
+        let organiser = &self.site.organisers[index];
+        json!({
+            "name": organiser.name,
+            "url": self.link(&organiser.path()),
+            "website": organiser.website,
+            "email": organiser.email,
+            "phone": organiser.phone,
+            "municipality": organiser.municipality,
+            "body": organiser.body_html,
+            "count": organiser.entries.len(),
+            "entries": organiser.entries.iter().map(|&i| self.card_with_date(i)).collect::<Vec<_>>(),
+        })
+    }
+
+    /// A card for a listing that spans days, so it says the date too.
+    pub fn card_with_date(&self, index: usize) -> Value {
+        self.card(index)
+    }
+
+    pub fn memo_card(&self, index: usize) -> Value {
+        let memo = &self.site.memos[index];
+        json!({
+            "title": memo.title,
+            "url": self.link(&memo.path),
+            "date": self.lang.date(memo.date),
+            "datetime": memo.date.to_string(),
+            "year": memo.year,
+            "themes": memo.themes,
+            "participants": memo.participants,
+            "points": memo.points,
+        })
+    }
+
+    pub fn memo(&self, index: usize) -> Value {
+        let memo = &self.site.memos[index];
+        let mut card = self.memo_card(index);
+        merge(
+            &mut card,
+            json!({
+                "body": memo.body_html,
+                "event": memo.event.map(|e| self.card(e)),
+            }),
+        );
+        card
+    }
+
+    /// Memos grouped by year, newest year first.
+    pub fn memo_years(&self) -> Vec<Value> {
+        let mut years: Vec<(i16, Vec<Value>)> = Vec::new();
+        for (i, memo) in self.site.memos.iter().enumerate() {
+            match years.last_mut() {
+                Some((year, list)) if *year == memo.year => list.push(self.memo_card(i)),
+                _ => years.push((memo.year, vec![self.memo_card(i)])),
+            }
+        }
+        years.sort_by(|a, b| b.0.cmp(&a.0));
+        years
+            .into_iter()
+            .map(|(year, memos)| json!({"year": year, "memos": memos}))
+            .collect()
+    }
+}
+
+fn merge(into: &mut Value, from: Value) {
+    if let (Value::Object(into), Value::Object(from)) = (into, from) {
+        into.extend(from);
+    }
+}
+
+fn language_name(code: &str) -> Option<&'static str> {
+    Some(match code.split('-').next().unwrap_or(code) {
+        "fi" => "suomi",
+        "sv" => "ruotsi",
+        "en" => "englanti",
+        "se" => "pohjoissaame",
+        "ru" => "venäjä",
+        "et" => "viro",
+        "ar" => "arabia",
+        "so" => "somali",
+        "uk" => "ukraina",
+        _ => return None,
+    })
+}
