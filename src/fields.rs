@@ -49,6 +49,9 @@ impl<'a> Yaml<'a> {
              starts with a special character (`*`, `&`, `[`, `{`, `#`, `@`, `|`, `>`) in quotes",
         );
         if let Some(location) = error.location() {
+            if message.starts_with("mapping values are not allowed") {
+                diagnostic.help = Some(quote_hint(self.text, location.line()));
+            }
             let line_start = crate::diagnostics::line_offset(self.text, location.line());
             let column = self.text[line_start..]
                 .char_indices()
@@ -375,6 +378,19 @@ impl<'a> Fields<'a> {
 
     pub fn absorb(&mut self, problems: Vec<Diagnostic>) {
         self.problems.extend(problems);
+    }
+}
+
+/// The commonest slip: a title like `Webinaari: digituki`, whose second colon YAML reads as a
+/// new field. Show the line as it should be written.
+fn quote_hint(yaml: &str, line: usize) -> String {
+    let text = yaml.lines().nth(line.saturating_sub(1)).unwrap_or_default();
+    match text.split_once(": ") {
+        Some((key, value)) => format!(
+            "a value that contains `: ` must be in quotes: `{key}: \"{}\"`",
+            value.trim().replace('"', "\\\"")
+        ),
+        None => "put text that contains `: ` in quotes".into(),
     }
 }
 

@@ -301,6 +301,7 @@ fn sanitize(html: &str) -> String {
         .add_allowed_classes("sup", footnote_classes)
         .add_allowed_classes("div", footnote_classes)
         .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect())
+        .link_rel(None)
         .clean(html)
         .to_string()
 }

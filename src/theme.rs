@@ -93,6 +93,7 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Diagnostics> {
 
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
+    tera.set_escape_fn(escape_html);
     if let Err(error) = tera.add_raw_templates(templates) {
         problems.push(template_error(name, &error));
     }
@@ -128,6 +129,23 @@ fn read_folder(folder: &Path, problems: &mut Diagnostics) -> Vec<(String, Vec<u8
         }
     }
     files
+}
+
+/// Tera's own escaping also rewrites `/` as `&#x2F;`, which makes every URL in the pages
+/// unreadable; these five are all HTML needs in text and quoted attributes.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Tera nests the useful part of a message in its error sources.

@@ -131,7 +131,6 @@ pub fn validate(sources: &Sources) -> (Option<Site>, Diagnostics) {
 
     let mut site = assemble(config, organisers, entries, memos, pages, sources);
     link_memos(&mut site);
-    warn_outside_week(&site, &mut problems);
     let problems = problems.sorted();
     if problems.has_errors() {
         (None, problems)
@@ -145,6 +144,9 @@ struct Draft<T> {
     value: T,
     file: SourceFile,
     body_offset: usize,
+    /// False when its fields had errors: the body is still rendered, so its link problems are
+    /// reported in the same run, but the value is left out of the site.
+    ok: bool,
 }
 
 fn render_all<T: Send>(
@@ -153,18 +155,18 @@ fn render_all<T: Send>(
     problems: &mut Diagnostics,
     set: impl Fn(&mut T, markdown::Rendered) + Sync,
 ) -> Vec<T> {
-    let rendered: Vec<(T, Vec<Diagnostic>)> = drafts
+    let rendered: Vec<(Option<T>, Vec<Diagnostic>)> = drafts
         .into_par_iter()
         .map(|mut draft| {
             let mut out = markdown::render(&draft.file, draft.body_offset, links);
             let found = std::mem::take(&mut out.problems);
             set(&mut draft.value, out);
-            (draft.value, found)
+            (draft.ok.then_some(draft.value), found)
         })
         .collect();
     rendered
         .into_iter()
-        .map(|(value, found)| {
+        .filter_map(|(value, found)| {
             problems.extend(found);
             value
         })
@@ -400,6 +402,7 @@ fn read_organiser(
         value: organiser,
         file: file.clone(),
         body_offset,
+        ok: true,
     })
 }
 
@@ -462,6 +465,9 @@ fn read_entry(file: &SourceFile, has_profile: bool, config: &Config) -> Read<Ent
         memos: Vec::new(),
         source: file.rel.clone(),
     };
+    if let Some(when) = &when {
+        warn_outside_week(&mut fields, when, config.week);
+    }
     if slugify(&stem).is_empty() {
         fields.error(
             "title",
@@ -472,10 +478,11 @@ fn read_entry(file: &SourceFile, has_profile: bool, config: &Config) -> Read<Ent
     problems.extend(fields.finish(&ENTRY_KEYS));
     let ok = problems.iter().all(|p| !p.is_error()) && has_profile && when.is_some();
     (
-        ok.then(|| Draft {
+        Some(Draft {
             value: entry,
             file: file.clone(),
             body_offset,
+            ok,
         }),
         problems,
     )
@@ -746,10 +753,11 @@ fn read_memo(file: &SourceFile) -> Read<Memo> {
     problems.extend(fields.finish(&MEMO_KEYS));
     let ok = problems.iter().all(|p| !p.is_error());
     (
-        ok.then(|| Draft {
+        Some(Draft {
             value: memo,
             file: file.clone(),
             body_offset,
+            ok,
         }),
         problems,
     )
@@ -784,10 +792,11 @@ fn read_page(file: &SourceFile) -> Read<Page> {
     problems.extend(fields.finish(&PAGE_KEYS));
     let ok = problems.iter().all(|p| !p.is_error());
     (
-        ok.then(|| Draft {
+        Some(Draft {
             value: page,
             file: file.clone(),
             body_offset,
+            ok,
         }),
         problems,
     )
@@ -988,24 +997,19 @@ fn check_memo_events(memos: &[Draft<Memo>], sources: &Sources, problems: &mut Di
     }
 }
 
-fn warn_outside_week(site: &Site, problems: &mut Diagnostics) {
-    let week = site.config.week;
-    for entry in &site.entries {
-        let days = entry.days();
-        if !days.iter().any(|d| week.contains(*d)) {
-            problems.push(
-                Diagnostic::warning(
-                    &entry.source,
-                    format!(
-                        "the entry is on {}, outside the week {} – {}",
-                        entry.first_day(),
-                        week.start,
-                        week.end
-                    ),
-                )
-                .with_field("start")
-                .with_help("check the date; the entry is published anyway"),
-            );
-        }
+fn warn_outside_week(fields: &mut Fields, when: &When, week: Week) {
+    let (first, last) = match when {
+        When::AllDay { first, last } => (*first, *last),
+        When::Timed { start, end } => (start.date(), end.date()),
+    };
+    if last < week.start || first > week.end {
+        fields.warning(
+            "start",
+            format!(
+                "the entry is on {first}, outside the week {} – {}",
+                week.start, week.end
+            ),
+            "check the date; the entry is published anyway",
+        );
     }
 }

@@ -323,7 +323,7 @@ impl<'a> Views<'a> {
                 _ => years.push((memo.year, vec![self.memo_card(i)])),
             }
         }
-        years.sort_by(|a, b| b.0.cmp(&a.0));
+        years.sort_by_key(|y| std::cmp::Reverse(y.0));
         years
             .into_iter()
             .map(|(year, memos)| json!({"year": year, "memos": memos}))

@@ -1,0 +1,219 @@
+//! Building fixture sites with the real binary and reading the pages it writes.
+
+mod common;
+
+use common::*;
+use std::fs;
+
+#[test]
+fn builds_every_page_of_the_fixture() {
+    let site = site("site");
+    let out = site.path().join("public");
+    let warnings = build_ok(site.path(), &out);
+    assert!(warnings.contains("outside the week"), "{warnings}");
+    for page in [
+        "index.html",
+        "404.html",
+        "ohjelma/index.html",
+        "paiva/2026-11-16/index.html",
+        "paiva/2026-11-19/index.html",
+        "ohjelma/porin-kaupunki/index.html",
+        "ohjelma/porin-kaupunki/asukaskahvila/index.html",
+        "ohjelma/porin-kaupunki/digituki/index.html",
+        "jarjestajat/index.html",
+        "kohderyhma/index.html",
+        "kohderyhma/nuoret/index.html",
+        "muistiot/index.html",
+        "muistiot/2026/asukaskahvila/index.html",
+        "tietoa/index.html",
+        "assets/style.css",
+    ] {
+        assert!(out.join(page).is_file(), "{page} is missing");
+    }
+}
+
+#[test]
+fn schedules_use_finnish_times_and_group_by_start() {
+    let site = site("site");
+    let out = site.path().join("public");
+    build_ok(site.path(), &out);
+    let day = read(out.join("paiva/2026-11-17/index.html"));
+    assert!(day.contains("tiistai 17.11.2026"));
+    assert!(
+        day.contains(r#"<time datetime="2026-11-17T14:00:00+02:00">klo 14–15.30</time>"#),
+        "{day}"
+    );
+    // Two entries start at 14: one heading for the slot, both under it.
+    assert_eq!(day.matches(">klo 14</time></h2>").count(), 1);
+    let slot = &day[day.find(">klo 14</time></h2>").unwrap()..];
+    assert!(slot.find("Asukaskahvila").unwrap() < slot.find("</ul>").unwrap());
+    assert!(slot.find("Hybridikeskustelu").unwrap() < slot.find("</ul>").unwrap());
+    assert!(day.contains("Järjestötalo, Rauma ja verkossa"));
+    assert!(day.contains(r#"rel="prev""#) && day.contains(r#"rel="next""#));
+    let webinar = read(out.join("paiva/2026-11-19/index.html"));
+    assert!(
+        webinar.contains("klo 9.15–10.30"),
+        "minutes with a period, no leading zero"
+    );
+}
+
+#[test]
+fn all_day_entries_appear_on_each_day_they_span() {
+    let site = site("site");
+    let out = site.path().join("public");
+    build_ok(site.path(), &out);
+    for day in ["16", "17", "18"] {
+        let page = read(out.join(format!("paiva/2026-11-{day}/index.html")));
+        assert!(page.contains("Näyttely: arjen sankarit"), "day {day}");
+        assert!(page.contains("ma 16.11. – ke 18.11.2026"));
+    }
+    assert!(!read(out.join("paiva/2026-11-19/index.html")).contains("arjen sankarit"));
+}
+
+#[test]
+fn a_cancelled_entry_stays_listed_and_says_so_in_words() {
+    let site = site("site");
+    let out = site.path().join("public");
+    build_ok(site.path(), &out);
+    let day = read(out.join("paiva/2026-11-18/index.html"));
+    assert!(
+        day.contains("Peruttu:</span> Iltakeskustelu nuorten palveluista"),
+        "{day}"
+    );
+    let page = read(out.join("ohjelma/porin-kaupunki/peruttu/index.html"));
+    assert!(page.contains("<strong>Peruttu.</strong> Tapahtumaa ei järjestetä."));
+}
+
+#[test]
+fn entry_pages_show_every_field_and_link_their_memo_both_ways() {
+    let site = site("site");
+    let out = site.path().join("public");
+    build_ok(site.path(), &out);
+    let page = read(out.join("ohjelma/porin-kaupunki/asukaskahvila/index.html"));
+    for text in [
+        "Gallen-Kallelan katu 2",
+        "Maksuton",
+        r#"href="https://www.example.fi/ilmoittaudu""#,
+        "viimeistään <time datetime=\"2026-11-12\">to 12.11.2026</time>",
+        "Esteetön sisäänkäynti",
+        r#"href="https://www.example.fi/palaute""#,
+        r#"href="/rsv/muistiot/2026/asukaskahvila/""#,
+        r#"href="/rsv/kohderyhma/nuoret/""#,
+    ] {
+        assert!(page.contains(text), "{text} missing");
+    }
+    let hybrid = read(out.join("ohjelma/sosped-ry/hybridi/index.html"));
+    assert!(hybrid.contains(r#"lang="sv""#) && hybrid.contains("5 €") && hybrid.contains("ruotsi"));
+    let memo = read(out.join("muistiot/2026/asukaskahvila/index.html"));
+    assert!(memo.contains(r#"href="/rsv/ohjelma/porin-kaupunki/asukaskahvila/""#));
+    assert!(memo.contains("Asumisneuvontaa tarvitaan lisää."));
+}
+
+#[test]
+fn markdown_is_sanitised_and_content_links_resolve() {
+    let site = site("site");
+    let out = site.path().join("public");
+    build_ok(site.path(), &out);
+    let page = read(out.join("ohjelma/porin-kaupunki/asukaskahvila/index.html"));
+    let body = &page[page.find(r#"<div class="body">"#).unwrap()..];
+    let body = &body[..body.find("</div>").unwrap()];
+    assert!(
+        !body.contains("<script") && !body.contains("onclick"),
+        "{body}"
+    );
+    assert!(body.contains("<p>Tervetuloa!</p>"));
+    assert!(body.contains(r#"<h2 id="mista-puhutaan">"#));
+    assert!(body.contains(r#"href="/rsv/ohjelma/porin-kaupunki/naiset-nayttely/""#));
+    assert!(body.contains(r#"href="/rsv/tietoa/#taustaa""#));
+    assert!(body.contains("<table>"));
+    assert!(body.contains("”arjesta”"), "Finnish quotation marks");
+}
+
+#[test]
+fn a_bom_and_crlf_file_reads_like_any_other() {
+    let site = site("site");
+    let out = site.path().join("public");
+    build_ok(site.path(), &out);
+    let page = read(out.join("ohjelma/porin-kaupunki/digituki/index.html"));
+    assert!(page.contains("<h1>Webinaari: digituki</h1>"));
+    assert!(page.contains("Verkossa pidettävä webinaari."));
+    assert!(!page.contains('\r'));
+}
+
+#[test]
+fn the_same_content_builds_byte_identical_files() {
+    let site = site("site");
+    let (a, b) = (site.path().join("a"), site.path().join("b"));
+    build_ok(site.path(), &a);
+    build_ok(site.path(), &b);
+    let files = files(&a);
+    assert_eq!(files, common::files(&b));
+    for file in &files {
+        assert!(
+            fs::read(a.join(file)).unwrap() == fs::read(b.join(file)).unwrap(),
+            "{file} differs"
+        );
+    }
+}
+
+#[test]
+fn a_folder_with_only_content_builds_with_the_built_in_theme() {
+    let site = site("site");
+    assert!(!site.path().join("themes").exists());
+    let out = site.path().join("public");
+    build_ok(site.path(), &out);
+    let css = read(out.join("assets/style.css"));
+    assert_eq!(css, read(repo().join("themes/default/static/style.css")));
+}
+
+#[test]
+fn a_site_theme_overrides_templates_and_can_extend_the_default() {
+    let site = site("site");
+    let templates = site.path().join("themes/oma/templates");
+    fs::create_dir_all(&templates).unwrap();
+    fs::write(
+        templates.join("page.html"),
+        r#"{% extends "default/page.html" %}{% block title %}OMA {{ page.title }}{% endblock title %}"#,
+    )
+    .unwrap();
+    let yaml = read(site.path().join("content/site.yaml")) + "theme: oma\n";
+    fs::write(site.path().join("content/site.yaml"), yaml).unwrap();
+    let out = site.path().join("public");
+    build_ok(site.path(), &out);
+    let page = read(out.join("tietoa/index.html"));
+    assert!(
+        page.contains("<title>OMA Tietoa viikosta</title>"),
+        "{page}"
+    );
+    assert!(page.contains("Viikko tuo sosiaalityön näkyväksi."));
+}
+
+#[test]
+fn links_work_under_the_base_path() {
+    let site = site("site");
+    let out = site.path().join("public");
+    build_ok(site.path(), &out);
+    let home = read(out.join("index.html"));
+    assert!(home.contains(r#"href="/rsv/paiva/2026-11-17/""#));
+    assert!(home.contains(r#"<link rel="canonical" href="https://satakunta.example.fi/rsv/">"#));
+    assert!(home.contains(r#"href="/rsv/assets/style.css?v="#));
+    assert!(!home.contains("&#x2F;"));
+}
+
+#[test]
+fn check_validates_without_writing() {
+    let site = site("site");
+    let out = viikko(&["check", "--root", site.path().to_str().unwrap()]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("ok: 6 entries"));
+    assert!(!site.path().join("public").exists());
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(viikko(&["build", "--nonsense"]).status.code(), Some(2));
+    let empty = tempfile::tempdir().unwrap();
+    let out = viikko(&["build", "--root", empty.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no content folder"));
+}
