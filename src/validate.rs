@@ -489,13 +489,14 @@ fn read_entry(file: &SourceFile, has_profile: bool, config: &Config) -> Read<Ent
 }
 
 fn read_when(fields: &mut Fields, config: &Config) -> Option<When> {
+    let end = fields.time("end");
     let Some(start) = fields.time("start") else {
         if fields.text("start").is_none() {
             fields.missing("start", "2026-11-17 14:00");
         }
         return None;
     };
-    let end = fields.time("end");
+
     match start {
         TimeInput::Date(first) => {
             let last = match end {
@@ -597,7 +598,7 @@ fn read_registration(fields: &mut Fields) -> Option<Registration> {
 
 fn read_audiences(fields: &mut Fields, config: &Config) -> Vec<usize> {
     let keys = fields.list("audience");
-    if keys.is_empty() {
+    if keys.is_empty() && !fields.reported("audience") {
         fields.missing(
             "audience",
             &format!(
