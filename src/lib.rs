@@ -7,17 +7,21 @@
 #![allow(clippy::result_large_err)]
 
 pub mod diagnostics;
+pub mod feeds;
 pub mod fields;
 pub mod frontmatter;
+pub mod ics;
 pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod render;
+pub mod revisions;
 pub mod slug;
 pub mod theme;
 pub mod times;
 pub mod validate;
 pub mod view;
+pub mod vtimezone;
 pub mod write;
 
 use std::path::Path;
@@ -58,15 +62,44 @@ pub fn check(root: &Path) -> Result<(model::Site, Diagnostics), Failure> {
     }
 }
 
+/// How a build differs between `viikko build` and the preview server.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Save the calendar record (`content/calendar.lock`) when events changed. The preview
+    /// server does not, so that previewing never bumps what subscribers will see.
+    pub update_record: bool,
+    /// When changed events are stamped as modified.
+    pub now: jiff::Timestamp,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            update_record: true,
+            now: revisions::build_time(),
+        }
+    }
+}
+
 /// The whole pipeline: load → validate → render → write into `output`.
-pub fn build(root: &Path, output: &Path) -> Result<Report, Failure> {
+pub fn build(root: &Path, output: &Path, options: &Options) -> Result<Report, Failure> {
     let started = Instant::now();
     let (site, diagnostics) = check(root)?;
     let theme = theme::load(root, &site.config.theme).map_err(Failure::Content)?;
-    let files = render::render(&site, &theme, &site.config.theme).map_err(Failure::Content)?;
+    let feeds = feeds::feeds(&site);
+    let mut files =
+        render::render(&site, &theme, &site.config.theme, &feeds).map_err(Failure::Content)?;
     let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
+    let (calendars, record) = feeds::write(&site, &feeds, &site.revisions, options.now);
+    files.extend(calendars);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
     let written = write::write(output, &files, &site.statics)
         .map_err(|e| Failure::Io(format!("cannot write {}: {e}", output.display())))?;
+    if options.update_record && record != site.revisions {
+        let path = root.join(load::CALENDAR_LOCK_FILE);
+        std::fs::write(&path, record.to_text())
+            .map_err(|e| Failure::Io(format!("cannot write {}: {e}", path.display())))?;
+    }
     Ok(Report {
         pages,
         files: written.files,

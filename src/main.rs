@@ -35,7 +35,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Build { root, output } => {
             let output = output.unwrap_or_else(|| root.join("public"));
-            match viikko::build(&root, &output) {
+            match viikko::build(&root, &output, &viikko::Options::default()) {
                 Ok(report) => {
                     eprint!("{}", report.diagnostics);
                     println!(

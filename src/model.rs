@@ -20,6 +20,8 @@ pub struct Site {
     /// Every day that has entries, in order.
     pub days: Vec<Day>,
     pub statics: Vec<crate::load::StaticFile>,
+    /// The calendar record as the content holds it, before this build.
+    pub revisions: crate::revisions::Revisions,
 }
 
 #[derive(Debug, Clone)]

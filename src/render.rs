@@ -6,7 +6,10 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use tera::Context;
 
+use std::collections::HashMap;
+
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::feeds::Feed;
 use crate::model::*;
 use crate::theme::Theme;
 use crate::view::Views;
@@ -24,17 +27,31 @@ struct Job {
     path: String,
     title: String,
     values: Value,
+    /// The calendar feed the page offers to subscribers; the whole programme when `None`.
+    feed: Option<String>,
 }
 
 pub fn render(
     site: &Site,
     theme: &Theme,
     theme_name: &str,
+    feeds: &[Feed],
 ) -> Result<Vec<OutputFile>, Diagnostics> {
     let views = Views::new(site);
     let assets = asset_urls(site, theme);
     let common = json!({"site": views.site(), "assets": assets});
-    let jobs = jobs(site, &views);
+    let mut jobs = jobs(site, &views);
+    jobs.push(Job {
+        template: "calendar.html",
+        path: "kalenteri/".into(),
+        title: "Kalenterit".into(),
+        values: json!({"groups": views.feed_groups(feeds)}),
+        feed: None,
+    });
+    let titles: HashMap<&str, &str> = feeds
+        .iter()
+        .map(|f| (f.path.as_str(), f.title.as_str()))
+        .collect();
     let rendered: Vec<Result<OutputFile, Diagnostic>> = jobs
         .into_par_iter()
         .map(|job| {
@@ -45,7 +62,15 @@ pub fn render(
             };
             let mut context = Context::from_value(common.clone()).unwrap_or_default();
             context.insert("nav", &views.nav(&job.path));
-            context.insert("page", &views.page(&job.title, &job.path, None));
+            let feed = job
+                .feed
+                .as_deref()
+                .filter(|f| titles.contains_key(f) || f.starts_with("ohjelma/"));
+            let feed = feed.unwrap_or(crate::feeds::WHOLE);
+            let feed_title = titles.get(feed).copied().unwrap_or(&job.title);
+            let mut page = views.page(&job.title, &job.path, None);
+            page["feed"] = json!({"url": site.config.link(feed), "title": feed_title});
+            context.insert("page", &page);
             if let Value::Object(values) = job.values {
                 for (key, value) in values {
                     context.insert(key, &value);
@@ -106,36 +131,42 @@ fn jobs(site: &Site, views: &Views) -> Vec<Job> {
             path: String::new(),
             title: site.config.title.clone(),
             values: json!({"week": views.week(), "memos": (0..site.memos.len().min(3)).map(|m| views.memo_card(m)).collect::<Vec<_>>()}),
+            feed: None,
         },
         Job {
             template: "programme.html",
             path: "ohjelma/".into(),
             title: "Koko ohjelma".into(),
             values: programme(site, views),
+            feed: None,
         },
         Job {
             template: "organisers.html",
             path: "jarjestajat/".into(),
             title: "Järjestäjät".into(),
             values: json!({"organisers": (0..site.organisers.len()).map(|o| views.organiser(o)).collect::<Vec<_>>()}),
+            feed: None,
         },
         Job {
             template: "audiences.html",
             path: "kohderyhma/".into(),
             title: "Kohderyhmät".into(),
             values: audiences(site, views),
+            feed: None,
         },
         Job {
             template: "memos.html",
             path: "muistiot/".into(),
             title: "Keskustelumuistiot".into(),
             values: json!({"years": views.memo_years()}),
+            feed: None,
         },
         Job {
             template: "404.html",
             path: "404.html".into(),
             title: "Sivua ei löytynyt".into(),
             values: json!({}),
+            feed: None,
         },
     ];
     for (i, day) in site.days.iter().enumerate() {
@@ -149,6 +180,7 @@ fn jobs(site: &Site, views: &Views) -> Vec<Job> {
             template: "day.html",
             path: day.path(),
             title: view["label"].as_str().unwrap_or_default().to_string(),
+            feed: Some(crate::feeds::day_feed(day.date)),
             values: json!({"day": view, "previous": neighbour(i.checked_sub(1).and_then(|p| site.days.get(p))), "next": neighbour(site.days.get(i + 1))}),
         });
     }
@@ -158,6 +190,7 @@ fn jobs(site: &Site, views: &Views) -> Vec<Job> {
             path: entry.path.clone(),
             title: entry.title.clone(),
             values: json!({"entry": views.entry(i)}),
+            feed: Some(crate::feeds::entry_feed(entry)),
         });
     }
     for (i, organiser) in site.organisers.iter().enumerate() {
@@ -166,6 +199,7 @@ fn jobs(site: &Site, views: &Views) -> Vec<Job> {
             path: organiser.path(),
             title: organiser.name.clone(),
             values: json!({"organiser": views.organiser(i)}),
+            feed: Some(crate::feeds::organiser_feed(organiser)),
         });
     }
     for (a, audience) in site.config.audiences.iter().enumerate() {
@@ -179,6 +213,7 @@ fn jobs(site: &Site, views: &Views) -> Vec<Job> {
             path: format!("kohderyhma/{}/", audience.key),
             title: audience.label.clone(),
             values: json!({"audience": {"key": audience.key, "label": audience.label}, "days": days}),
+            feed: Some(crate::feeds::audience_feed(&audience.key)),
         });
     }
     for (i, memo) in site.memos.iter().enumerate() {
@@ -187,6 +222,7 @@ fn jobs(site: &Site, views: &Views) -> Vec<Job> {
             path: memo.path.clone(),
             title: memo.title.clone(),
             values: json!({"memo": views.memo(i)}),
+            feed: None,
         });
     }
     for page in &site.pages {
@@ -195,6 +231,7 @@ fn jobs(site: &Site, views: &Views) -> Vec<Job> {
             path: page.path(),
             title: page.title.clone(),
             values: json!({"body": page.body_html}),
+            feed: None,
         });
     }
     jobs

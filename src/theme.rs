@@ -28,6 +28,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embedded!(
     "memos.html",
     "memo.html",
     "page.html",
+    "calendar.html",
     "404.html",
 );
 

@@ -130,6 +130,12 @@ pub fn validate(sources: &Sources) -> (Option<Site>, Diagnostics) {
     });
 
     let mut site = assemble(config, organisers, entries, memos, pages, sources);
+    if let Some(file) = &sources.calendar_lock {
+        match crate::revisions::Revisions::parse(file) {
+            Ok(revisions) => site.revisions = revisions,
+            Err(problem) => problems.push(problem),
+        }
+    }
     link_memos(&mut site);
     let problems = problems.sorted();
     if problems.has_errors() {
@@ -879,6 +885,7 @@ fn assemble(
         pages,
         days,
         statics: sources.statics.clone(),
+        revisions: Default::default(),
     }
 }
 

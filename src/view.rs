@@ -49,6 +49,7 @@ impl<'a> Views<'a> {
             ("Järjestäjät", "jarjestajat/"),
             ("Kohderyhmät", "kohderyhma/"),
             ("Muistiot", "muistiot/"),
+            ("Kalenterit", "kalenteri/"),
         ];
         if self.site.pages.iter().any(|p| p.slug == "tietoa") {
             items.push(("Tietoa", "tietoa/"));
@@ -327,6 +328,26 @@ impl<'a> Views<'a> {
         years
             .into_iter()
             .map(|(year, memos)| json!({"year": year, "memos": memos}))
+            .collect()
+    }
+}
+
+impl Views<'_> {
+    /// The calendar page's list: each feed with its https and webcal addresses.
+    pub fn feed_groups(&self, feeds: &[crate::feeds::Feed]) -> Vec<Value> {
+        crate::feeds::by_group(feeds)
+            .into_values()
+            .map(|(group, feeds)| {
+                let feeds: Vec<Value> = feeds
+                    .iter()
+                    .map(|f| {
+                        let https = self.site.config.absolute(&f.path);
+                        let webcal = format!("webcal://{}", https.split_once("://").map_or(https.as_str(), |(_, r)| r));
+                        json!({"title": f.title, "url": https, "webcal": webcal, "count": f.entries.len(), "id": crate::slug::slugify(&f.path)})
+                    })
+                    .collect();
+                json!({"title": group, "id": crate::slug::slugify(group), "feeds": feeds})
+            })
             .collect()
     }
 }

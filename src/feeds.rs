@@ -1,0 +1,388 @@
+//! iCalendar feeds (RFC 5545, RFC 7986): the whole programme, each day, organiser, audience and
+//! series, and one file per entry. Each event is written once and shared by every feed it is in.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+use jiff::{Timestamp, Zoned};
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+
+use crate::ics::{self, Ics};
+use crate::model::*;
+use crate::render::OutputFile;
+use crate::revisions::{Revision, Revisions};
+
+/// How often subscribed clients should fetch again; clients may refresh less often.
+const REFRESH: &str = "PT4H";
+
+/// A subscribable calendar.
+#[derive(Debug, Clone)]
+pub struct Feed {
+    /// Below the site root: `kalenteri/paiva/2026-11-17.ics`.
+    pub path: String,
+    pub title: String,
+    /// The group it is listed under on the calendar page.
+    pub group: &'static str,
+    /// Indexes into `Site::entries`, in programme order.
+    pub entries: Vec<usize>,
+}
+
+pub const WHOLE: &str = "kalenteri/koko-ohjelma.ics";
+
+/// Every subscribable feed; feeds that would be empty are left out (except the whole week).
+pub fn feeds(site: &Site) -> Vec<Feed> {
+    let all: Vec<usize> = (0..site.entries.len()).collect();
+    let mut feeds = vec![Feed {
+        path: WHOLE.into(),
+        title: "Koko ohjelma".into(),
+        group: "Koko viikko",
+        entries: all,
+    }];
+    let pick = |keep: &dyn Fn(&Entry) -> bool| -> Vec<usize> {
+        site.entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| keep(e))
+            .map(|(i, _)| i)
+            .collect()
+    };
+    let lang = site.config.lang;
+    for day in &site.days {
+        let date = day.date;
+        feeds.push(Feed {
+            path: day_feed(date),
+            title: lang.long_date(date),
+            group: "Päivät",
+            entries: pick(&|e| e.days().contains(&date)),
+        });
+    }
+    for organiser in &site.organisers {
+        feeds.push(Feed {
+            path: organiser_feed(organiser),
+            title: organiser.name.clone(),
+            group: "Järjestäjät",
+            entries: organiser.entries.clone(),
+        });
+    }
+    for (a, audience) in site.config.audiences.iter().enumerate() {
+        feeds.push(Feed {
+            path: audience_feed(&audience.key),
+            title: audience.label.clone(),
+            group: "Kohderyhmät",
+            entries: pick(&|e| e.audiences.contains(&a)),
+        });
+    }
+    let mut series: Vec<&str> = site
+        .entries
+        .iter()
+        .filter_map(|e| e.series.as_deref())
+        .collect();
+    series.sort_unstable();
+    series.dedup();
+    for key in series {
+        let title = site
+            .config
+            .series
+            .iter()
+            .find(|t| t.key == key)
+            .map_or(key.to_string(), |t| t.label.clone());
+        feeds.push(Feed {
+            path: series_feed(key),
+            title,
+            group: "Sarjat",
+            entries: pick(&|e| e.series.as_deref() == Some(key)),
+        });
+    }
+    feeds.retain(|f| f.path == WHOLE || !f.entries.is_empty());
+    feeds
+}
+
+pub fn day_feed(date: Date) -> String {
+    format!("kalenteri/paiva/{date}.ics")
+}
+
+pub fn organiser_feed(organiser: &Organiser) -> String {
+    format!("kalenteri/jarjestaja/{}.ics", organiser.slug)
+}
+
+pub fn audience_feed(key: &str) -> String {
+    format!("kalenteri/kohderyhma/{key}.ics")
+}
+
+pub fn series_feed(key: &str) -> String {
+    format!("kalenteri/sarja/{key}.ics")
+}
+
+/// The one-event file offered as "add to calendar" on the entry's page.
+pub fn entry_feed(entry: &Entry) -> String {
+    let slug = entry
+        .path
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or("tapahtuma");
+    format!("{}{slug}.ics", entry.path)
+}
+
+/// Writes every feed. Returns the files and the calendar record they were written with.
+pub fn write(
+    site: &Site,
+    feeds: &[Feed],
+    previous: &Revisions,
+    now: Timestamp,
+) -> (Vec<OutputFile>, Revisions) {
+    let bodies: Vec<(String, Ics)> = (0..site.entries.len())
+        .into_par_iter()
+        .map(|i| {
+            let body = event_body(site, i);
+            (hash(body.as_str()), body)
+        })
+        .collect();
+    let mut record = Revisions::default();
+    let events: Vec<Ics> = site
+        .entries
+        .iter()
+        .zip(&bodies)
+        .map(|(entry, (hash, body))| {
+            let revision = previous.next(&entry.id, hash, now);
+            let event = event(site, entry, &revision, body);
+            record.insert(entry.id.clone(), revision);
+            event
+        })
+        .collect();
+    record.keep_missing_from(previous);
+
+    let mut files: Vec<OutputFile> = feeds
+        .par_iter()
+        .map(|feed| OutputFile {
+            path: feed.path.clone(),
+            bytes: calendar(site, &feed.title, &feed.path, &feed.entries, &events).into_bytes(),
+        })
+        .collect();
+    files.extend(
+        site.entries
+            .par_iter()
+            .enumerate()
+            .map(|(i, entry)| OutputFile {
+                path: entry_feed(entry),
+                bytes: calendar(site, &entry.title, &entry_feed(entry), &[i], &events).into_bytes(),
+            })
+            .collect::<Vec<_>>(),
+    );
+    (files, record)
+}
+
+fn hash(text: &str) -> String {
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .take(8)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn calendar(site: &Site, title: &str, path: &str, entries: &[usize], events: &[Ics]) -> String {
+    let config = &site.config;
+    let name = if title == config.title {
+        title.to_string()
+    } else {
+        format!("{} – {title}", config.title)
+    };
+    let mut cal = Ics::new();
+    cal.begin("VCALENDAR");
+    cal.raw("VERSION", &[], "2.0");
+    cal.raw(
+        "PRODID",
+        &[],
+        concat!("-//viikko//viikko ", env!("CARGO_PKG_VERSION"), "//FI"),
+    );
+    cal.raw("CALSCALE", &[], "GREGORIAN");
+    cal.text("NAME", &[], &name);
+    cal.text("X-WR-CALNAME", &[], &name);
+    if !config.description.is_empty() {
+        cal.text("DESCRIPTION", &[], &config.description);
+        cal.text("X-WR-CALDESC", &[], &config.description);
+    }
+    cal.raw("X-WR-TIMEZONE", &[], &config.tz_name);
+    cal.raw("URL", &[], &config.absolute(""));
+    cal.raw("SOURCE", &[("VALUE", "URI")], &config.absolute(path));
+    cal.raw("REFRESH-INTERVAL", &[("VALUE", "DURATION")], REFRESH);
+    cal.raw("X-PUBLISHED-TTL", &[], REFRESH);
+    if let Some((from, until)) = timed_span(site, entries) {
+        crate::vtimezone::write_vtimezone(&mut cal, &config.tz, &config.tz_name, from, until);
+    }
+    for &i in entries {
+        cal.append(&events[i]);
+    }
+    cal.end("VCALENDAR");
+    cal.into_string()
+}
+
+/// The dates a VTIMEZONE must cover: those of the timed events (all-day ones use no zone).
+fn timed_span(site: &Site, entries: &[usize]) -> Option<(Date, Date)> {
+    let dates = entries.iter().filter_map(|&i| match &site.entries[i].when {
+        When::Timed { start, end } => Some((start.date(), end.date())),
+        When::AllDay { .. } => None,
+    });
+    dates.fold(None, |span, (s, e)| match span {
+        None => Some((s, e)),
+        Some((a, b)) => Some((a.min(s), b.max(e))),
+    })
+}
+
+/// The event with its revision: what clients compare to decide whether to update their copy.
+fn event(site: &Site, entry: &Entry, revision: &Revision, body: &Ics) -> Ics {
+    let stamp = ics::utc_datetime(&revision.modified);
+    let mut event = Ics::new();
+    event.begin("VEVENT");
+    event.text("UID", &[], &format!("{}@{}", entry.id, site.config.host()));
+    event.raw("DTSTAMP", &[], &stamp);
+    event.raw("LAST-MODIFIED", &[], &stamp);
+    event.raw("SEQUENCE", &[], &revision.sequence.to_string());
+    event.append(body);
+    event.end("VEVENT");
+    event
+}
+
+/// Everything an event publishes except its revision; its hash tells whether the entry changed.
+fn event_body(site: &Site, index: usize) -> Ics {
+    let entry = &site.entries[index];
+    let config = &site.config;
+    let mut ics = Ics::new();
+    match &entry.when {
+        When::Timed { start, end } => {
+            local_time(&mut ics, "DTSTART", start, config);
+            local_time(&mut ics, "DTEND", end, config);
+        }
+        When::AllDay { first, last } => {
+            ics.raw("DTSTART", &[("VALUE", "DATE")], &ics::date(*first));
+            ics.raw(
+                "DTEND",
+                &[("VALUE", "DATE")],
+                &ics::date(last.tomorrow().unwrap_or(*last)),
+            );
+            // A week-long exhibition should not make the whole week look busy.
+            ics.raw("TRANSP", &[], "TRANSPARENT");
+        }
+    }
+    let label = crate::view::Views::status_label(entry.status);
+    let summary = if label.is_empty() {
+        entry.title.clone()
+    } else {
+        format!("{}: {}", label.to_uppercase(), entry.title)
+    };
+    ics.text("SUMMARY", &[], &summary);
+    ics.text("DESCRIPTION", &[], &description(site, entry));
+    if let Some(location) = location(entry) {
+        ics.text("LOCATION", &[], &location);
+    }
+    ics.raw("URL", &[], &config.absolute(&entry.path));
+    let organiser = &site.organisers[entry.organiser];
+    if let Some(email) = &organiser.email {
+        ics.raw(
+            "ORGANIZER",
+            &[("CN", &organiser.name)],
+            &format!("mailto:{email}"),
+        );
+    }
+    let mut categories: Vec<&str> = entry
+        .audiences
+        .iter()
+        .map(|&a| config.audiences[a].label.as_str())
+        .collect();
+    categories.extend(entry.format.map(|f| config.formats[f].label.as_str()));
+    if !categories.is_empty() {
+        ics.text_list("CATEGORIES", &[], &categories);
+    }
+    let status = match entry.status {
+        Status::Cancelled => "CANCELLED",
+        Status::Postponed => "TENTATIVE",
+        Status::Scheduled | Status::MovedOnline => "CONFIRMED",
+    };
+    ics.raw("STATUS", &[], status);
+    ics
+}
+
+/// A wall-clock time with the zone's TZID; a time the clocks pass twice is written in UTC,
+/// because with a TZID clients would take the first of the two.
+fn local_time(ics: &mut Ics, name: &str, time: &Zoned, config: &Config) {
+    let local = time.datetime();
+    if config.tz.to_ambiguous_zoned(local).is_ambiguous() {
+        ics.raw(name, &[], &ics::utc_datetime(&time.timestamp()));
+    } else {
+        ics.raw(
+            name,
+            &[("TZID", &config.tz_name)],
+            &ics::local_datetime(&local),
+        );
+    }
+}
+
+fn description(site: &Site, entry: &Entry) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let label = crate::view::Views::status_label(entry.status);
+    if !label.is_empty() {
+        parts.push(format!("{label}."));
+    }
+    if let Some(summary) = &entry.summary {
+        parts.push(summary.clone());
+    }
+    if !entry.body_text.is_empty() {
+        parts.push(entry.body_text.clone());
+    }
+    if let Some(online) = &entry.online {
+        parts.push(format!("Verkossa: {online}"));
+    }
+    if let Some(registration) = entry.registration.as_ref().and_then(|r| r.url.as_ref()) {
+        parts.push(format!("Ilmoittautuminen: {registration}"));
+    }
+    parts.push(site.config.absolute(&entry.path));
+    parts.join("\n\n")
+}
+
+fn location(entry: &Entry) -> Option<String> {
+    let place = entry
+        .place
+        .as_ref()
+        .filter(|_| entry.status != Status::MovedOnline);
+    let mut parts: Vec<&str> = place
+        .map(|p| {
+            [
+                p.name.as_deref(),
+                p.address.as_deref(),
+                p.municipality.as_deref(),
+            ]
+            .into_iter()
+            .flatten()
+            .collect()
+        })
+        .unwrap_or_default();
+    if parts.is_empty() {
+        parts.extend(entry.online.as_deref());
+    }
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
+/// Feeds grouped for the calendar page, in a stable order.
+pub fn by_group(feeds: &[Feed]) -> BTreeMap<usize, (&'static str, Vec<&Feed>)> {
+    let order = [
+        "Koko viikko",
+        "Päivät",
+        "Järjestäjät",
+        "Kohderyhmät",
+        "Sarjat",
+    ];
+    let mut groups: BTreeMap<usize, (&'static str, Vec<&Feed>)> = BTreeMap::new();
+    for feed in feeds {
+        let rank = order
+            .iter()
+            .position(|g| *g == feed.group)
+            .unwrap_or(order.len());
+        groups
+            .entry(rank)
+            .or_insert((feed.group, Vec::new()))
+            .1
+            .push(feed);
+    }
+    groups
+}

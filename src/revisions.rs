@@ -1,0 +1,169 @@
+//! The calendar record (`content/calendar.lock`): for each entry, a hash of what its calendar
+//! event publishes, its `SEQUENCE` and when it last changed. Calendar clients update an event
+//! they already have only when its SEQUENCE or DTSTAMP moves; keeping these with the content
+//! (and in version control) makes them move exactly when the details change, on any machine,
+//! and keeps unchanged builds byte-identical.
+
+use std::collections::BTreeMap;
+
+use jiff::Timestamp;
+
+use crate::diagnostics::{Diagnostic, Span};
+use crate::load::SourceFile;
+
+const HEADER: &str = "\
+# viikko calendar record: keeps calendar updates in step with the content.
+# Written by `viikko build`; commit it with the content and do not edit it by hand.
+# entry id, hash of the published event, SEQUENCE, last modified (UTC)
+";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Revision {
+    pub hash: String,
+    pub sequence: u32,
+    pub modified: Timestamp,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Revisions(BTreeMap<String, Revision>);
+
+impl Revisions {
+    pub fn parse(file: &SourceFile) -> Result<Revisions, Diagnostic> {
+        let mut map = BTreeMap::new();
+        for (n, line) in file.text.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let parsed = (|| {
+                let mut parts = line.split_whitespace();
+                let id = parts.next()?.to_string();
+                let hash = parts.next()?.to_string();
+                let sequence = parts.next()?.parse().ok()?;
+                let modified = parts.next()?.parse().ok()?;
+                parts.next().is_none().then_some((
+                    id,
+                    Revision {
+                        hash,
+                        sequence,
+                        modified,
+                    },
+                ))
+            })();
+            let Some((id, revision)) = parsed else {
+                return Err(Diagnostic::error(
+                    &file.rel,
+                    "this line of the calendar record cannot be read",
+                )
+                .with_span(Span::line(&file.text, n + 1))
+                .with_help(
+                    "the file is written by `viikko build`; if a merge left conflict markers, \
+                         keep the line with the higher number (SEQUENCE) for each entry",
+                ));
+            };
+            map.insert(id, revision);
+        }
+        Ok(Revisions(map))
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Revision> {
+        self.0.get(id)
+    }
+
+    /// The revision an event with `hash` publishes: the recorded one when nothing changed, else
+    /// the next SEQUENCE stamped `now`.
+    pub fn next(&self, id: &str, hash: &str, now: Timestamp) -> Revision {
+        match self.0.get(id) {
+            Some(old) if old.hash == hash => old.clone(),
+            Some(old) => Revision {
+                hash: hash.to_string(),
+                sequence: old.sequence + 1,
+                modified: now,
+            },
+            None => Revision {
+                hash: hash.to_string(),
+                sequence: 0,
+                modified: now,
+            },
+        }
+    }
+
+    pub fn insert(&mut self, id: String, revision: Revision) {
+        self.0.insert(id, revision);
+    }
+
+    /// Entries that were removed keep their lines, so an entry that comes back continues from
+    /// its last SEQUENCE instead of going back to one clients have already seen.
+    pub fn keep_missing_from(&mut self, previous: &Revisions) {
+        for (id, revision) in &previous.0 {
+            self.0.entry(id.clone()).or_insert_with(|| revision.clone());
+        }
+    }
+
+    pub fn to_text(&self) -> String {
+        let mut text = String::from(HEADER);
+        for (id, r) in &self.0 {
+            text.push_str(&format!("{id} {} {} {}\n", r.hash, r.sequence, r.modified));
+        }
+        text
+    }
+}
+
+/// The time a changed event is stamped with: `SOURCE_DATE_EPOCH` when set (reproducible builds),
+/// else now, to the second.
+pub fn build_time() -> Timestamp {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|s| Timestamp::from_second(s).ok())
+        .unwrap_or_else(|| {
+            Timestamp::from_second(Timestamp::now().as_second()).unwrap_or(Timestamp::UNIX_EPOCH)
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: i64) -> Timestamp {
+        Timestamp::from_second(s).unwrap()
+    }
+
+    #[test]
+    fn sequence_moves_only_when_the_hash_changes() {
+        let mut record = Revisions::default();
+        let first = record.next("a/b", "h1", at(100));
+        assert_eq!((first.sequence, first.modified), (0, at(100)));
+        record.insert("a/b".into(), first.clone());
+        assert_eq!(record.next("a/b", "h1", at(200)), first);
+        let changed = record.next("a/b", "h2", at(300));
+        assert_eq!((changed.sequence, changed.modified), (1, at(300)));
+    }
+
+    #[test]
+    fn round_trips_through_its_text() {
+        let mut record = Revisions::default();
+        record.insert(
+            "porin-kaupunki/kahvila".into(),
+            Revision {
+                hash: "abc".into(),
+                sequence: 3,
+                modified: at(1_700_000_000),
+            },
+        );
+        let file = SourceFile {
+            rel: "content/calendar.lock".into(),
+            text: record.to_text(),
+        };
+        assert_eq!(Revisions::parse(&file).unwrap(), record);
+    }
+
+    #[test]
+    fn a_damaged_line_is_reported_with_its_number() {
+        let file = SourceFile {
+            rel: "content/calendar.lock".into(),
+            text: "# x\na/b h 1 2026-11-01T00:00:00Z\n<<<<<<< HEAD\n".into(),
+        };
+        assert_eq!(Revisions::parse(&file).unwrap_err().span.unwrap().line, 3);
+    }
+}
