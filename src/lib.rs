@@ -16,6 +16,7 @@ pub mod markdown;
 pub mod model;
 pub mod render;
 pub mod revisions;
+pub mod serve;
 pub mod slug;
 pub mod theme;
 pub mod times;
@@ -70,6 +71,9 @@ pub struct Options {
     pub update_record: bool,
     /// When changed events are stamped as modified.
     pub now: jiff::Timestamp,
+    /// Publish at this origin (`http://127.0.0.1:1111`) instead of `base_url`'s, keeping its
+    /// path, so the preview's links work as the published site's will.
+    pub origin: Option<String>,
 }
 
 impl Default for Options {
@@ -77,36 +81,69 @@ impl Default for Options {
         Options {
             update_record: true,
             now: revisions::build_time(),
+            origin: None,
         }
     }
+}
+
+/// A rendered site, not yet written.
+pub struct Rendered {
+    pub site: model::Site,
+    pub files: Vec<render::OutputFile>,
+    pub record: revisions::Revisions,
+    pub diagnostics: Diagnostics,
+}
+
+/// load → validate → render: every file of the site, in memory.
+pub fn render_site(root: &Path, options: &Options) -> Result<Rendered, Failure> {
+    let (mut site, diagnostics) = check(root)?;
+    if let Some(origin) = &options.origin {
+        let url = format!("{origin}{}", site.config.base_path);
+        site.config.set_base_url(&url);
+    }
+    let theme = theme::load(root, &site.config.theme).map_err(Failure::Content)?;
+    let feeds = feeds::feeds(&site);
+    let mut files =
+        render::render(&site, &theme, &site.config.theme, &feeds).map_err(Failure::Content)?;
+    let (calendars, record) = feeds::write(&site, &feeds, &site.revisions, options.now);
+    files.extend(calendars);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Rendered {
+        site,
+        files,
+        record,
+        diagnostics,
+    })
 }
 
 /// The whole pipeline: load → validate → render → write into `output`.
 pub fn build(root: &Path, output: &Path, options: &Options) -> Result<Report, Failure> {
     let started = Instant::now();
-    let (site, diagnostics) = check(root)?;
-    let theme = theme::load(root, &site.config.theme).map_err(Failure::Content)?;
-    let feeds = feeds::feeds(&site);
-    let mut files =
-        render::render(&site, &theme, &site.config.theme, &feeds).map_err(Failure::Content)?;
-    let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
-    let (calendars, record) = feeds::write(&site, &feeds, &site.revisions, options.now);
-    files.extend(calendars);
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    let written = write::write(output, &files, &site.statics)
+    let rendered = render_site(root, options)?;
+    let written = write::write(output, &rendered.files, &rendered.site.statics)
         .map_err(|e| Failure::Io(format!("cannot write {}: {e}", output.display())))?;
-    if options.update_record && record != site.revisions {
+    if options.update_record && rendered.record != rendered.site.revisions {
         let path = root.join(load::CALENDAR_LOCK_FILE);
-        std::fs::write(&path, record.to_text())
+        std::fs::write(&path, rendered.record.to_text())
             .map_err(|e| Failure::Io(format!("cannot write {}: {e}", path.display())))?;
     }
-    Ok(Report {
-        pages,
-        files: written.files,
-        unchanged: written.unchanged,
-        entries: site.entries.len(),
-        memos: site.memos.len(),
-        diagnostics,
-        elapsed: started.elapsed(),
-    })
+    Ok(Report::new(&rendered, written, started))
+}
+
+impl Report {
+    pub fn new(rendered: &Rendered, written: write::Written, started: Instant) -> Report {
+        Report {
+            pages: rendered
+                .files
+                .iter()
+                .filter(|f| f.path.ends_with(".html"))
+                .count(),
+            files: written.files,
+            unchanged: written.unchanged,
+            entries: rendered.site.entries.len(),
+            memos: rendered.site.memos.len(),
+            diagnostics: rendered.diagnostics.clone(),
+            elapsed: started.elapsed(),
+        }
+    }
 }

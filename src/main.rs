@@ -23,6 +23,23 @@ enum Command {
         #[arg(long)]
         output: Option<PathBuf>,
     },
+    /// Preview the site: build, serve it, rebuild and reload the browser on every change.
+    Serve {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The address to listen on; only this machine can connect to the default.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        /// The port; the next free one is used if it is taken.
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Open the site in the browser.
+        #[arg(long)]
+        open: bool,
+        /// Poll for changes, for file systems that do not report them (network drives, some containers).
+        #[arg(long)]
+        poll: bool,
+    },
     /// Check the content and report every problem, without writing anything.
     Check {
         #[arg(long, default_value = ".")]
@@ -53,6 +70,25 @@ fn main() -> ExitCode {
                     failure,
                     "the site was not built; the previous output is unchanged",
                 ),
+            }
+        }
+        Command::Serve {
+            root,
+            bind,
+            port,
+            open,
+            poll,
+        } => {
+            let config = viikko::serve::Config {
+                root,
+                bind,
+                port,
+                open,
+                poll,
+            };
+            match viikko::serve::serve(config) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(error) => fail(Failure::Io(error.to_string()), ""),
             }
         }
         Command::Check { root } => match viikko::check(&root) {

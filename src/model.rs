@@ -50,6 +50,18 @@ impl Config {
         format!("{}{path}", self.base_url)
     }
 
+    /// Moves the site to another address (`https://example.fi/rsv/`), keeping links consistent.
+    pub fn set_base_url(&mut self, url: &str) {
+        let url = if url.ends_with('/') {
+            url.to_string()
+        } else {
+            format!("{url}/")
+        };
+        let rest = url.split_once("://").map_or("", |(_, r)| r);
+        self.base_path = rest.find('/').map_or("/".into(), |i| rest[i..].to_string());
+        self.base_url = url;
+    }
+
     /// A root-relative link for a path inside the site (`ohjelma/` → `/rsv/ohjelma/`).
     pub fn link(&self, path: &str) -> String {
         format!("{}{path}", self.base_path)

@@ -247,15 +247,8 @@ fn read_config(sources: &Sources, problems: &mut Diagnostics) -> Config {
         .unwrap_or_default();
     config.description = fields.text("description").unwrap_or_default();
     if let Some(url) = fields.url("base_url") {
-        let url = if url.ends_with('/') {
-            url
-        } else {
-            format!("{url}/")
-        };
-        let rest = url.split_once("://").map_or("", |(_, r)| r);
-        config.base_path = rest.find('/').map_or("/".into(), |i| rest[i..].to_string());
-        config.base_url = url;
-    } else {
+        config.set_base_url(&url);
+    } else if !fields.reported("base_url") {
         fields.missing("base_url", "https://www.example.fi/viikko/");
     }
     if let Some(code) = fields.text("language") {

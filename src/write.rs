@@ -21,40 +21,9 @@ pub struct Written {
 pub fn write(output: &Path, files: &[OutputFile], statics: &[StaticFile]) -> io::Result<Written> {
     let staging = sibling(output, "viikko-new");
     let retired = sibling(output, "viikko-old");
-    remove_if_exists(&staging)?;
     remove_if_exists(&retired)?;
-    fs::create_dir_all(&staging)?;
-
-    let mut folders: Vec<PathBuf> = files
-        .iter()
-        .map(|f| f.path.as_str())
-        .chain(statics.iter().map(|s| s.output.as_str()))
-        .filter_map(|p| Path::new(p).parent().map(Path::to_path_buf))
-        .collect();
-    folders.sort();
-    folders.dedup();
-    for folder in &folders {
-        fs::create_dir_all(staging.join(folder))?;
-    }
-
     let previous = output.is_dir().then_some(output);
-    let unchanged: usize = files
-        .par_iter()
-        .map(|file| {
-            put(
-                &staging.join(&file.path),
-                &file.bytes,
-                previous.map(|p| p.join(&file.path)),
-            )
-        })
-        .collect::<io::Result<Vec<bool>>>()?
-        .into_iter()
-        .filter(|same| *same)
-        .count();
-    for file in statics {
-        fs::copy(&file.path, staging.join(&file.output))?;
-    }
-
+    let written = write_into(&staging, files, statics, previous)?;
     if output.exists() {
         fs::rename(output, &retired)?;
     }
@@ -64,6 +33,45 @@ pub fn write(output: &Path, files: &[OutputFile], statics: &[StaticFile]) -> io:
         return Err(error);
     }
     remove_if_exists(&retired)?;
+    Ok(written)
+}
+
+/// Writes the site into a fresh folder `dir`, linking files that are unchanged in `previous`.
+pub fn write_into(
+    dir: &Path,
+    files: &[OutputFile],
+    statics: &[StaticFile],
+    previous: Option<&Path>,
+) -> io::Result<Written> {
+    remove_if_exists(dir)?;
+    fs::create_dir_all(dir)?;
+    let mut folders: Vec<PathBuf> = files
+        .iter()
+        .map(|f| f.path.as_str())
+        .chain(statics.iter().map(|s| s.output.as_str()))
+        .filter_map(|p| Path::new(p).parent().map(Path::to_path_buf))
+        .collect();
+    folders.sort();
+    folders.dedup();
+    for folder in &folders {
+        fs::create_dir_all(dir.join(folder))?;
+    }
+    let unchanged: usize = files
+        .par_iter()
+        .map(|file| {
+            put(
+                &dir.join(&file.path),
+                &file.bytes,
+                previous.map(|p| p.join(&file.path)),
+            )
+        })
+        .collect::<io::Result<Vec<bool>>>()?
+        .into_iter()
+        .filter(|same| *same)
+        .count();
+    for file in statics {
+        fs::copy(&file.path, dir.join(&file.output))?;
+    }
     Ok(Written {
         files: files.len() + statics.len(),
         unchanged,
@@ -92,7 +100,7 @@ pub fn sibling(output: &Path, suffix: &str) -> PathBuf {
     output.with_file_name(format!("{name}.{suffix}"))
 }
 
-fn remove_if_exists(path: &Path) -> io::Result<()> {
+pub fn remove_if_exists(path: &Path) -> io::Result<()> {
     match fs::remove_dir_all(path) {
         Err(error) if error.kind() != io::ErrorKind::NotFound => Err(error),
         _ => Ok(()),

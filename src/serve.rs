@@ -1,0 +1,590 @@
+//! `viikko serve`: the same build as `viikko build`, run again on every change, served over
+//! HTTP with live reload.
+//!
+//! Each build is written into a fresh folder and the server switches to it only when it is
+//! complete, so no request sees a half-written site. After a failed build the last good site
+//! stays served, with the errors laid over every page.
+
+use std::io::{self, Write};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+use notify_debouncer_full::notify::{self, EventKind, RecursiveMode};
+use tiny_http::{Header, Method, Request, Response, StatusCode};
+
+use crate::{Failure, Options, diagnostics::Diagnostics};
+
+pub struct Config {
+    pub root: PathBuf,
+    pub bind: String,
+    pub port: u16,
+    pub open: bool,
+    pub poll: bool,
+}
+
+/// What the server shows: the folder of the last good build and the problems of the last one.
+struct State {
+    /// Below it: the site, at its base path.
+    site: Option<PathBuf>,
+    base_path: String,
+    errors: Option<String>,
+    generation: u64,
+}
+
+struct Shared {
+    state: RwLock<State>,
+    clients: Mutex<Vec<Sender<&'static str>>>,
+    work: PathBuf,
+}
+
+const EVENTS: &str = "/__viikko/events";
+const SCRIPT: &str = "/__viikko/reload.js";
+const HEARTBEAT: Duration = Duration::from_secs(10);
+
+pub fn serve(config: Config) -> io::Result<()> {
+    let (server, address) = bind(&config.bind, config.port)?;
+    let work = std::env::temp_dir().join(format!("viikko-serve-{}", std::process::id()));
+    std::fs::create_dir_all(&work)?;
+    let shared = Arc::new(Shared {
+        state: RwLock::new(State {
+            site: None,
+            base_path: "/".into(),
+            errors: None,
+            generation: 0,
+        }),
+        clients: Mutex::new(Vec::new()),
+        work: work.clone(),
+    });
+    let origin = format!("http://{address}");
+    rebuild(&config.root, &shared, &origin);
+    let url = format!(
+        "{origin}{}",
+        shared
+            .state
+            .read()
+            .map(|s| s.base_path.clone())
+            .unwrap_or_default()
+    );
+    println!("serving {} at {url} (Ctrl-C stops)", config.root.display());
+    if config.open {
+        open_browser(&url);
+    }
+
+    let server = Arc::new(server);
+    {
+        let server = server.clone();
+        let _ = ctrlc::set_handler(move || server.unblock());
+    }
+    let (changes, events) = mpsc::channel();
+    let _watcher = watch(&config.root, config.poll, changes)?;
+    {
+        let shared = shared.clone();
+        let root = config.root.clone();
+        std::thread::spawn(move || {
+            for _ in events {
+                rebuild(&root, &shared, &origin);
+            }
+        });
+    }
+    for request in server.incoming_requests() {
+        let shared = shared.clone();
+        std::thread::spawn(move || handle(request, &shared));
+    }
+    let _ = std::fs::remove_dir_all(&work);
+    println!("stopped");
+    Ok(())
+}
+
+/// Binds the port asked for, or the next free one (and says so).
+fn bind(host: &str, port: u16) -> io::Result<(tiny_http::Server, SocketAddr)> {
+    let mut last = None;
+    for candidate in port..port.saturating_add(20) {
+        match tiny_http::Server::http((host, candidate)) {
+            Ok(server) => {
+                let address = server
+                    .server_addr()
+                    .to_ip()
+                    .ok_or_else(|| io::Error::other("not an IP address"))?;
+                if candidate != port {
+                    println!("port {port} is taken; using {candidate}");
+                }
+                return Ok((server, address));
+            }
+            Err(error) => last = Some(error),
+        }
+    }
+    Err(io::Error::other(format!(
+        "cannot listen on {host}:{port}: {}",
+        last.map(|e| e.to_string()).unwrap_or_default()
+    )))
+}
+
+/// One build into a new folder; the server switches to it only when it is complete.
+fn rebuild(root: &Path, shared: &Shared, origin: &str) {
+    let started = Instant::now();
+    let options = Options {
+        update_record: false,
+        origin: Some(origin.to_string()),
+        ..Options::default()
+    };
+    let result = crate::render_site(root, &options);
+    let (previous, generation) = shared
+        .state
+        .read()
+        .map(|s| (s.site.clone(), s.generation + 1))
+        .unwrap_or((None, 1));
+    let outcome = result.and_then(|rendered| {
+        let folder = shared.work.join(format!("build-{generation}"));
+        let written = crate::write::write_into(
+            &folder,
+            &rendered.files,
+            &rendered.site.statics,
+            previous.as_deref(),
+        )
+        .map_err(|e| Failure::Io(e.to_string()))?;
+        Ok((
+            rendered.site.config.base_path.clone(),
+            folder,
+            crate::Report::new(&rendered, written, started),
+        ))
+    });
+    let message = match outcome {
+        Ok((base, folder, report)) => {
+            eprint!("{}", report.diagnostics);
+            println!(
+                "built {} pages in {} ms",
+                report.pages,
+                report.elapsed.as_millis()
+            );
+            if let Ok(mut state) = shared.state.write() {
+                state.site = Some(folder);
+                state.base_path = base;
+                state.errors = None;
+                state.generation = generation;
+            }
+            // The build before the previous one can go: no request still reads it.
+            let _ = crate::write::remove_if_exists(
+                &shared
+                    .work
+                    .join(format!("build-{}", generation.saturating_sub(2))),
+            );
+            "reload"
+        }
+        Err(failure) => {
+            let text = match failure {
+                Failure::Content(diagnostics) => report_text(&diagnostics),
+                Failure::Io(message) => format!("error: {message}\n"),
+            };
+            eprint!("{text}");
+            println!("build failed; still serving the last good site");
+            if let Ok(mut state) = shared.state.write() {
+                state.errors = Some(text);
+                state.generation = generation;
+            }
+            "reload"
+        }
+    };
+    notify_clients(shared, message);
+}
+
+fn report_text(diagnostics: &Diagnostics) -> String {
+    format!("{diagnostics}{} errors", diagnostics.errors())
+}
+
+fn notify_clients(shared: &Shared, message: &'static str) {
+    if let Ok(mut clients) = shared.clients.lock() {
+        clients.retain(|client| client.send(message).is_ok());
+    }
+}
+
+/// Watches `content/` and `themes/`; each burst of relevant changes sends one message.
+fn watch(root: &Path, poll: bool, changes: Sender<()>) -> io::Result<Box<dyn std::any::Any>> {
+    let root_owned = root.to_path_buf();
+    let handler = move |result: notify_debouncer_full::DebounceEventResult| {
+        if let Ok(events) = result {
+            if events.iter().any(|e| is_relevant(&e.event, &root_owned)) {
+                let _ = changes.send(());
+            }
+        }
+    };
+    let delay = Duration::from_millis(50);
+    let folders: Vec<PathBuf> = ["content", "themes"]
+        .iter()
+        .map(|f| root.join(f))
+        .filter(|p| p.is_dir())
+        .collect();
+    let error = |e: notify::Error| io::Error::other(format!("cannot watch the site: {e}"));
+    if poll {
+        let config = notify::Config::default().with_poll_interval(Duration::from_millis(300));
+        let mut debouncer = notify_debouncer_full::new_debouncer_opt::<_, notify::PollWatcher, _>(
+            delay,
+            None,
+            handler,
+            notify_debouncer_full::NoCache,
+            config,
+        )
+        .map_err(error)?;
+        for folder in &folders {
+            debouncer
+                .watch(folder, RecursiveMode::Recursive)
+                .map_err(error)?;
+        }
+        Ok(Box::new(debouncer))
+    } else {
+        let mut debouncer =
+            notify_debouncer_full::new_debouncer(delay, None, handler).map_err(error)?;
+        for folder in &folders {
+            debouncer
+                .watch(folder, RecursiveMode::Recursive)
+                .map_err(error)?;
+        }
+        Ok(Box::new(debouncer))
+    }
+}
+
+/// Whether a file-system event should rebuild: not reads, not editors' temporary files, not the
+/// output or the calendar record, which builds write themselves.
+pub fn is_relevant(event: &notify::Event, root: &Path) -> bool {
+    if matches!(event.kind, EventKind::Access(_) | EventKind::Other) {
+        return false;
+    }
+    event.paths.iter().any(|path| {
+        let rel = path.strip_prefix(root).unwrap_or(path);
+        let ignored = rel
+            .components()
+            .any(|c| crate::load::is_ignored(&c.as_os_str().to_string_lossy()));
+        let in_output = rel.starts_with("public") || rel.to_string_lossy().contains(".viikko-");
+        let record = rel == Path::new(crate::load::CALENDAR_LOCK_FILE);
+        !ignored && !in_output && !record
+    })
+}
+
+fn handle(request: Request, shared: &Shared) {
+    let path = request
+        .url()
+        .split(['?', '#'])
+        .next()
+        .unwrap_or("/")
+        .to_string();
+    if path == EVENTS {
+        return stream_events(request, shared);
+    }
+    let response = if !matches!(request.method(), Method::Get | Method::Head) {
+        text(405, "only GET and HEAD")
+    } else if path == SCRIPT {
+        bytes(
+            200,
+            "text/javascript; charset=utf-8",
+            RELOAD_SCRIPT.as_bytes().to_vec(),
+        )
+    } else {
+        match safe_path(&path) {
+            None => text(400, "bad path"),
+            Some(segments) => serve_file(shared, &path, &segments),
+        }
+    };
+    let _ = request.respond(response);
+}
+
+type Reply = Response<io::Cursor<Vec<u8>>>;
+
+fn text(status: u16, body: &str) -> Reply {
+    bytes(
+        status,
+        "text/plain; charset=utf-8",
+        body.as_bytes().to_vec(),
+    )
+}
+
+fn bytes(status: u16, content_type: &str, body: Vec<u8>) -> Reply {
+    Response::from_data(body)
+        .with_status_code(StatusCode(status))
+        .with_header(header("Content-Type", content_type))
+        .with_header(header("Cache-Control", "no-store"))
+}
+
+fn header(name: &str, value: &str) -> Header {
+    Header::from_bytes(name.as_bytes(), value.as_bytes())
+        .unwrap_or_else(|_| Header::from_bytes("X-Invalid", "1").expect("a valid header"))
+}
+
+/// The URL path as folder names, or `None` for anything that could leave the site folder:
+/// `..` in any spelling, backslashes, NUL, drive letters.
+pub fn safe_path(path: &str) -> Option<Vec<String>> {
+    let decoded = percent_decode(path)?;
+    if !decoded.starts_with('/') || decoded.contains(['\\', '\0']) {
+        return None;
+    }
+    let mut segments = Vec::new();
+    for segment in decoded.split('/').filter(|s| !s.is_empty()) {
+        if segment == ".." || segment == "." || segment.contains(':') {
+            return None;
+        }
+        segments.push(segment.to_string());
+    }
+    Some(segments)
+}
+
+fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+fn serve_file(shared: &Shared, raw_path: &str, segments: &[String]) -> Reply {
+    let (site, base, errors) = match shared.state.read() {
+        Ok(state) => (
+            state.site.clone(),
+            state.base_path.clone(),
+            state.errors.clone(),
+        ),
+        Err(_) => return text(500, "server state unavailable"),
+    };
+    let Some(site) = site else {
+        // No good build yet: every page is the error report.
+        let report = errors.unwrap_or_else(|| "building…".into());
+        return bytes(
+            500,
+            "text/html; charset=utf-8",
+            overlay_page(&report).into_bytes(),
+        );
+    };
+    let base_segments: Vec<&str> = base.split('/').filter(|s| !s.is_empty()).collect();
+    let inside = segments.len() >= base_segments.len()
+        && segments.iter().zip(&base_segments).all(|(a, b)| a == b);
+    if !inside {
+        if segments.is_empty() {
+            return redirect(&base);
+        }
+        return not_found(&site, errors.as_deref());
+    }
+    let mut file = site.clone();
+    for segment in &segments[base_segments.len()..] {
+        file.push(segment);
+    }
+    if file.is_dir() {
+        if !raw_path.ends_with('/') {
+            return redirect(&format!("{raw_path}/"));
+        }
+        file.push("index.html");
+    }
+    match std::fs::read(&file) {
+        Ok(body) => {
+            let kind = content_type(&file);
+            let body = if kind.starts_with("text/html") {
+                inject(body, errors.as_deref())
+            } else {
+                body
+            };
+            bytes(200, kind, body)
+        }
+        Err(_) => not_found(&site, errors.as_deref()),
+    }
+}
+
+fn redirect(location: &str) -> Reply {
+    text(301, "moved").with_header(header("Location", location))
+}
+
+fn not_found(site: &Path, errors: Option<&str>) -> Reply {
+    let body = std::fs::read(site.join("404.html")).unwrap_or_else(|_| b"404".to_vec());
+    bytes(404, "text/html; charset=utf-8", inject(body, errors))
+}
+
+pub fn content_type(path: &Path) -> &'static str {
+    match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("html") => "text/html; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("js" | "mjs") => "text/javascript; charset=utf-8",
+        Some("ics") => "text/calendar; charset=utf-8",
+        Some("json") => "application/json",
+        Some("xml") => "application/xml",
+        Some("csv") => "text/csv; charset=utf-8",
+        Some("txt") => "text/plain; charset=utf-8",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("gif") => "image/gif",
+        Some("webp") => "image/webp",
+        Some("pdf") => "application/pdf",
+        Some("woff2") => "font/woff2",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Adds the reload script, and the error report over the page when the last build failed.
+fn inject(body: Vec<u8>, errors: Option<&str>) -> Vec<u8> {
+    let mut html = String::from_utf8_lossy(&body).into_owned();
+    let mut addition = format!("<script src=\"{SCRIPT}\"></script>");
+    if let Some(errors) = errors {
+        addition.push_str(&overlay(errors));
+    }
+    match html.rfind("</body>") {
+        Some(at) => html.insert_str(at, &addition),
+        None => html.push_str(&addition),
+    }
+    html.into_bytes()
+}
+
+fn overlay(errors: &str) -> String {
+    format!(
+        "<div id=\"viikko-errors\" role=\"alert\" style=\"position:fixed;inset:0;overflow:auto;z-index:99999;\
+         background:rgba(20,20,20,.94);color:#fff;padding:1.5rem;font:15px/1.5 monospace\">\
+         <p style=\"font:bold 18px sans-serif;color:#ff8a80\">The site was not rebuilt: fix these problems and save. \
+         The pages below are from the last good build.</p><pre style=\"white-space:pre-wrap\">{}</pre></div>",
+        crate::theme::escape_html(errors)
+    )
+}
+
+fn overlay_page(errors: &str) -> String {
+    format!("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build failed</title></head><body>{}</body></html>", overlay(errors))
+        .replace("</body>", &format!("<script src=\"{SCRIPT}\"></script></body>"))
+}
+
+/// Server-Sent Events written straight to the socket: tiny_http's own responses are not
+/// flushed per write, so events would arrive late.
+fn stream_events(request: Request, shared: &Shared) {
+    let (sender, receiver) = mpsc::channel();
+    if let Ok(mut clients) = shared.clients.lock() {
+        clients.push(sender);
+    }
+    let mut writer = request.into_writer();
+    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\nretry: 500\n\n";
+    if writer
+        .write_all(head.as_bytes())
+        .and_then(|_| writer.flush())
+        .is_err()
+    {
+        return;
+    }
+    let _ = send_events(&mut writer, &receiver);
+}
+
+fn send_events(writer: &mut dyn Write, receiver: &Receiver<&'static str>) -> io::Result<()> {
+    loop {
+        let message = match receiver.recv_timeout(HEARTBEAT) {
+            Ok(event) => format!("event: {event}\ndata: {event}\n\n"),
+            Err(RecvTimeoutError::Timeout) => ": heartbeat\n\n".to_string(),
+            Err(RecvTimeoutError::Disconnected) => return Ok(()),
+        };
+        writer.write_all(message.as_bytes())?;
+        writer.flush()?;
+    }
+}
+
+const RELOAD_SCRIPT: &str = r#"(function () {
+  var source = new EventSource("/__viikko/events");
+  source.addEventListener("reload", function () { location.reload(); });
+})();
+"#;
+
+fn open_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    if std::process::Command::new(opener).arg(url).spawn().is_err() {
+        println!("could not open a browser; open {url}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use notify::event::{AccessKind, CreateKind, ModifyKind};
+
+    fn event(kind: EventKind, path: &str) -> notify::Event {
+        notify::Event::new(kind).add_path(PathBuf::from("/site").join(path))
+    }
+
+    #[test]
+    fn rebuilds_for_content_changes_only() {
+        let root = Path::new("/site");
+        let modify = EventKind::Modify(ModifyKind::Any);
+        assert!(is_relevant(
+            &event(modify, "content/programme/a/b.md"),
+            root
+        ));
+        assert!(is_relevant(
+            &event(
+                EventKind::Create(CreateKind::File),
+                "themes/x/templates/page.html"
+            ),
+            root
+        ));
+        assert!(is_relevant(
+            &event(
+                EventKind::Remove(notify::event::RemoveKind::File),
+                "content/pages/a.md"
+            ),
+            root
+        ));
+        assert!(!is_relevant(
+            &event(
+                EventKind::Access(AccessKind::Any),
+                "content/programme/a/b.md"
+            ),
+            root
+        ));
+        for temp in [
+            "content/programme/a/.b.md.swp",
+            "content/programme/a/b.md~",
+            "content/pages/#a.md#",
+            "content/.git/index",
+            "content/x/4913.tmp",
+        ] {
+            assert!(!is_relevant(&event(modify, temp), root), "{temp}");
+        }
+        assert!(!is_relevant(&event(modify, "public/index.html"), root));
+        assert!(!is_relevant(
+            &event(modify, "public.viikko-new/index.html"),
+            root
+        ));
+        assert!(!is_relevant(&event(modify, "content/calendar.lock"), root));
+    }
+
+    #[test]
+    fn refuses_paths_that_leave_the_site() {
+        for bad in [
+            "/../etc/passwd",
+            "/rsv/%2e%2e/%2E%2E/etc/passwd",
+            "/a\\..\\b",
+            "/a%00b",
+            "/C:/x",
+            "/a/%2",
+            "/a/./b",
+        ] {
+            assert_eq!(safe_path(bad), None, "{bad}");
+        }
+        assert_eq!(
+            safe_path("/rsv/ohjelma/"),
+            Some(vec!["rsv".into(), "ohjelma".into()])
+        );
+        assert_eq!(
+            safe_path("/rsv/p%C3%A4iv%C3%A4/"),
+            Some(vec!["rsv".into(), "päivä".into()])
+        );
+    }
+}

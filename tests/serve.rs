@@ -1,0 +1,365 @@
+//! `viikko serve` over real HTTP: the binary on a free port, serving a temp copy of the fixture.
+
+mod common;
+
+use common::*;
+use std::fs;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+struct Server {
+    child: Child,
+    port: u16,
+    site: tempfile::TempDir,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn start() -> Server {
+    let site = site("site");
+    let port = free_port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_viikko"))
+        .args([
+            "serve",
+            "--root",
+            site.path().to_str().unwrap(),
+            "--port",
+            &port.to_string(),
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (ready, wait) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if line.starts_with("serving") {
+                let _ = ready.send(line);
+            }
+        }
+    });
+    let line = wait
+        .recv_timeout(Duration::from_secs(20))
+        .expect("the server starts");
+    assert!(
+        line.contains(&format!("http://127.0.0.1:{port}/rsv/")),
+        "{line}"
+    );
+    Server { child, port, site }
+}
+
+struct Reply {
+    status: u16,
+    headers: String,
+    body: String,
+}
+
+fn request(port: u16, method: &str, path: &str) -> Reply {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let raw = String::from_utf8_lossy(&raw).into_owned();
+    let (headers, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
+    let status = headers
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    Reply {
+        status,
+        headers: headers.to_lowercase(),
+        body: body.to_string(),
+    }
+}
+
+fn get(port: u16, path: &str) -> Reply {
+    request(port, "GET", path)
+}
+
+/// Opens the event stream; each event name arrives on the channel.
+fn events(port: u16) -> mpsc::Receiver<String> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        stream,
+        "GET /__viikko/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
+    )
+    .unwrap();
+    let (send, receive) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stream).lines().map_while(Result::ok) {
+            if let Some(event) = line.strip_prefix("event: ") {
+                if send.send(event.to_string()).is_err() {
+                    break;
+                }
+            }
+        }
+    });
+    std::thread::sleep(Duration::from_millis(200));
+    receive
+}
+
+/// Waits until `check` holds, for at most `limit`.
+fn within(limit: Duration, mut check: impl FnMut() -> bool) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if check() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    false
+}
+
+#[test]
+fn serves_pages_and_feeds_with_their_types() {
+    let server = start();
+    let home = get(server.port, "/rsv/");
+    assert_eq!(home.status, 200);
+    assert!(
+        home.headers
+            .contains("content-type: text/html; charset=utf-8")
+    );
+    assert!(home.body.contains("Testiviikko 2026") && home.body.contains("/__viikko/reload.js"));
+    let feed = get(server.port, "/rsv/kalenteri/koko-ohjelma.ics");
+    assert_eq!(feed.status, 200);
+    assert!(
+        feed.headers
+            .contains("content-type: text/calendar; charset=utf-8")
+    );
+    assert!(feed.body.starts_with("BEGIN:VCALENDAR"));
+    assert!(
+        get(server.port, "/rsv/assets/style.css")
+            .headers
+            .contains("text/css")
+    );
+    let head = request(server.port, "HEAD", "/rsv/ohjelma/");
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty());
+    assert_eq!(request(server.port, "POST", "/rsv/").status, 405);
+    let folder = get(server.port, "/rsv/ohjelma");
+    assert_eq!(folder.status, 301);
+    assert!(folder.headers.contains("location: /rsv/ohjelma/"));
+    let missing = get(server.port, "/rsv/ei-ole/");
+    assert_eq!(missing.status, 404);
+    assert!(missing.body.contains("Sivua ei löytynyt"));
+    // Links in the preview point at the preview, under the site's base path.
+    let port = server.port;
+    assert!(home.body.contains(&format!(
+        r#"<link rel="canonical" href="http://127.0.0.1:{port}/rsv/">"#
+    )));
+}
+
+#[test]
+fn an_edit_reloads_the_page_with_the_new_text() {
+    let server = start();
+    let events = events(server.port);
+    let entry = server
+        .site
+        .path()
+        .join("content/programme/porin-kaupunki/digituki.md");
+    let text = read(&entry).replace("Webinaari: digituki", "Webinaari: digitaidot");
+    let saved = Instant::now();
+    fs::write(&entry, text).unwrap();
+    assert_eq!(
+        events.recv_timeout(Duration::from_secs(2)).as_deref(),
+        Ok("reload")
+    );
+    assert!(saved.elapsed() < Duration::from_secs(2));
+    assert!(
+        get(server.port, "/rsv/ohjelma/porin-kaupunki/digituki/")
+            .body
+            .contains("Webinaari: digitaidot")
+    );
+    // The build output is untouched by the preview: no record written into the content.
+    assert!(!server.site.path().join("content/calendar.lock").exists());
+    assert!(!server.site.path().join("public").exists());
+}
+
+#[test]
+fn added_and_deleted_entries_appear_and_disappear() {
+    let server = start();
+    let events = events(server.port);
+    let folder = server.site.path().join("content/programme/sosped-ry");
+    let source = read(folder.join("hybridi.md")).replace("Hybridikeskustelu", "Uusi tilaisuus");
+    fs::write(folder.join("uusi.md"), source).unwrap();
+    assert_eq!(
+        events.recv_timeout(Duration::from_secs(3)).as_deref(),
+        Ok("reload")
+    );
+    assert!(within(Duration::from_secs(2), || get(
+        server.port,
+        "/rsv/ohjelma/sosped-ry/uusi/"
+    )
+    .status
+        == 200));
+    fs::remove_file(folder.join("uusi.md")).unwrap();
+    assert_eq!(
+        events.recv_timeout(Duration::from_secs(3)).as_deref(),
+        Ok("reload")
+    );
+    assert!(within(Duration::from_secs(2), || get(
+        server.port,
+        "/rsv/ohjelma/sosped-ry/uusi/"
+    )
+    .status
+        == 404));
+}
+
+#[test]
+fn a_broken_file_shows_its_error_over_the_last_good_site_until_fixed() {
+    let server = start();
+    let events = events(server.port);
+    let entry = server
+        .site
+        .path()
+        .join("content/programme/porin-kaupunki/peruttu.md");
+    let good = read(&entry);
+    fs::write(
+        &entry,
+        good.replace("start: 2026-11-18 18:00", "strat: 2026-11-18 18:00"),
+    )
+    .unwrap();
+    assert_eq!(
+        events.recv_timeout(Duration::from_secs(3)).as_deref(),
+        Ok("reload")
+    );
+    let page = get(server.port, "/rsv/paiva/2026-11-17/");
+    assert_eq!(page.status, 200, "the last good site is still served");
+    assert!(page.body.contains("Asukaskahvila"));
+    assert!(page.body.contains("viikko-errors"), "{}", page.body);
+    assert!(
+        page.body
+            .contains("content/programme/porin-kaupunki/peruttu.md:3:1")
+    );
+    assert!(page.body.contains("unknown field `strat`"));
+    fs::write(&entry, good).unwrap();
+    assert_eq!(
+        events.recv_timeout(Duration::from_secs(3)).as_deref(),
+        Ok("reload")
+    );
+    assert!(
+        !get(server.port, "/rsv/paiva/2026-11-17/")
+            .body
+            .contains("viikko-errors")
+    );
+}
+
+#[test]
+fn never_serves_a_file_outside_the_site() {
+    let server = start();
+    for path in [
+        "/rsv/../../../etc/passwd",
+        "/rsv/%2e%2e/%2e%2e/etc/passwd",
+        "/rsv/%2E%2E%2F%2E%2E%2Fetc/passwd",
+        "/rsv/..%5c..%5cetc/passwd",
+        "/rsv/a%00.html",
+        "//etc/passwd",
+        "/rsv/C:/Windows/win.ini",
+    ] {
+        let reply = get(server.port, path);
+        assert!(
+            matches!(reply.status, 400 | 404),
+            "{path}: {}",
+            reply.status
+        );
+        assert!(!reply.body.contains("root:"), "{path}");
+    }
+}
+
+#[test]
+fn serves_many_requests_while_event_streams_are_open() {
+    let server = start();
+    let streams: Vec<_> = (0..10).map(|_| events(server.port)).collect();
+    let port = server.port;
+    let workers: Vec<_> = (0..50)
+        .map(|i| {
+            std::thread::spawn(move || {
+                get(
+                    port,
+                    if i % 2 == 0 {
+                        "/rsv/"
+                    } else {
+                        "/rsv/kalenteri/koko-ohjelma.ics"
+                    },
+                )
+                .status
+            })
+        })
+        .collect();
+    for worker in workers {
+        assert_eq!(worker.join().unwrap(), 200);
+    }
+    // Every open stream still receives the next reload.
+    let entry = server.site.path().join("content/pages/tietoa.md");
+    fs::write(&entry, read(&entry) + "\nLisää tekstiä.\n").unwrap();
+    for stream in &streams {
+        assert_eq!(
+            stream.recv_timeout(Duration::from_secs(3)).as_deref(),
+            Ok("reload")
+        );
+    }
+}
+
+#[test]
+fn a_first_build_that_fails_still_serves_the_errors() {
+    let site = site("site");
+    fs::write(
+        site.path()
+            .join("content/programme/porin-kaupunki/rikki.md"),
+        "---\ntitle: x\n",
+    )
+    .unwrap();
+    let port = free_port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_viikko"))
+        .args([
+            "serve",
+            "--root",
+            site.path().to_str().unwrap(),
+            "--port",
+            &port.to_string(),
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let ok = within(Duration::from_secs(20), || {
+        TcpStream::connect(("127.0.0.1", port)).is_ok()
+    });
+    let page = if ok {
+        get(port, "/rsv/").body
+    } else {
+        String::new()
+    };
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        page.contains("content/programme/porin-kaupunki/rikki.md:1:1"),
+        "{page}"
+    );
+    assert!(page.contains("the front matter is not closed"));
+}
