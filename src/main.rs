@@ -40,6 +40,11 @@ enum Command {
         #[arg(long)]
         poll: bool,
     },
+    /// Print the participation figures (the same as the statistics page and tilastot.csv).
+    Stats {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
     /// Check the content and report every problem, without writing anything.
     Check {
         #[arg(long, default_value = ".")]
@@ -91,6 +96,13 @@ fn main() -> ExitCode {
                 Err(error) => fail(Failure::Io(error.to_string()), ""),
             }
         }
+        Command::Stats { root } => match viikko::check(&root) {
+            Ok((site, _)) => {
+                print!("{}", viikko::stats::text(&viikko::stats::stats(&site)));
+                ExitCode::SUCCESS
+            }
+            Err(failure) => fail(failure, "fix the problems above and run again"),
+        },
         Command::Check { root } => match viikko::check(&root) {
             Ok((site, diagnostics)) => {
                 eprint!("{diagnostics}");

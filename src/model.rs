@@ -175,6 +175,10 @@ impl Entry {
             .collect()
     }
 
+    pub fn is_all_day(&self) -> bool {
+        matches!(self.when, When::AllDay { .. })
+    }
+
     pub fn first_day(&self) -> Date {
         match &self.when {
             When::AllDay { first, .. } => *first,

@@ -48,6 +48,19 @@ pub fn render(
         values: json!({"groups": views.feed_groups(feeds)}),
         feed: None,
     });
+    jobs.extend(archive_jobs(site, &views));
+    let urls: Vec<String> = jobs
+        .iter()
+        .filter(|j| j.path.is_empty() || j.path.ends_with('/'))
+        .map(|j| site.config.absolute(&j.path))
+        .collect();
+    jobs.push(Job {
+        template: "sitemap.xml",
+        path: "sitemap.xml".into(),
+        title: String::new(),
+        values: json!({"urls": urls}),
+        feed: None,
+    });
     let titles: HashMap<&str, &str> = feeds
         .iter()
         .map(|f| (f.path.as_str(), f.title.as_str()))
@@ -97,6 +110,7 @@ pub fn render(
     if problems.has_errors() {
         return Err(problems.sorted());
     }
+    files.extend(data_files(site, &views));
     files.extend(theme.assets.iter().map(|(name, bytes)| OutputFile {
         path: format!("assets/{name}"),
         bytes: bytes.clone(),
@@ -235,6 +249,169 @@ fn jobs(site: &Site, views: &Views) -> Vec<Job> {
         });
     }
     jobs
+}
+
+/// The memo archive by theme, the points for decision-makers, statistics and search.
+fn archive_jobs(site: &Site, views: &Views) -> Vec<Job> {
+    let themes = crate::view::themes(site);
+    let mut jobs = vec![
+        Job {
+            template: "themes.html",
+            path: "muistiot/teemat/".into(),
+            title: "Muistiot teemoittain".into(),
+            values: json!({"themes": themes.iter().map(|t| json!({"label": t.label, "url": site.config.link(&crate::view::theme_path(&t.slug)), "count": t.memos.len()})).collect::<Vec<_>>()}),
+            feed: None,
+        },
+        Job {
+            template: "points.html",
+            path: "viestit/".into(),
+            title: "Viestit päättäjille".into(),
+            values: json!({"groups": views.points()}),
+            feed: None,
+        },
+        Job {
+            template: "stats.html",
+            path: "tilastot/".into(),
+            title: "Tilastot".into(),
+            values: json!({"stats": views.stats(&crate::stats::stats(site))}),
+            feed: None,
+        },
+        Job {
+            template: "search.html",
+            path: "haku/".into(),
+            title: "Haku".into(),
+            values: search_listing(site, views),
+            feed: None,
+        },
+        Job {
+            template: "atom.xml",
+            path: "muistiot/atom.xml".into(),
+            title: String::new(),
+            values: atom(site, views),
+            feed: None,
+        },
+    ];
+    for theme in themes {
+        jobs.push(Job {
+            template: "theme.html",
+            path: crate::view::theme_path(&theme.slug),
+            title: format!("Teema: {}", theme.label),
+            values: json!({"theme": {"label": theme.label, "memos": theme.memos.iter().map(|&m| views.memo_card(m)).collect::<Vec<_>>()}}),
+            feed: None,
+        });
+    }
+    jobs
+}
+
+/// Without JavaScript the search page lists everything; the script narrows the list.
+fn search_listing(site: &Site, views: &Views) -> Value {
+    let entries: Vec<Value> = site
+        .entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let when = views.when(&e.when);
+            json!({
+                "id": format!("e{i}"), "url": site.config.link(&e.path), "title": e.title,
+                "status": Views::status_label(e.status),
+                "when": format!("{} {}", when["date"].as_str().unwrap_or_default(), if e.is_all_day() { "" } else { when["time"].as_str().unwrap_or_default() }).trim().to_string(),
+                "organiser": site.organisers[e.organiser].name,
+            })
+        })
+        .collect();
+    let memos: Vec<Value> = (0..site.memos.len())
+        .map(|m| {
+            let mut card = views.memo_card(m);
+            card["id"] = json!(format!("m{m}"));
+            card
+        })
+        .collect();
+    json!({"entries": entries, "memos": memos})
+}
+
+fn atom(site: &Site, views: &Views) -> Value {
+    let stamp = |date: jiff::civil::Date| {
+        date.to_zoned(site.config.tz.clone())
+            .map(|z| z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string())
+            .unwrap_or_default()
+    };
+    let memos: Vec<Value> = site
+        .memos
+        .iter()
+        .enumerate()
+        .map(|(i, memo)| {
+            let mut card = views.memo_card(i);
+            let points: String = memo
+                .points
+                .iter()
+                .map(|p| format!("<li>{}</li>", crate::theme::escape_html(p)))
+                .collect();
+            let points = if points.is_empty() {
+                points
+            } else {
+                format!("<h2>Viestit päättäjille</h2><ul>{points}</ul>")
+            };
+            card["absolute"] = json!(site.config.absolute(&memo.path));
+            card["updated"] = json!(stamp(memo.date));
+            card["content"] = json!(format!("{points}{}", memo.body_html));
+            card
+        })
+        .collect();
+    let updated = site
+        .memos
+        .first()
+        .map_or_else(|| stamp(site.config.week.start), |m| stamp(m.date));
+    json!({"memos": memos, "updated": updated})
+}
+
+/// Files made from the model without a template: spreadsheets and the search index.
+fn data_files(site: &Site, views: &Views) -> Vec<OutputFile> {
+    let mut points = vec![vec![
+        "Teema".to_string(),
+        "Viesti".into(),
+        "Muistio".into(),
+        "Päivämäärä".into(),
+        "Osoite".into(),
+    ]];
+    for group in views.points() {
+        for point in group["points"].as_array().into_iter().flatten() {
+            let memo = &point["memo"];
+            let text = |v: &Value| v.as_str().unwrap_or_default().to_string();
+            points.push(vec![
+                text(&group["label"]),
+                text(&point["text"]),
+                text(&memo["title"]),
+                text(&memo["datetime"]),
+                site.config.absolute(
+                    text(&memo["url"])
+                        .strip_prefix(site.config.base_path.as_str())
+                        .unwrap_or_default(),
+                ),
+            ]);
+        }
+    }
+    vec![
+        OutputFile {
+            path: "tilastot.csv".into(),
+            bytes: crate::stats::csv(&crate::stats::stats(site)),
+        },
+        OutputFile {
+            path: "viestit.csv".into(),
+            bytes: crate::stats::csv_bytes(&points),
+        },
+        OutputFile {
+            path: crate::search::INDEX.into(),
+            bytes: crate::search::index(site),
+        },
+        OutputFile {
+            path: "robots.txt".into(),
+            bytes: format!(
+                "User-agent: *\nAllow: /\nSitemap: {}\n",
+                site.config.absolute("sitemap.xml")
+            )
+            .into_bytes(),
+        },
+    ]
 }
 
 fn programme(site: &Site, views: &Views) -> Value {

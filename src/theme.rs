@@ -29,6 +29,13 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embedded!(
     "memo.html",
     "page.html",
     "calendar.html",
+    "themes.html",
+    "theme.html",
+    "points.html",
+    "stats.html",
+    "search.html",
+    "atom.xml",
+    "sitemap.xml",
     "404.html",
 );
 

@@ -296,7 +296,7 @@ impl<'a> Views<'a> {
             "date": self.lang.date(memo.date),
             "datetime": memo.date.to_string(),
             "year": memo.year,
-            "themes": memo.themes,
+            "themes": self.theme_links(&memo.themes),
             "participants": memo.participants,
             "points": memo.points,
         })
@@ -349,6 +349,112 @@ impl Views<'_> {
                 json!({"title": group, "id": crate::slug::slugify(group), "feeds": feeds})
             })
             .collect()
+    }
+}
+
+/// Memo themes: each with its memos (newest first), by label.
+pub struct Theme {
+    pub slug: String,
+    pub label: String,
+    pub memos: Vec<usize>,
+}
+
+pub fn themes(site: &Site) -> Vec<Theme> {
+    let mut themes: std::collections::BTreeMap<String, Theme> = std::collections::BTreeMap::new();
+    for (i, memo) in site.memos.iter().enumerate() {
+        for label in &memo.themes {
+            let slug = crate::slug::slugify(label);
+            if slug.is_empty() {
+                continue;
+            }
+            let theme = themes.entry(slug.clone()).or_insert_with(|| Theme {
+                slug,
+                label: label.clone(),
+                memos: Vec::new(),
+            });
+            if !theme.memos.contains(&i) {
+                theme.memos.push(i);
+            }
+        }
+    }
+    themes.into_values().collect()
+}
+
+pub fn theme_path(slug: &str) -> String {
+    format!("muistiot/teemat/{slug}/")
+}
+
+impl Views<'_> {
+    pub fn theme_links(&self, labels: &[String]) -> Vec<Value> {
+        labels
+            .iter()
+            .map(|l| json!({"label": l, "url": self.link(&theme_path(&crate::slug::slugify(l)))}))
+            .collect()
+    }
+
+    /// Every memo's points under each of its themes (memos without a theme under "Muut"),
+    /// newest first.
+    pub fn points(&self) -> Vec<Value> {
+        let mut groups: Vec<(String, Vec<Value>)> = Vec::new();
+        // Themes are one whatever their capitals: the first spelling names the group.
+        let mut add = |label: &str, value: Value| {
+            let slug = crate::slug::slugify(label);
+            match groups
+                .iter_mut()
+                .find(|(l, _)| crate::slug::slugify(l) == slug)
+            {
+                Some((_, list)) => list.push(value),
+                None => groups.push((label.to_string(), vec![value])),
+            }
+        };
+        for (i, memo) in self.site.memos.iter().enumerate() {
+            let themes: Vec<&str> = if memo.themes.is_empty() {
+                vec!["Muut"]
+            } else {
+                memo.themes.iter().map(String::as_str).collect()
+            };
+            for point in &memo.points {
+                for theme in &themes {
+                    add(theme, json!({"text": point, "memo": self.memo_card(i)}));
+                }
+            }
+        }
+        groups.sort_by_key(|(label, _)| (label == "Muut", label.to_lowercase()));
+        groups
+            .into_iter()
+            .map(|(label, points)| json!({"label": label, "id": crate::slug::slugify(&label), "points": points}))
+            .collect()
+    }
+
+    pub fn stats(&self, stats: &crate::stats::Stats) -> Value {
+        let row = |r: &crate::stats::Row, max: u64| {
+            json!({
+                "label": r.label, "entries": r.entries, "reported": r.reported,
+                "unreported": r.unreported(), "attendance": r.attendance,
+                "percent": if max == 0 { 0.0 } else { (r.attendance as f64 * 1000.0 / max as f64).round() / 10.0 },
+            })
+        };
+        let breakdowns: Vec<Value> = stats
+            .breakdowns
+            .iter()
+            .map(|b| {
+                let max = b.rows.iter().map(|r| r.attendance).max().unwrap_or(0);
+                json!({"key": b.key, "title": b.title, "overlapping": b.overlapping, "rows": b.rows.iter().map(|r| row(r, max)).collect::<Vec<_>>()})
+            })
+            .collect();
+        let years: Vec<Value> = stats
+            .years
+            .iter()
+            .map(|y| json!({"year": y.year, "entries": y.entries, "reported": y.reported, "attendance": y.attendance, "memos": y.memos, "participants": y.participants}))
+            .collect();
+        json!({
+            "total": row(&stats.total, stats.total.attendance),
+            "cancelled": stats.cancelled,
+            "memos": stats.memos,
+            "memo_participants": stats.memo_participants,
+            "breakdowns": breakdowns,
+            "years": years,
+        })
     }
 }
 

@@ -57,3 +57,52 @@
   });
   apply();
 })();
+
+// Search over the index written at build time. Finnish inflects words (kahvila, kahvilassa,
+// kahvilaan), so a query word matches an indexed word that starts with it or shares most of
+// its beginning; ä/a, ö/o and accents are not told apart.
+(function () {
+  "use strict";
+  function fold(text) {
+    return text.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+  }
+  function wordMatches(query, word) {
+    if (word.indexOf(query) === 0) return true;
+    var n = Math.min(query.length, word.length), p = 0;
+    while (p < n && query.charAt(p) === word.charAt(p)) p++;
+    return p >= Math.max(4, Math.ceil(0.6 * n));
+  }
+  function matches(query, words) {
+    var wanted = fold(query).split(/[^0-9a-z]+/).filter(function (w) { return w.length > 1; });
+    var have = words.split(" ");
+    return wanted.every(function (q) {
+      return have.some(function (w) { return wordMatches(q, w); });
+    });
+  }
+  window.viikkoSearch = { fold: fold, matches: matches };
+
+  var form = document.querySelector("form[data-search]");
+  if (!form) return;
+  var input = form.elements.q;
+  var status = form.querySelector(".search-status");
+  var query = new URLSearchParams(location.search).get("q") || "";
+  input.value = query;
+  fetch(form.getAttribute("data-search")).then(function (r) { return r.json(); }).then(function (index) {
+    function run() {
+      var q = input.value.trim();
+      var shown = 0;
+      index.forEach(function (doc) {
+        var item = document.querySelector('[data-id="' + doc.id + '"]');
+        if (!item) return;
+        var keep = !q || matches(q, doc.w);
+        item.hidden = !keep;
+        if (keep) shown++;
+      });
+      status.textContent = q ? shown + " osumaa haulla " + q : "";
+      history.replaceState(null, "", q ? "?q=" + encodeURIComponent(q) : location.pathname);
+    }
+    form.addEventListener("submit", function (event) { event.preventDefault(); run(); });
+    input.addEventListener("input", run);
+    run();
+  });
+})();
