@@ -71,6 +71,7 @@ impl<'a> Views<'a> {
             "url": self.link(path),
             "canonical": self.site.config.absolute(path),
             "description": description.unwrap_or(&self.site.config.description),
+            "site_name": self.site.config.title,
         })
     }
 
@@ -191,7 +192,78 @@ impl<'a> Views<'a> {
             "days": entry.days().iter().map(|d| json!({"label": self.lang.date(*d), "url": self.link(&day_path(*d))})).collect::<Vec<_>>(),
         });
         merge(&mut card, detail);
+        card["json_ld"] = json!(self.json_ld(index));
+        let when = self.when(&entry.when);
+        let summary = entry.summary.clone().unwrap_or_else(|| {
+            format!(
+                "{} {}, {}",
+                when["date"].as_str().unwrap_or_default(),
+                when["time"].as_str().unwrap_or_default(),
+                organiser.name
+            )
+        });
+        card["description"] = json!(summary);
         card
+    }
+
+    /// schema.org `Event` for search engines, as a script-safe JSON string.
+    pub fn json_ld(&self, index: usize) -> String {
+        let entry = &self.site.entries[index];
+        let config = &self.site.config;
+        let organiser = &self.site.organisers[entry.organiser];
+        let (start, end) = match &entry.when {
+            When::Timed { start, end } => (
+                start.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+                end.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+            ),
+            When::AllDay { first, last } => (first.to_string(), last.to_string()),
+        };
+        let status = match entry.status {
+            Status::Scheduled => "EventScheduled",
+            Status::Cancelled => "EventCancelled",
+            Status::Postponed => "EventPostponed",
+            Status::MovedOnline => "EventMovedOnline",
+        };
+        let mode = match (entry.is_on_site(), entry.is_online()) {
+            (true, true) => "MixedEventAttendanceMode",
+            (false, true) => "OnlineEventAttendanceMode",
+            _ => "OfflineEventAttendanceMode",
+        };
+        let mut locations = Vec::new();
+        if let Some(place) = entry.place.as_ref().filter(|_| entry.is_on_site()) {
+            locations.push(json!({
+                "@type": "Place",
+                "name": place.name.as_deref().or(place.address.as_deref()),
+                "address": {"@type": "PostalAddress", "streetAddress": place.address, "addressLocality": place.municipality, "addressCountry": "FI"},
+            }));
+        }
+        if let Some(url) = &entry.online {
+            locations.push(json!({"@type": "VirtualLocation", "url": url}));
+        }
+        let url = config.absolute(&entry.path);
+        let mut event = json!({
+            "@context": "https://schema.org",
+            "@type": "Event",
+            "name": entry.title,
+            "startDate": start,
+            "endDate": end,
+            "eventStatus": format!("https://schema.org/{status}"),
+            "eventAttendanceMode": format!("https://schema.org/{mode}"),
+            "location": if locations.len() == 1 { locations.pop().unwrap_or_default() } else { Value::Array(locations) },
+            "organizer": {"@type": "Organization", "name": organiser.name, "url": organiser.website.clone().unwrap_or_else(|| config.absolute(&organiser.path()))},
+            "inLanguage": entry.language,
+            "audience": entry.audiences.iter().map(|&a| json!({"@type": "Audience", "audienceType": config.audiences[a].label})).collect::<Vec<_>>(),
+            "description": entry.summary.clone().unwrap_or_else(|| entry.body_text.chars().take(300).collect()),
+            "url": url,
+        });
+        event["isAccessibleForFree"] = json!(entry.price.is_none());
+        if entry.price.is_none() {
+            event["offers"] = json!({"@type": "Offer", "price": 0, "priceCurrency": "EUR", "url": url, "availability": "https://schema.org/InStock"});
+        }
+        strip_nulls(&mut event);
+        serde_json::to_string(&event)
+            .unwrap_or_default()
+            .replace("</", "<\\/")
     }
 
     /// A day's schedule, keeping only the entries `keep` accepts; `None` when none is left.
@@ -455,6 +527,17 @@ impl Views<'_> {
             "breakdowns": breakdowns,
             "years": years,
         })
+    }
+}
+
+fn strip_nulls(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            map.retain(|_, v| !v.is_null());
+            map.values_mut().for_each(strip_nulls);
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_nulls),
+        _ => {}
     }
 }
 

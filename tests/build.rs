@@ -217,3 +217,50 @@ fn usage_errors_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no content folder"));
 }
+
+#[test]
+fn entry_pages_carry_schema_org_events_and_sharing_tags() {
+    let site = site("site");
+    let out = site.path().join("public");
+    build_ok(site.path(), &out);
+    let json_ld = |page: &str| -> serde_json::Value {
+        let html = read(out.join(page));
+        let start = html.find(r#"<script type="application/ld+json">"#).unwrap() + 35;
+        let end = start + html[start..].find("</script>").unwrap();
+        serde_json::from_str(&html[start..end]).unwrap()
+    };
+    let cafe = json_ld("ohjelma/porin-kaupunki/asukaskahvila/index.html");
+    assert_eq!(cafe["@type"], "Event");
+    assert_eq!(cafe["startDate"], "2026-11-17T14:00:00+02:00");
+    assert_eq!(cafe["eventStatus"], "https://schema.org/EventScheduled");
+    assert_eq!(
+        cafe["eventAttendanceMode"],
+        "https://schema.org/OfflineEventAttendanceMode"
+    );
+    assert_eq!(
+        cafe["location"]["address"]["streetAddress"],
+        "Gallen-Kallelan katu 2"
+    );
+    assert_eq!(cafe["offers"]["price"], 0);
+    assert_eq!(cafe["isAccessibleForFree"], true);
+    assert_eq!(cafe["inLanguage"], "fi");
+    let hybrid = json_ld("ohjelma/sosped-ry/hybridi/index.html");
+    assert_eq!(
+        hybrid["eventAttendanceMode"],
+        "https://schema.org/MixedEventAttendanceMode"
+    );
+    assert_eq!(hybrid["location"][1]["@type"], "VirtualLocation");
+    assert_eq!(hybrid["isAccessibleForFree"], false);
+    let online = json_ld("ohjelma/porin-kaupunki/digituki/index.html");
+    assert_eq!(online["location"]["@type"], "VirtualLocation");
+    assert_eq!(
+        json_ld("ohjelma/porin-kaupunki/peruttu/index.html")["eventStatus"],
+        "https://schema.org/EventCancelled"
+    );
+    let page = read(out.join("ohjelma/porin-kaupunki/asukaskahvila/index.html"));
+    assert!(page.contains(r#"<meta property="og:url" content="https://satakunta.example.fi/rsv/ohjelma/porin-kaupunki/asukaskahvila/">"#));
+    assert!(
+        read(out.join("robots.txt"))
+            .contains("Sitemap: https://satakunta.example.fi/rsv/sitemap.xml")
+    );
+}

@@ -68,6 +68,31 @@ fn rebuild(root: &Path, epoch: &str) {
     assert!(status.success());
 }
 
+/// The instant a DTSTART/DTEND line means (dates at midnight UTC, which is enough to order them).
+fn instant(line: &str) -> jiff::Timestamp {
+    let (head, value) = line.split_once(':').unwrap();
+    if let Some(utc) = value.strip_suffix('Z') {
+        return jiff::civil::DateTime::strptime("%Y%m%dT%H%M%S", utc)
+            .unwrap()
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .unwrap()
+            .timestamp();
+    }
+    if head.contains("VALUE=DATE") {
+        return jiff::civil::Date::strptime("%Y%m%d", value)
+            .unwrap()
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .unwrap()
+            .timestamp();
+    }
+    let tz = jiff::tz::TimeZone::get(head.split("TZID=").nth(1).unwrap()).unwrap();
+    jiff::civil::DateTime::strptime("%Y%m%dT%H%M%S", value)
+        .unwrap()
+        .to_zoned(tz)
+        .unwrap()
+        .timestamp()
+}
+
 #[test]
 fn every_feed_is_written_and_parses() {
     let (_site, out) = built(&[]);
