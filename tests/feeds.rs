@@ -181,8 +181,30 @@ fn feeds_follow_rfc_5545_to_the_octet() {
         }
         assert_eq!(
             unfolded.matches("BEGIN:VEVENT").count(),
-            unfolded.matches("UID:").count()
+            unfolded.matches("\r\nUID:").count()
         );
+        let mut uids: Vec<&str> = lines
+            .iter()
+            .filter(|l| l.starts_with("UID:"))
+            .copied()
+            .collect();
+        let count = uids.len();
+        uids.sort_unstable();
+        uids.dedup();
+        assert_eq!(uids.len(), count, "{feed}: duplicate UIDs");
+        // DTEND after DTSTART, compared as instants.
+        let events = unfolded.rsplit("END:VTIMEZONE").next().unwrap();
+        let times: Vec<(bool, jiff::Timestamp)> = events
+            .split("\r\n")
+            .filter(|l| l.starts_with("DTSTART") || l.starts_with("DTEND"))
+            .map(|l| (l.starts_with("DTSTART"), instant(l)))
+            .collect();
+        for pair in times
+            .chunks(2)
+            .filter(|p| p.len() == 2 && p[0].0 && !p[1].0)
+        {
+            assert!(pair[1].1 > pair[0].1, "{feed}: DTEND not after DTSTART");
+        }
     }
 }
 
