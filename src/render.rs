@@ -404,6 +404,10 @@ fn data_files(site: &Site, views: &Views) -> Vec<OutputFile> {
             bytes: crate::search::index(site),
         },
         OutputFile {
+            path: "nyt.json".into(),
+            bytes: now_and_next(site),
+        },
+        OutputFile {
             path: "robots.txt".into(),
             bytes: format!(
                 "User-agent: *\nAllow: /\nSitemap: {}\n",
@@ -412,6 +416,24 @@ fn data_files(site: &Site, views: &Views) -> Vec<OutputFile> {
             .into_bytes(),
         },
     ]
+}
+
+/// Timed entries for the home page's "now and next", read by the script during the week.
+fn now_and_next(site: &Site) -> Vec<u8> {
+    let lang = site.config.lang;
+    let list: Vec<Value> = site
+        .entries
+        .iter()
+        .filter(|e| e.status != Status::Cancelled)
+        .filter_map(|e| match &e.when {
+            When::Timed { start, end } => Some(json!({
+                "s": start.timestamp().as_second(), "e": end.timestamp().as_second(),
+                "t": e.title, "u": site.config.link(&e.path), "w": lang.time_range(start, end),
+            })),
+            When::AllDay { .. } => None,
+        })
+        .collect();
+    serde_json::to_vec(&list).unwrap_or_default()
 }
 
 fn programme(site: &Site, views: &Views) -> Value {

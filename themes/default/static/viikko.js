@@ -106,3 +106,30 @@
     run();
   });
 })();
+
+// "Now and next" on the home page, only while something is on or coming today.
+(function () {
+  "use strict";
+  var section = document.querySelector("[data-now]");
+  if (!section || !window.fetch) return;
+  fetch(section.getAttribute("data-now")).then(function (r) { return r.json(); }).then(function (entries) {
+    var now = Date.now() / 1000;
+    var endOfDay = new Date();
+    endOfDay.setHours(23, 59, 59, 0);
+    var shown = entries.filter(function (e) {
+      return e.e > now && e.s < endOfDay.getTime() / 1000;
+    }).slice(0, 6);
+    if (!shown.length) return;
+    var list = section.querySelector("ul");
+    shown.forEach(function (e) {
+      var item = document.createElement("li");
+      var link = document.createElement("a");
+      link.href = e.u;
+      link.textContent = e.t;
+      item.appendChild(link);
+      item.appendChild(document.createTextNode(" " + (e.s <= now ? "nyt, " : "") + e.w));
+      list.appendChild(item);
+    });
+    section.hidden = false;
+  });
+})();
