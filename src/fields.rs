@@ -228,6 +228,19 @@ impl<'a> Fields<'a> {
                 Value::Number(n) => list.push(n.to_string()),
                 Value::Null => {}
                 Value::String(_) => {}
+                Value::Mapping(map) if map.len() == 1 => {
+                    let (k, v) = map
+                        .iter()
+                        .next()
+                        .map(|(k, v)| (scalar_text(k), scalar_text(v)))
+                        .unwrap_or_default();
+                    self.error_at_value(
+                        key,
+                        &k,
+                        format!("the item `{k}: {v}` contains `: `, which makes it a field instead of text"),
+                        format!("put the item in quotes: `- \"{k}: {v}\"`"),
+                    );
+                }
                 _ => self.error(
                     key,
                     "each item of the list must be text",

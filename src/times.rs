@@ -33,6 +33,7 @@ pub fn parse_time(text: &str) -> Result<TimeInput, String> {
             .map(TimeInput::Date)
             .map_err(|_| invalid());
     }
+    let text = &pad_hour(text);
     if let Ok(ts) = text.parse::<Timestamp>() {
         return Ok(TimeInput::Exact(ts));
     }
@@ -45,6 +46,27 @@ pub fn parse_date(text: &str) -> Result<Date, String> {
     match parse_time(text) {
         Ok(TimeInput::Date(date)) => Ok(date),
         _ => Err(format!("`{}` is not a date", text.trim())),
+    }
+}
+
+/// `2026-11-16 9:00`, `2026-11-16 klo 9.15` → `2026-11-16 09:00`, `2026-11-16 09:15`: people
+/// write hours without a leading zero and with the Finnish period.
+fn pad_hour(text: &str) -> String {
+    let (Some(date), Some(rest)) = (text.get(..10), text.get(10..)) else {
+        return text.to_string();
+    };
+    let Some(rest) = rest.strip_prefix([' ', 'T']) else {
+        return text.to_string();
+    };
+    let time = rest.trim_start_matches("klo").trim();
+    let (hour, minute) = time.split_once([':', '.']).unwrap_or((time, "00"));
+    let digits = |s: &str, n: std::ops::RangeInclusive<usize>| {
+        n.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+    };
+    if digits(hour, 1..=2) && digits(minute, 2..=2) {
+        format!("{date} {hour:0>2}:{minute}")
+    } else {
+        text.to_string()
     }
 }
 
@@ -311,6 +333,26 @@ mod tests {
             parse_time("2026-11-17T14:00:00+02:00").unwrap(),
             TimeInput::Exact("2026-11-17T12:00:00Z".parse().unwrap())
         );
+    }
+
+    #[test]
+    fn accepts_hours_without_a_leading_zero() {
+        for text in [
+            "2026-11-16 9:00",
+            "2026-11-16T9:00",
+            "2026-11-16 klo 9.00",
+            "2026-11-16 09.00",
+        ] {
+            assert_eq!(
+                parse_time(text),
+                Ok(TimeInput::Local(local("2026-11-16 09:00"))),
+                "{text}"
+            );
+        }
+        assert!(matches!(
+            parse_time("2026-11-16T09:00+02:00"),
+            Ok(TimeInput::Exact(_))
+        ));
     }
 
     #[test]

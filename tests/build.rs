@@ -264,3 +264,50 @@ fn entry_pages_carry_schema_org_events_and_sharing_tags() {
             .contains("Sitemap: https://satakunta.example.fi/rsv/sitemap.xml")
     );
 }
+
+#[test]
+fn the_sample_site_builds_cleanly_and_has_the_promised_variety() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&repo().join("content"), &dir.path().join("content"));
+    let out = dir.path().join("public");
+    let warnings = build_ok(dir.path(), &out);
+    assert!(!warnings.contains("warning"), "{warnings}");
+    let organisers = std::fs::read_dir(repo().join("content/programme"))
+        .unwrap()
+        .count();
+    assert!(organisers >= 8);
+    let entries = files(&out)
+        .iter()
+        .filter(|f| f.starts_with("ohjelma/") && f.ends_with(".ics"))
+        .count();
+    assert!(entries >= 35, "{entries} entries");
+    for day in 16..=22 {
+        assert!(
+            out.join(format!("paiva/2026-11-{day}/index.html"))
+                .is_file(),
+            "day {day}"
+        );
+    }
+    let whole = read(out.join("kalenteri/koko-ohjelma.ics"));
+    assert!(whole.contains("STATUS:CANCELLED") && whole.contains("VALUE=DATE"));
+    assert!(
+        read(out.join("kalenteri/sarja/so-sotessa.ics"))
+            .matches("BEGIN:VEVENT")
+            .count()
+            >= 5
+    );
+    let memos = files(&out)
+        .iter()
+        .filter(|f| f.starts_with("muistiot/20") && f.ends_with("index.html"))
+        .count();
+    assert!(memos >= 6);
+    let statement = read(out.join("saavutettavuusseloste/index.html"));
+    for required in [
+        "Etelä-Suomen aluehallintovirasto",
+        "rsv-viikko@example.fi",
+        "osittain",
+        "2.11.2026",
+    ] {
+        assert!(statement.contains(required), "{required}");
+    }
+}

@@ -42,6 +42,8 @@ fn start() -> Server {
             "--port",
             &port.to_string(),
         ])
+        // The server's build folders go inside the test's own temporary folder.
+        .env("TMPDIR", site.path())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -343,6 +345,8 @@ fn a_first_build_that_fails_still_serves_the_errors() {
             "--port",
             &port.to_string(),
         ])
+        // The server's build folders go inside the test's own temporary folder.
+        .env("TMPDIR", site.path())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
