@@ -1,0 +1,209 @@
+//! The outside checkers as witnesses, over the sample site and the fixture with hard cases: the
+//! Nu HTML checker, axe-core in Chromium, Python's icalendar and vobject, ical.js, and a check of
+//! every internal link and fragment. `tests/run` installs them (tests/checkers/setup).
+
+mod common;
+
+use common::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn checkers() -> PathBuf {
+    let dir = repo().join("tests/checkers");
+    assert!(
+        dir.join("node_modules/vnu-jar").is_dir() && dir.join(".venv/bin/python").exists(),
+        "the outside checkers are not installed: run tests/run (or tests/checkers/setup)"
+    );
+    dir
+}
+
+/// Builds `content` (a folder holding `content/`) into a temporary folder.
+fn built(root: &Path) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&root.join("content"), &dir.path().join("content"));
+    let out = dir.path().join("public");
+    build_ok(dir.path(), &out);
+    (dir, out)
+}
+
+fn run(command: &mut Command) -> String {
+    let output = command.output().expect("the checker runs");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "{}\n{stdout}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+}
+
+#[test]
+fn the_nu_html_checker_finds_no_errors() {
+    let dir = checkers();
+    for root in [repo(), fixture("site")] {
+        let (_tmp, out) = built(&root);
+        run(Command::new("java")
+            .args([
+                "-jar",
+                dir.join("node_modules/vnu-jar/build/dist/vnu.jar")
+                    .to_str()
+                    .unwrap(),
+            ])
+            .args(["--errors-only", "--format", "gnu", "--skip-non-html"])
+            .arg(&out));
+    }
+}
+
+#[test]
+fn axe_core_finds_no_violations_on_any_page_type_and_search_finds_inflected_words() {
+    let dir = checkers();
+    let (_tmp, out) = built(&repo());
+    let shots = repo().join("target/screenshots");
+    let pages = [
+        "",
+        "paiva/2026-11-17/",
+        "ohjelma/",
+        "ohjelma/satakunnan-hyvinvointialue/so-sotessa-pori/",
+        "ohjelma/eura-harjavalta-yhteistoiminta/peruttu-iltakeskustelu/",
+        "ohjelma/satakunnan-hyvinvointialue/toimeentulo-webinaari/",
+        "ohjelma/satakunnan-hyvinvointialue/",
+        "jarjestajat/",
+        "kohderyhma/nuoret/",
+        "muistiot/",
+        "muistiot/2026/so-sotessa-pori/",
+        "muistiot/teemat/asuminen/",
+        "kalenteri/",
+        "saavutettavuusseloste/",
+        "tilastot/",
+        "viestit/",
+        "haku/?q=kahvilassa",
+        "haku/?q=nuorten%20asumisesta",
+        "ei-ole-olemassa/",
+    ];
+    let report = run(Command::new("node")
+        .arg(dir.join("browser.mjs"))
+        .arg(&out)
+        .arg("/rsv/")
+        .arg(&shots)
+        .args(pages));
+    let report: serde_json::Value = serde_json::from_str(report.trim()).unwrap();
+    for page in pages {
+        assert_eq!(report[page]["violations"], 0, "{page}");
+    }
+    let found = |q: &str| report[format!("haku/?q={q}")]["found"].to_string();
+    assert!(
+        found("kahvilassa").contains("Asukaskahvila Itätuulessa"),
+        "{}",
+        found("kahvilassa")
+    );
+    assert!(found("nuorten%20asumisesta").contains("Nuorten ilta: raha, asuminen ja oma elämä"));
+    assert!(shots.join("home-360.png").is_file() && shots.join("paiva_2026-11-17.pdf").is_file());
+}
+
+/// Each parser's reading of every feed: file → UID → [start, end] in UTC.
+type Readings = BTreeMap<String, BTreeMap<String, Vec<String>>>;
+
+#[test]
+fn icalendar_vobject_and_ical_js_read_every_feed_alike() {
+    let dir = checkers();
+    for root in [repo(), fixture("site")] {
+        let (_tmp, out) = built(&root);
+        let feeds: Vec<PathBuf> = files(&out)
+            .iter()
+            .filter(|f| f.ends_with(".ics"))
+            .map(|f| out.join(f))
+            .collect();
+        let python: Readings =
+            serde_json::from_str(&run(Command::new(dir.join(".venv/bin/python"))
+                .arg(dir.join("ics.py"))
+                .args(&feeds)))
+            .unwrap();
+        let ical_js: Readings = serde_json::from_str(&run(Command::new("node")
+            .arg(dir.join("icaljs.mjs"))
+            .args(&feeds)))
+        .unwrap();
+        assert_eq!(python.len(), feeds.len());
+        assert_eq!(python, ical_js, "the parsers disagree");
+        let whole = &python[out.join("kalenteri/koko-ohjelma.ics").to_str().unwrap()];
+        if root == fixture("site") {
+            // 14:00 in Helsinki in November is 12:00 UTC; 03:30 summer time on 25 October is 00:30 UTC.
+            assert_eq!(
+                whole["porin-kaupunki/asukaskahvila@satakunta.example.fi"],
+                ["2026-11-17T12:00:00Z", "2026-11-17T13:30:00Z"]
+            );
+            assert_eq!(
+                whole["sosped-ry/kesaaika@satakunta.example.fi"],
+                ["2026-10-25T00:30:00Z", "2026-10-25T03:00:00Z"]
+            );
+            assert_eq!(
+                whole["porin-kaupunki/naiset-nayttely@satakunta.example.fi"],
+                ["2026-11-16", "2026-11-19"]
+            );
+        }
+    }
+}
+
+#[test]
+fn every_internal_link_and_fragment_resolves() {
+    for root in [repo(), fixture("site")] {
+        let (_tmp, out) = built(&root);
+        let mut broken = Vec::new();
+        for page in files(&out).iter().filter(|f| f.ends_with(".html")) {
+            let html = read(out.join(page));
+            for target in attributes(&html, "href")
+                .into_iter()
+                .chain(attributes(&html, "src"))
+            {
+                if let Some(problem) = check_link(&out, page, &target) {
+                    broken.push(format!("{page}: {target}: {problem}"));
+                }
+            }
+        }
+        assert!(broken.is_empty(), "{}", broken.join("\n"));
+    }
+}
+
+fn attributes(html: &str, name: &str) -> Vec<String> {
+    let marker = format!(" {name}=\"");
+    html.match_indices(&marker)
+        .filter_map(|(at, _)| {
+            let rest = &html[at + marker.len()..];
+            rest.find('"').map(|end| rest[..end].replace("&amp;", "&"))
+        })
+        .collect()
+}
+
+/// Root-relative links under `/rsv/` must name a file (a folder means its index.html) and an
+/// existing id when they have a fragment.
+fn check_link(out: &Path, page: &str, target: &str) -> Option<String> {
+    if target.contains("://")
+        || target.starts_with("mailto:")
+        || target.starts_with("tel:")
+        || target.starts_with("webcal:")
+    {
+        return None;
+    }
+    let (path, fragment) = target.split_once('#').unwrap_or((target, ""));
+    let path = path.split('?').next().unwrap_or_default();
+    let file = if path.is_empty() {
+        out.join(page)
+    } else {
+        let Some(inside) = path.strip_prefix("/rsv/") else {
+            return Some("does not start with the base path".into());
+        };
+        let file = out.join(inside);
+        if inside.is_empty() || inside.ends_with('/') {
+            file.join("index.html")
+        } else {
+            file
+        }
+    };
+    if !file.is_file() {
+        return Some("no such file".into());
+    }
+    if !fragment.is_empty() && !read(&file).contains(&format!(" id=\"{fragment}\"")) {
+        return Some("no such fragment".into());
+    }
+    None
+}

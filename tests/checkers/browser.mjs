@@ -1,0 +1,77 @@
+// Checks built pages in Debian's Chromium: axe-core (WCAG 2.0/2.1 A and AA) and no horizontal
+// scrolling at 320 px; saves screenshots and a printed PDF for people to look at.
+//
+//     node browser.mjs SITE_DIR BASE_PATH OUT_DIR PATH...
+//
+// Serves SITE_DIR under BASE_PATH (e.g. /rsv/) on a free port. Exits 1 on any finding.
+import { createServer } from "node:http";
+import { readFile, stat, mkdir } from "node:fs/promises";
+import { join, extname } from "node:path";
+import { chromium } from "playwright-core";
+
+const [dir, base, out, ...paths] = process.argv.slice(2);
+const types = { ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript", ".json": "application/json", ".ics": "text/calendar", ".xml": "application/xml" };
+
+const server = createServer(async (request, response) => {
+  const path = decodeURIComponent(new URL(request.url, "http://x").pathname);
+  let file = join(dir, path.startsWith(base) ? path.slice(base.length) : "\0");
+  try {
+    if ((await stat(file)).isDirectory()) file = join(file, "index.html");
+    response.writeHead(200, { "Content-Type": types[extname(file)] || "application/octet-stream" });
+    response.end(await readFile(file));
+  } catch {
+    response.writeHead(404, { "Content-Type": types[".html"] });
+    response.end(await readFile(join(dir, "404.html")).catch(() => "404"));
+  }
+});
+await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+const origin = `http://127.0.0.1:${server.address().port}`;
+const axe = await readFile(new URL("./node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
+
+const browser = await chromium.launch({
+  executablePath: "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-background-networking", "--disable-gpu"],
+});
+await mkdir(out, { recursive: true });
+let findings = 0;
+const report = {};
+for (const path of paths) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(origin + base + path);
+  await page.addScriptTag({ content: axe });
+  const result = await page.evaluate(() =>
+    window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } })
+  );
+  report[path] = { violations: result.violations.length, passes: result.passes.length };
+  if (path.includes("?q=")) {
+    // The search script narrows the list once the index has loaded.
+    await page.waitForFunction(() => document.querySelector(".search-status").textContent !== "");
+    report[path].found = await page.evaluate(() =>
+      [...document.querySelectorAll("li[data-id]:not([hidden]) a")].map((a) => a.textContent.trim())
+    );
+  }
+  for (const v of result.violations) {
+    findings++;
+    console.error(`${path}: ${v.id} (${v.impact}): ${v.help}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  }
+  await page.setViewportSize({ width: 320, height: 800 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  if (overflow > 0) {
+    findings++;
+    console.error(`${path}: scrolls sideways by ${overflow} px at 320 px wide`);
+  }
+  const name = path.replace(/\/$/, "").replace(/[/?=]/g, "_") || "home";
+  for (const width of [360, 1280]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.screenshot({ path: join(out, `${name}-${width}.png`), fullPage: true });
+  }
+  if (path.startsWith("paiva/")) {
+    await page.emulateMedia({ media: "print" });
+    await page.pdf({ path: join(out, `${name}.pdf`), format: "A4" });
+  }
+  await page.close();
+}
+await browser.close();
+server.close();
+console.log(JSON.stringify(report));
+process.exit(findings ? 1 : 0);
