@@ -12,6 +12,7 @@ use crate::ics::{self, Ics};
 use crate::model::*;
 use crate::render::OutputFile;
 use crate::revisions::{Revision, Revisions};
+use crate::translations::Translations;
 
 /// How often subscribed clients should fetch again; clients may refresh less often.
 const REFRESH: &str = "PT4H";
@@ -22,7 +23,7 @@ pub struct Feed {
     /// Below the site root: `kalenteri/paiva/2026-11-17.ics`.
     pub path: String,
     pub title: String,
-    /// The group it is listed under on the calendar page.
+    /// The group it is listed under on the calendar page, as its translation key.
     pub group: &'static str,
     /// Indexes into `Site::entries`, in programme order.
     pub entries: Vec<usize>,
@@ -31,12 +32,12 @@ pub struct Feed {
 pub const WHOLE: &str = "kalenteri/koko-ohjelma.ics";
 
 /// Every subscribable feed; feeds that would be empty are left out (except the whole week).
-pub fn feeds(site: &Site) -> Vec<Feed> {
+pub fn feeds(site: &Site, t: &Translations) -> Vec<Feed> {
     let all: Vec<usize> = (0..site.entries.len()).collect();
     let mut feeds = vec![Feed {
         path: WHOLE.into(),
-        title: "Koko ohjelma".into(),
-        group: "Koko viikko",
+        title: t.get("full_programme").into(),
+        group: "feeds_week",
         entries: all,
     }];
     let pick = |keep: &dyn Fn(&Entry) -> bool| -> Vec<usize> {
@@ -53,7 +54,7 @@ pub fn feeds(site: &Site) -> Vec<Feed> {
         feeds.push(Feed {
             path: day_feed(date),
             title: lang.long_date(date),
-            group: "Päivät",
+            group: "feeds_days",
             entries: pick(&|e| e.days().contains(&date)),
         });
     }
@@ -61,7 +62,7 @@ pub fn feeds(site: &Site) -> Vec<Feed> {
         feeds.push(Feed {
             path: organiser_feed(organiser),
             title: organiser.name.clone(),
-            group: "Järjestäjät",
+            group: "feeds_organisers",
             entries: organiser.entries.clone(),
         });
     }
@@ -69,7 +70,7 @@ pub fn feeds(site: &Site) -> Vec<Feed> {
         feeds.push(Feed {
             path: audience_feed(&audience.key),
             title: audience.label.clone(),
-            group: "Kohderyhmät",
+            group: "feeds_audiences",
             entries: pick(&|e| e.audiences.contains(&a)),
         });
     }
@@ -90,7 +91,7 @@ pub fn feeds(site: &Site) -> Vec<Feed> {
         feeds.push(Feed {
             path: series_feed(key),
             title,
-            group: "Sarjat",
+            group: "feeds_series",
             entries: pick(&|e| e.series.as_deref() == Some(key)),
         });
     }
@@ -131,11 +132,12 @@ pub fn write(
     feeds: &[Feed],
     previous: &Revisions,
     now: Timestamp,
+    t: &Translations,
 ) -> (Vec<OutputFile>, Revisions) {
     let bodies: Vec<(String, Ics)> = (0..site.entries.len())
         .into_par_iter()
         .map(|i| {
-            let body = event_body(site, i);
+            let body = event_body(site, t, i);
             (hash(body.as_str()), body)
         })
         .collect();
@@ -245,7 +247,7 @@ fn event(site: &Site, entry: &Entry, revision: &Revision, body: &Ics) -> Ics {
 }
 
 /// Everything an event publishes except its revision; its hash tells whether the entry changed.
-fn event_body(site: &Site, index: usize) -> Ics {
+fn event_body(site: &Site, t: &Translations, index: usize) -> Ics {
     let entry = &site.entries[index];
     let config = &site.config;
     let mut ics = Ics::new();
@@ -265,14 +267,14 @@ fn event_body(site: &Site, index: usize) -> Ics {
             ics.raw("TRANSP", &[], "TRANSPARENT");
         }
     }
-    let label = crate::view::Views::status_label(entry.status);
+    let label = t.status(entry.status);
     let summary = if label.is_empty() {
         entry.title.clone()
     } else {
         format!("{}: {}", label.to_uppercase(), entry.title)
     };
     ics.text("SUMMARY", &[], &summary);
-    ics.text("DESCRIPTION", &[], &description(site, entry));
+    ics.text("DESCRIPTION", &[], &description(site, t, entry));
     if let Some(location) = location(entry) {
         ics.text("LOCATION", &[], &location);
     }
@@ -318,9 +320,9 @@ fn local_time(ics: &mut Ics, name: &str, time: &Zoned, config: &Config) {
     }
 }
 
-fn description(site: &Site, entry: &Entry) -> String {
+fn description(site: &Site, t: &Translations, entry: &Entry) -> String {
     let mut parts: Vec<String> = Vec::new();
-    let label = crate::view::Views::status_label(entry.status);
+    let label = t.status(entry.status);
     if !label.is_empty() {
         parts.push(format!("{label}."));
     }
@@ -366,11 +368,11 @@ fn location(entry: &Entry) -> Option<String> {
 /// Feeds grouped for the calendar page, in a stable order.
 pub fn by_group(feeds: &[Feed]) -> BTreeMap<usize, (&'static str, Vec<&Feed>)> {
     let order = [
-        "Koko viikko",
-        "Päivät",
-        "Järjestäjät",
-        "Kohderyhmät",
-        "Sarjat",
+        "feeds_week",
+        "feeds_days",
+        "feeds_organisers",
+        "feeds_audiences",
+        "feeds_series",
     ];
     let mut groups: BTreeMap<usize, (&'static str, Vec<&Feed>)> = BTreeMap::new();
     for feed in feeds {

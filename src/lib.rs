@@ -22,6 +22,7 @@ pub mod slug;
 pub mod stats;
 pub mod theme;
 pub mod times;
+pub mod translations;
 pub mod validate;
 pub mod view;
 pub mod vtimezone;
@@ -103,11 +104,13 @@ pub fn render_site(root: &Path, options: &Options) -> Result<Rendered, Failure> 
         let url = format!("{origin}{}", site.config.base_path);
         site.config.set_base_url(&url);
     }
-    let theme = theme::load(root, &site.config.theme).map_err(Failure::Content)?;
-    let feeds = feeds::feeds(&site);
+    let theme =
+        theme::load(root, &site.config.theme, site.config.lang.code()).map_err(Failure::Content)?;
+    let feeds = feeds::feeds(&site, &theme.words);
     let mut files =
         render::render(&site, &theme, &site.config.theme, &feeds).map_err(Failure::Content)?;
-    let (calendars, record) = feeds::write(&site, &feeds, &site.revisions, options.now);
+    let (calendars, record) =
+        feeds::write(&site, &feeds, &site.revisions, options.now, &theme.words);
     files.extend(calendars);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Rendered {

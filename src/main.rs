@@ -3,6 +3,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use viikko::Failure;
+use viikko::translations::Translations;
 
 /// viikko builds the website of an event week from organisers' Markdown files.
 #[derive(Parser)]
@@ -98,8 +99,20 @@ fn main() -> ExitCode {
         }
         Command::Stats { root } => match viikko::check(&root) {
             Ok((site, _)) => {
-                print!("{}", viikko::stats::text(&viikko::stats::stats(&site)));
-                ExitCode::SUCCESS
+                let folder = root.join("themes").join(&site.config.theme);
+                match Translations::load(&folder, &site.config.theme, site.config.lang.code()) {
+                    Ok(t) => {
+                        print!(
+                            "{}",
+                            viikko::stats::text(&viikko::stats::stats(&site, &t), &t)
+                        );
+                        ExitCode::SUCCESS
+                    }
+                    Err(problems) => fail(
+                        Failure::Content(problems),
+                        "fix the problems above and run again",
+                    ),
+                }
             }
             Err(failure) => fail(failure, "fix the problems above and run again"),
         },

@@ -37,14 +37,15 @@ pub fn render(
     theme_name: &str,
     feeds: &[Feed],
 ) -> Result<Vec<OutputFile>, Diagnostics> {
-    let views = Views::new(site);
+    let views = Views::new(site, &theme.words);
+    let t = &theme.words;
     let assets = asset_urls(site, theme);
-    let common = json!({"site": views.site(), "assets": assets});
+    let common = json!({"site": views.site(), "assets": assets, "t": t.as_map()});
     let mut jobs = jobs(site, &views);
     jobs.push(Job {
         template: "calendar.html",
         path: "kalenteri/".into(),
-        title: "Kalenterit".into(),
+        title: t.get("nav_calendars").into(),
         values: json!({"groups": views.feed_groups(feeds)}),
         feed: None,
     });
@@ -150,35 +151,35 @@ fn jobs(site: &Site, views: &Views) -> Vec<Job> {
         Job {
             template: "programme.html",
             path: "ohjelma/".into(),
-            title: "Koko ohjelma".into(),
+            title: views.t.get("full_programme").into(),
             values: programme(site, views),
             feed: None,
         },
         Job {
             template: "organisers.html",
             path: "jarjestajat/".into(),
-            title: "Järjestäjät".into(),
+            title: views.t.get("nav_organisers").into(),
             values: json!({"organisers": (0..site.organisers.len()).map(|o| views.organiser(o)).collect::<Vec<_>>()}),
             feed: None,
         },
         Job {
             template: "audiences.html",
             path: "kohderyhma/".into(),
-            title: "Kohderyhmät".into(),
+            title: views.t.get("nav_audiences").into(),
             values: audiences(site, views),
             feed: None,
         },
         Job {
             template: "memos.html",
             path: "muistiot/".into(),
-            title: "Keskustelumuistiot".into(),
+            title: views.t.get("memos").into(),
             values: json!({"years": views.memo_years()}),
             feed: None,
         },
         Job {
             template: "404.html",
             path: "404.html".into(),
-            title: "Sivua ei löytynyt".into(),
+            title: views.t.get("not_found").into(),
             values: json!({}),
             feed: None,
         },
@@ -258,28 +259,28 @@ fn archive_jobs(site: &Site, views: &Views) -> Vec<Job> {
         Job {
             template: "themes.html",
             path: "muistiot/teemat/".into(),
-            title: "Muistiot teemoittain".into(),
+            title: views.t.get("memos_by_theme").into(),
             values: json!({"themes": themes.iter().map(|t| json!({"label": t.label, "url": site.config.link(&crate::view::theme_path(&t.slug)), "count": t.memos.len()})).collect::<Vec<_>>()}),
             feed: None,
         },
         Job {
             template: "points.html",
             path: "viestit/".into(),
-            title: "Viestit päättäjille".into(),
+            title: views.t.get("points").into(),
             values: json!({"groups": views.points()}),
             feed: None,
         },
         Job {
             template: "stats.html",
             path: "tilastot/".into(),
-            title: "Tilastot".into(),
-            values: json!({"stats": views.stats(&crate::stats::stats(site))}),
+            title: views.t.get("stats").into(),
+            values: json!({"stats": views.stats(&crate::stats::stats(site, views.t))}),
             feed: None,
         },
         Job {
             template: "search.html",
             path: "haku/".into(),
-            title: "Haku".into(),
+            title: views.t.get("search").into(),
             values: search_listing(site, views),
             feed: None,
         },
@@ -295,7 +296,7 @@ fn archive_jobs(site: &Site, views: &Views) -> Vec<Job> {
         jobs.push(Job {
             template: "theme.html",
             path: crate::view::theme_path(&theme.slug),
-            title: format!("Teema: {}", theme.label),
+            title: format!("{}: {}", views.t.get("theme"), theme.label),
             values: json!({"theme": {"label": theme.label, "memos": theme.memos.iter().map(|&m| views.memo_card(m)).collect::<Vec<_>>()}}),
             feed: None,
         });
@@ -313,7 +314,7 @@ fn search_listing(site: &Site, views: &Views) -> Value {
             let when = views.when(&e.when);
             json!({
                 "id": format!("e{i}"), "url": site.config.link(&e.path), "title": e.title,
-                "status": Views::status_label(e.status),
+                "status": views.t.status(e.status),
                 "when": format!("{} {}", when["date"].as_str().unwrap_or_default(), if e.is_all_day() { "" } else { when["time"].as_str().unwrap_or_default() }).trim().to_string(),
                 "organiser": site.organisers[e.organiser].name,
             })
@@ -349,7 +350,10 @@ fn atom(site: &Site, views: &Views) -> Value {
             let points = if points.is_empty() {
                 points
             } else {
-                format!("<h2>Viestit päättäjille</h2><ul>{points}</ul>")
+                format!(
+                    "<h2>{}</h2><ul>{points}</ul>",
+                    crate::theme::escape_html(views.t.get("points"))
+                )
             };
             card["absolute"] = json!(site.config.absolute(&memo.path));
             card["updated"] = json!(stamp(memo.date));
@@ -366,13 +370,12 @@ fn atom(site: &Site, views: &Views) -> Value {
 
 /// Files made from the model without a template: spreadsheets and the search index.
 fn data_files(site: &Site, views: &Views) -> Vec<OutputFile> {
-    let mut points = vec![vec![
-        "Teema".to_string(),
-        "Viesti".into(),
-        "Muistio".into(),
-        "Päivämäärä".into(),
-        "Osoite".into(),
-    ]];
+    let t = views.t;
+    let mut points = vec![
+        ["theme", "point", "discussion_memo", "date", "address"]
+            .map(|k| t.get(k).to_string())
+            .to_vec(),
+    ];
     for group in views.points() {
         for point in group["points"].as_array().into_iter().flatten() {
             let memo = &point["memo"];
@@ -393,7 +396,7 @@ fn data_files(site: &Site, views: &Views) -> Vec<OutputFile> {
     vec![
         OutputFile {
             path: "tilastot.csv".into(),
-            bytes: crate::stats::csv(&crate::stats::stats(site)),
+            bytes: crate::stats::csv(&crate::stats::stats(site, t), t),
         },
         OutputFile {
             path: "viestit.csv".into(),

@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use crate::model::*;
+use crate::translations::Translations;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
@@ -43,7 +44,7 @@ impl Row {
 #[derive(Debug, Clone)]
 pub struct Breakdown {
     pub key: &'static str,
-    pub title: &'static str,
+    pub title: String,
     pub rows: Vec<Row>,
     /// An entry can be in several rows (audiences), so the rows do not add up to the total.
     pub overlapping: bool,
@@ -69,20 +70,20 @@ pub struct Stats {
     pub years: Vec<YearRow>,
 }
 
-pub fn stats(site: &Site) -> Stats {
+pub fn stats(site: &Site, t: &Translations) -> Stats {
     let held: Vec<&Entry> = site
         .entries
         .iter()
         .filter(|e| e.status != Status::Cancelled)
         .collect();
-    let mut total = Row::new("Yhteensä");
+    let mut total = Row::new(t.get("total"));
     held.iter().for_each(|e| total.add(e));
     let lang = site.config.lang;
     let config = &site.config;
     let breakdowns = vec![
         breakdown(
             "paiva",
-            "Päivittäin",
+            t.get("by_day"),
             false,
             &held,
             |e| vec![lang.date(e.first_day())],
@@ -90,7 +91,7 @@ pub fn stats(site: &Site) -> Stats {
         ),
         breakdown(
             "jarjestaja",
-            "Järjestäjittäin",
+            t.get("by_organiser"),
             false,
             &held,
             |e| vec![site.organisers[e.organiser].name.clone()],
@@ -98,7 +99,7 @@ pub fn stats(site: &Site) -> Stats {
         ),
         breakdown(
             "kohderyhma",
-            "Kohderyhmittäin",
+            t.get("by_audience"),
             true,
             &held,
             |e| {
@@ -111,36 +112,35 @@ pub fn stats(site: &Site) -> Stats {
         ),
         breakdown(
             "tyyppi",
-            "Tapahtumatyypeittäin",
+            t.get("by_format"),
             false,
             &held,
             |e| {
-                vec![
-                    e.format
-                        .map_or("Ei tyyppiä".into(), |f| config.formats[f].label.clone()),
-                ]
+                vec![e.format.map_or(t.get("no_format").into(), |f| {
+                    config.formats[f].label.clone()
+                })]
             },
             None,
         ),
         breakdown(
             "kunta",
-            "Kunnittain",
+            t.get("by_municipality"),
             false,
             &held,
             |e| {
                 vec![
                     e.municipality()
-                        .map_or("Vain verkossa".into(), str::to_string),
+                        .map_or(t.get("online_only").into(), str::to_string),
                 ]
             },
             None,
         ),
         breakdown(
             "tapa",
-            "Osallistumistavan mukaan",
+            t.get("by_attending"),
             false,
             &held,
-            |e| vec![mode(e).into()],
+            |e| vec![t.get(mode(e)).into()],
             None,
         ),
     ];
@@ -161,16 +161,16 @@ pub fn stats(site: &Site) -> Stats {
 
 fn mode(entry: &Entry) -> &'static str {
     match (entry.is_on_site(), entry.is_online()) {
-        (true, true) => "Paikan päällä ja verkossa",
-        (false, true) => "Verkossa",
-        _ => "Paikan päällä",
+        (true, true) => "on_site_and_online",
+        (false, true) => "online_title",
+        _ => "on_site",
     }
 }
 
 /// Rows by label, in the order `order` gives (chronological days) or else by label.
 fn breakdown(
     key: &'static str,
-    title: &'static str,
+    title: &str,
     overlapping: bool,
     entries: &[&Entry],
     labels: impl Fn(&Entry) -> Vec<String>,
@@ -187,7 +187,7 @@ fn breakdown(
     }
     Breakdown {
         key,
-        title,
+        title: title.to_string(),
         rows: rows.into_values().collect(),
         overlapping,
     }
@@ -226,15 +226,20 @@ fn years(site: &Site) -> Vec<YearRow> {
 
 /// The figures as a spreadsheet: UTF-8 with a byte order mark and `;` between fields, CRLF line
 /// ends, as Finnish Excel expects; the same rows as the page.
-pub fn csv(stats: &Stats) -> Vec<u8> {
-    let mut rows: Vec<Vec<String>> = vec![vec![
-        "Ryhmittely".into(),
-        "Ryhmä".into(),
-        "Tapahtumia".into(),
-        "Osallistujamäärä ilmoitettu".into(),
-        "Osallistujamäärä puuttuu".into(),
-        "Osallistujia".into(),
-    ]];
+pub fn csv(stats: &Stats, t: &Translations) -> Vec<u8> {
+    let header = |keys: &[&str]| {
+        keys.iter()
+            .map(|k| t.get(k).to_string())
+            .collect::<Vec<_>>()
+    };
+    let mut rows = vec![header(&[
+        "grouping",
+        "group",
+        "entries_count",
+        "reported",
+        "unreported",
+        "participants",
+    ])];
     let line = |group: &str, row: &Row| {
         vec![
             group.to_string(),
@@ -245,19 +250,19 @@ pub fn csv(stats: &Stats) -> Vec<u8> {
             row.attendance.to_string(),
         ]
     };
-    rows.push(line("Kaikki", &stats.total));
+    rows.push(line(t.get("all"), &stats.total));
     for breakdown in &stats.breakdowns {
-        rows.extend(breakdown.rows.iter().map(|r| line(breakdown.title, r)));
+        rows.extend(breakdown.rows.iter().map(|r| line(&breakdown.title, r)));
     }
     rows.push(vec![]);
-    rows.push(vec![
-        "Vuosi".into(),
-        "Tapahtumia".into(),
-        "Osallistujamäärä ilmoitettu".into(),
-        "Osallistujia".into(),
-        "Muistioita".into(),
-        "Keskusteluihin osallistuneita".into(),
-    ]);
+    rows.push(header(&[
+        "year",
+        "entries_count",
+        "reported",
+        "participants",
+        "memos_short",
+        "memo_participants",
+    ]));
     for y in &stats.years {
         rows.push(vec![
             y.year.to_string(),
@@ -295,44 +300,56 @@ fn csv_field(field: &str) -> String {
     }
 }
 
-/// The figures as the terminal shows them (`viikko stats`).
-pub fn text(stats: &Stats) -> String {
+/// The figures as the terminal shows them (`viikko stats`): the page's tables as text.
+pub fn text(stats: &Stats, t: &Translations) -> String {
+    let mut tables = vec![(t.get("total").to_string(), vec![stats.total.clone()])];
+    tables.extend(
+        stats
+            .breakdowns
+            .iter()
+            .map(|b| (b.title.clone(), b.rows.clone())),
+    );
+    let heads = [
+        "entries_count",
+        "participants",
+        "figure_reported",
+        "figure_missing",
+    ]
+    .map(|k| t.get(k));
     let mut out = String::new();
-    let t = &stats.total;
-    out.push_str(&format!(
-        "Tapahtumia {} (peruttuja lisäksi {}), osallistujia {} ({} tapahtumaa ilmoitti, {} ei ilmoittanut)\n",
-        t.entries, stats.cancelled, t.attendance, t.reported, t.unreported()
-    ));
-    out.push_str(&format!(
-        "Muistioita {}, keskusteluihin osallistuneita {}\n",
-        stats.memos, stats.memo_participants
-    ));
-    for breakdown in &stats.breakdowns {
-        out.push_str(&format!("\n{}\n", breakdown.title));
-        let width = breakdown
-            .rows
+    for (title, rows) in tables {
+        let width = rows
             .iter()
             .map(|r| r.label.chars().count())
             .max()
             .unwrap_or(0);
-        for r in &breakdown.rows {
+        out.push_str(&format!("{title}\n"));
+        for r in &rows {
             let pad = " ".repeat(width - r.label.chars().count());
-            out.push_str(&format!(
-                "  {}{pad}  {:>4} tapahtumaa  {:>6} osallistujaa  ({} ilman lukua)\n",
-                r.label,
-                r.entries,
+            let figures = [
+                r.entries as u64,
                 r.attendance,
-                r.unreported()
-            ));
+                r.reported as u64,
+                r.unreported() as u64,
+            ];
+            let cells: Vec<String> = heads
+                .iter()
+                .zip(figures)
+                .map(|(h, n)| format!("{h} {n}"))
+                .collect();
+            out.push_str(&format!("  {}{pad}  {}\n", r.label, cells.join("  ")));
         }
+        out.push('\n');
     }
-    out.push_str("\nVuosittain\n");
-    for y in &stats.years {
-        out.push_str(&format!(
-            "  {}  {:>4} tapahtumaa  {:>6} osallistujaa  {:>3} muistiota  {:>5} keskustelijaa\n",
-            y.year, y.entries, y.attendance, y.memos, y.participants
-        ));
-    }
+    out.push_str(&format!(
+        "{}: {}\n{}: {}, {}: {}\n",
+        t.get("status_cancelled"),
+        stats.cancelled,
+        t.get("memos_count"),
+        stats.memos,
+        t.get("memo_participants"),
+        stats.memo_participants
+    ));
     out
 }
 

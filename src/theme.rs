@@ -7,6 +7,7 @@ use std::path::Path;
 use tera::Tera;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::translations::Translations;
 
 macro_rules! embedded {
     ($($name:literal),* $(,)?) => {
@@ -52,11 +53,13 @@ pub const DEFAULT_ASSETS: &[(&str, &[u8])] = &[
 
 pub struct Theme {
     pub tera: Tera,
+    /// The interface's words in the site's language.
+    pub words: Translations,
     /// Files published under `assets/`, by name.
     pub assets: Vec<(String, Vec<u8>)>,
 }
 
-pub fn load(root: &Path, name: &str) -> Result<Theme, Diagnostics> {
+pub fn load(root: &Path, name: &str, lang: &str) -> Result<Theme, Diagnostics> {
     let folder = root.join("themes").join(name);
     let mut problems = Diagnostics::default();
     if name != "default" && !folder.is_dir() {
@@ -105,10 +108,18 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Diagnostics> {
     if let Err(error) = tera.add_raw_templates(templates) {
         problems.push(template_error(name, &error));
     }
+    let words = Translations::load(&folder, name, lang).unwrap_or_else(|found| {
+        problems.extend(found.iter().cloned());
+        Translations::default()
+    });
     if problems.has_errors() {
         return Err(problems);
     }
-    Ok(Theme { tera, assets })
+    Ok(Theme {
+        tera,
+        words,
+        assets,
+    })
 }
 
 fn read_folder(folder: &Path, problems: &mut Diagnostics) -> Vec<(String, Vec<u8>)> {
@@ -192,7 +203,7 @@ mod tests {
     #[test]
     fn the_default_theme_compiles() {
         let root = tempfile::tempdir().unwrap();
-        let theme = load(root.path(), "default").unwrap();
+        let theme = load(root.path(), "default", "fi").unwrap();
         assert!(
             theme
                 .tera

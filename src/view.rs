@@ -6,17 +6,20 @@ use serde_json::{Value, json};
 
 use crate::model::*;
 use crate::times::Lang;
+use crate::translations::Translations;
 
 pub struct Views<'a> {
     pub site: &'a Site,
     pub lang: Lang,
+    pub t: &'a Translations,
 }
 
 impl<'a> Views<'a> {
-    pub fn new(site: &'a Site) -> Views<'a> {
+    pub fn new(site: &'a Site, t: &'a Translations) -> Views<'a> {
         Views {
             site,
             lang: site.config.lang,
+            t,
         }
     }
 
@@ -45,21 +48,21 @@ impl<'a> Views<'a> {
     /// The navigation, with the section of `path` marked current.
     pub fn nav(&self, path: &str) -> Value {
         let mut items = vec![
-            ("Ohjelma", "ohjelma/"),
-            ("Järjestäjät", "jarjestajat/"),
-            ("Kohderyhmät", "kohderyhma/"),
-            ("Muistiot", "muistiot/"),
-            ("Kalenterit", "kalenteri/"),
+            ("nav_programme", "ohjelma/"),
+            ("nav_organisers", "jarjestajat/"),
+            ("nav_audiences", "kohderyhma/"),
+            ("nav_memos", "muistiot/"),
+            ("nav_calendars", "kalenteri/"),
         ];
         if self.site.pages.iter().any(|p| p.slug == "tietoa") {
-            items.push(("Tietoa", "tietoa/"));
+            items.push(("nav_about", "tietoa/"));
         }
         let current =
             |url: &str| path.starts_with(url) || (url == "ohjelma/" && path.starts_with("paiva/"));
         Value::Array(
             items
                 .into_iter()
-                .map(|(label, url)| json!({"label": label, "url": self.link(url), "current": current(url)}))
+                .map(|(key, url)| json!({"label": self.t.get(key), "url": self.link(url), "current": current(url)}))
                 .collect(),
         )
     }
@@ -73,15 +76,6 @@ impl<'a> Views<'a> {
             "description": description.unwrap_or(&self.site.config.description),
             "site_name": self.site.config.title,
         })
-    }
-
-    pub fn status_label(status: Status) -> &'static str {
-        match status {
-            Status::Scheduled => "",
-            Status::Cancelled => "Peruttu",
-            Status::Postponed => "Siirretty myöhemmäksi",
-            Status::MovedOnline => "Siirretty verkkoon",
-        }
     }
 
     fn term(&self, terms: &[Term], index: usize, section: Option<&str>) -> Value {
@@ -118,7 +112,7 @@ impl<'a> Views<'a> {
             "on_site": entry.is_on_site(),
             "audiences": entry.audiences.iter().map(|&a| self.term(&config.audiences, a, Some("kohderyhma"))).collect::<Vec<_>>(),
             "format": entry.format.map(|f| self.term(&config.formats, f, None)),
-            "status": {"key": entry.status.key(), "label": Self::status_label(entry.status)},
+            "status": {"key": entry.status.key(), "label": self.t.status(entry.status)},
             "cancelled": entry.status == Status::Cancelled,
             "series": entry.series,
             "lang": (entry.language != self.lang.code()).then_some(&entry.language),
@@ -141,6 +135,12 @@ impl<'a> Views<'a> {
         })
     }
 
+    /// An entry's language named in the site's, for the languages the theme names.
+    fn language_name(&self, code: &str) -> Option<&str> {
+        let key = format!("language_{}", code.split('-').next().unwrap_or(code));
+        self.t.as_map().get(&key).map(String::as_str)
+    }
+
     /// When an entry happens, in every form a page needs.
     pub fn when(&self, when: &When) -> Value {
         match when {
@@ -155,7 +155,7 @@ impl<'a> Views<'a> {
             When::AllDay { first, last } => json!({
                 "all_day": true,
                 "date": self.lang.date_range(*first, *last),
-                "time": "koko päivän",
+                "time": self.t.get("all_day_time"),
                 "start": first.to_string(),
                 "end": last.to_string(),
                 "start_date": first.to_string(),
@@ -172,7 +172,7 @@ impl<'a> Views<'a> {
             "body": entry.body_html,
             "place_detail": entry.place.as_ref().map(|p| json!({"name": p.name, "address": p.address, "municipality": p.municipality})),
             "online_url": entry.online,
-            "price": entry.price.clone().unwrap_or_else(|| "Maksuton".into()),
+            "price": entry.price.as_deref().unwrap_or(self.t.get("free")),
             "free": entry.price.is_none(),
             "registration": entry.registration.as_ref().map(|r| json!({
                 "url": r.url,
@@ -184,7 +184,7 @@ impl<'a> Views<'a> {
             "feedback": entry.feedback,
             "attendance": entry.attendance,
             "tags": entry.tags,
-            "language_name": language_name(&entry.language),
+            "language_name": self.language_name(&entry.language),
             "memos": entry.memos.iter().map(|&m| self.memo_card(m)).collect::<Vec<_>>(),
             "organiser_email": organiser.email,
             "organiser_phone": organiser.phone,
@@ -283,7 +283,7 @@ impl<'a> Views<'a> {
                 let entries = cards(&slot.entries);
                 (!entries.is_empty()).then(|| {
                     json!({
-                        "time": if slot.continued { "Jatkuu edelliseltä päivältä".to_string() } else { self.lang.time(slot.start) },
+                        "time": if slot.continued { self.t.get("continued").to_string() } else { self.lang.time(slot.start) },
                         "datetime": slot.start.strftime("%H:%M").to_string(),
                         "continued": slot.continued,
                         "entries": entries,
@@ -418,7 +418,7 @@ impl Views<'_> {
                         json!({"title": f.title, "url": https, "webcal": webcal, "count": f.entries.len(), "id": crate::slug::slugify(&f.path)})
                     })
                     .collect();
-                json!({"title": group, "id": crate::slug::slugify(group), "feeds": feeds})
+                json!({"title": self.t.get(group), "id": crate::slug::slugify(self.t.get(group)), "feeds": feeds})
             })
             .collect()
     }
@@ -545,19 +545,4 @@ fn merge(into: &mut Value, from: Value) {
     if let (Value::Object(into), Value::Object(from)) = (into, from) {
         into.extend(from);
     }
-}
-
-fn language_name(code: &str) -> Option<&'static str> {
-    Some(match code.split('-').next().unwrap_or(code) {
-        "fi" => "suomi",
-        "sv" => "ruotsi",
-        "en" => "englanti",
-        "se" => "pohjoissaame",
-        "ru" => "venäjä",
-        "et" => "viro",
-        "ar" => "arabia",
-        "so" => "somali",
-        "uk" => "ukraina",
-        _ => return None,
-    })
 }

@@ -74,7 +74,7 @@ fn points_for_decision_makers_are_gathered_by_theme_with_a_csv() {
     );
     assert!(section.contains(r#"<a href="/rsv/muistiot/2026/asukaskahvila/">"#));
     let csv = std::fs::read(out.join("viestit.csv")).unwrap();
-    assert!(csv.starts_with(b"\xef\xbb\xbfTeema;Viesti;Muistio;P\xc3\xa4iv\xc3\xa4m\xc3\xa4\xc3\xa4r\xc3\xa4;Osoite\r\n"));
+    assert!(csv.starts_with(b"\xef\xbb\xbfTeema;Viesti;Keskustelumuistio;P\xc3\xa4iv\xc3\xa4m\xc3\xa4\xc3\xa4r\xc3\xa4;Osoite\r\n"));
     let csv = String::from_utf8(csv).unwrap();
     assert_eq!(page.matches(r#"id="t-asuminen""#).count(), 1);
     assert!(csv.contains("asuminen;\"Nuorten asumisen tukea; enemmän ja aiemmin\";SO sotessa Raumalla;2025-05-14;https://satakunta.example.fi/rsv/muistiot/2025/rauma/\r\n"), "{csv}");
@@ -116,7 +116,11 @@ fn statistics_count_attendance_and_missing_figures_apart() {
 
     let stats = viikko(&["stats", "--root", site.path().to_str().unwrap()]);
     let text = String::from_utf8_lossy(&stats.stdout);
-    assert!(text.contains("Tapahtumia 5 (peruttuja lisäksi 1), osallistujia 36 (2 tapahtumaa ilmoitti, 3 ei ilmoittanut)"), "{text}");
+    assert!(
+        text.contains("Yhteensä  Tapahtumia 5  Osallistujia 36  Luku ilmoitettu 2  Luku puuttuu 3"),
+        "{text}"
+    );
+    assert!(text.contains("Peruttu: 1"), "{text}");
 }
 
 #[test]

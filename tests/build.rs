@@ -311,3 +311,103 @@ fn the_sample_site_builds_cleanly_and_has_the_promised_variety() {
         assert!(statement.contains(required), "{required}");
     }
 }
+
+/// Builds the fixture with `language: <code>` and returns every text file of the output.
+fn build_in(code: &str) -> (tempfile::TempDir, String) {
+    let site = site("site");
+    let path = site.path().join("content/site.yaml");
+    fs::write(&path, read(&path) + &format!("language: {code}\n")).unwrap();
+    let out = site.path().join("public");
+    build_ok(site.path(), &out);
+    let mut text = String::new();
+    for file in files(&out) {
+        if [".html", ".ics", ".csv", ".xml"]
+            .iter()
+            .any(|e| file.ends_with(e))
+        {
+            text.push_str(&read(out.join(&file)));
+        }
+    }
+    (site, text)
+}
+
+fn words(code: &str) -> std::collections::BTreeMap<String, String> {
+    let file = repo().join(format!("themes/default/i18n/{code}.yaml"));
+    serde_yaml::from_str(&read(file)).unwrap()
+}
+
+#[test]
+fn every_interface_string_follows_the_site_language() {
+    let finnish = words("fi");
+    for (code, expected) in [
+        (
+            "sv",
+            [
+                "Hoppa till innehållet",
+                "tis 17.11.2026",
+                "SUMMARY:INSTÄLLT: ",
+                "Prenumerera på programmet",
+            ],
+        ),
+        (
+            "en",
+            [
+                "Skip to content",
+                "Tue 17 Nov 2026",
+                "SUMMARY:CANCELLED: ",
+                "Subscribe to the programme",
+            ],
+        ),
+    ] {
+        let (_site, output) = build_in(code);
+        for text in expected {
+            assert!(output.contains(text), "{code}: `{text}` missing");
+        }
+        assert!(output.contains(&format!("<html lang=\"{code}\">")));
+        let own = words(code);
+        for (key, fi) in &finnish {
+            // Longer Finnish texts only: short words like `Kunta` also occur in the content.
+            if fi.chars().count() >= 12 && !own.values().any(|v| v == fi) && !fi.contains('{') {
+                assert!(
+                    !output.contains(fi.as_str()),
+                    "{code}: Finnish `{fi}` ({key}) in the output"
+                );
+            }
+            if key.contains('_') {
+                assert!(
+                    !output.contains(key.as_str()),
+                    "{code}: untranslated key `{key}` in the output"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_site_theme_overrides_words_and_an_unknown_key_is_an_error() {
+    let site = site("site");
+    let i18n = site.path().join("themes/oma/i18n");
+    fs::create_dir_all(&i18n).unwrap();
+    fs::write(i18n.join("fi.yaml"), "skip_link: Suoraan asiaan\n").unwrap();
+    let yaml = read(site.path().join("content/site.yaml")) + "theme: oma\n";
+    fs::write(site.path().join("content/site.yaml"), yaml).unwrap();
+    let out = site.path().join("public");
+    build_ok(site.path(), &out);
+    let page = read(out.join("index.html"));
+    assert!(page.contains(">Suoraan asiaan</a>"), "{page}");
+    assert!(page.contains(">Ohjelma</a>"));
+
+    fs::write(
+        i18n.join("fi.yaml"),
+        "skip_link: Suoraan asiaan\nskip_lnik: x\n",
+    )
+    .unwrap();
+    let failed = build(site.path(), &out);
+    let stderr = String::from_utf8_lossy(&failed.stderr);
+    assert_eq!(failed.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("themes/oma/i18n/fi.yaml") && stderr.contains("unknown key `skip_lnik`"),
+        "{stderr}"
+    );
+    assert!(read(out.join("index.html")).contains(">Suoraan asiaan</a>"));
+}

@@ -1,4 +1,5 @@
-// Progressive enhancement only: every page works without this file.
+// Progressive enhancement only: every page works without this file. Its words come from the
+// page (data-* attributes), in the site's language.
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
@@ -47,7 +48,7 @@
     var query = new URLSearchParams(chosen).toString();
     history.replaceState(null, "", query ? "?" + query : location.pathname);
     form.querySelector(".filter-status").textContent =
-      Object.keys(chosen).length ? shown + " tapahtumaa näytetään" : "";
+      Object.keys(chosen).length ? form.getAttribute("data-shown").replace("{n}", shown) : "";
   }
 
   form.addEventListener("change", apply);
@@ -98,7 +99,7 @@
         item.hidden = !keep;
         if (keep) shown++;
       });
-      status.textContent = q ? shown + " osumaa haulla " + q : "";
+      status.textContent = q ? form.getAttribute("data-results").replace("{n}", shown).replace("{q}", q) : "";
       history.replaceState(null, "", q ? "?q=" + encodeURIComponent(q) : location.pathname);
     }
     form.addEventListener("submit", function (event) { event.preventDefault(); run(); });
@@ -127,7 +128,7 @@
       link.href = e.u;
       link.textContent = e.t;
       item.appendChild(link);
-      item.appendChild(document.createTextNode(" " + (e.s <= now ? "nyt, " : "") + e.w));
+      item.appendChild(document.createTextNode(" " + (e.s <= now ? section.getAttribute("data-now-label") + ", " : "") + e.w));
       list.appendChild(item);
     });
     section.hidden = false;
