@@ -4,6 +4,7 @@ mod common;
 
 use common::*;
 use std::fs;
+use std::path::Path;
 
 #[test]
 fn builds_every_page_of_the_fixture() {
@@ -410,4 +411,85 @@ fn a_site_theme_overrides_words_and_an_unknown_key_is_an_error() {
         "{stderr}"
     );
     assert!(read(out.join("index.html")).contains(">Suoraan asiaan</a>"));
+}
+
+/// `viikko build` with the clock fixed, so that two builds stamp changed events alike.
+fn build_at_fixed_time(root: &Path, output: &Path) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_viikko"))
+        .env("SOURCE_DATE_EPOCH", "1790000000")
+        .args([
+            "build",
+            "--root",
+            root.to_str().unwrap(),
+            "--output",
+            output.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn inodes(dir: &Path) -> std::collections::BTreeMap<String, u64> {
+    use std::os::unix::fs::MetadataExt;
+    files(dir)
+        .into_iter()
+        .map(|f| (f.clone(), fs::metadata(dir.join(&f)).unwrap().ino()))
+        .collect()
+}
+
+#[test]
+fn a_rebuild_writes_only_what_changed_and_equals_a_clean_build() {
+    let site = site("site");
+    let out = site.path().join("public");
+    build_at_fixed_time(site.path(), &out);
+    let before = inodes(&out);
+    build_at_fixed_time(site.path(), &out);
+    assert_eq!(inodes(&out), before, "an unchanged rebuild rewrote files");
+
+    let org = site.path().join("content/programme/porin-kaupunki");
+    let text = read(org.join("digituki.md"));
+    fs::write(
+        org.join("digituki.md"),
+        text.replacen("title: \"", "title: \"Muutettu: ", 1),
+    )
+    .unwrap();
+    fs::remove_file(site.path().join("content/programme/sosped-ry/hybridi.md")).unwrap();
+    fs::copy(org.join("asukaskahvila.md"), org.join("uusi-kahvila.md")).unwrap();
+    let clean = tempfile::tempdir().unwrap();
+    copy_tree(&site.path().join("content"), &clean.path().join("content"));
+    build_at_fixed_time(site.path(), &out);
+    let after = inodes(&out);
+    let rewritten = after
+        .iter()
+        .filter(|(f, ino)| before.get(*f) != Some(ino))
+        .count();
+    assert!(rewritten > 0);
+    for untouched in after
+        .keys()
+        .filter(|f| f.contains("kesaaika") || f.starts_with("assets/"))
+    {
+        assert_eq!(
+            before.get(untouched),
+            after.get(untouched),
+            "{untouched} was rewritten"
+        );
+    }
+
+    let fresh = clean.path().join("public");
+    build_at_fixed_time(clean.path(), &fresh);
+    assert_eq!(files(&out), files(&fresh));
+    for file in files(&out) {
+        assert!(
+            fs::read(out.join(&file)).unwrap() == fs::read(fresh.join(&file)).unwrap(),
+            "{file} differs from a clean build"
+        );
+    }
+    assert_eq!(
+        read(site.path().join("content/calendar.lock")),
+        read(clean.path().join("content/calendar.lock"))
+    );
 }
