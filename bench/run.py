@@ -1,0 +1,277 @@
+#!/usr/bin/env python3
+"""Build-time benchmark of viikko (and optionally Hugo) on generated programmes.
+
+    python3 bench/run.py [--sizes 1000,10000,50000] [--runs 5] [--hugo KIT [--hugo-max 10000]] [--no-build] [--json FILE]
+
+Builds `target/release/viikko` (cargo build --release; --no-build uses the existing binary) and
+copies it aside so that rebuilds in the repository during the run do not mix versions. For each
+size it generates a programme with bench/generate.py (cached under /tmp/viikko-bench-cache, keyed
+by size, seed and the generator's hash) and measures, with SOURCE_DATE_EPOCH fixed:
+  full      build into an empty output folder
+  nochange  build again over the previous output
+  oneedit   change one entry's title, then build (only the build is timed)
+Wall time is measured around the process; peak RSS comes from `/usr/bin/time -f '%e %M'`.
+"files written" counts output files whose inode changed (unchanged files are hard-linked).
+The last one-edit build is compared byte for byte with a clean build of the same content.
+--hugo KIT: for each size up to --hugo-max also runs KIT/gen_content.py (the Hugo comparison kit:
+it writes the same programme in our format and as a Hugo site) and times
+`hugo --quiet -s TMP/hugo -d OUT` against viikko on TMP/content, interleaved, both into empty
+output folders. Prints tables, then the results as JSON.
+"""
+import argparse
+import hashlib
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+GENERATOR = os.path.join(REPO, "bench", "generate.py")
+CACHE = "/tmp/viikko-bench-cache"
+ENV = dict(os.environ, SOURCE_DATE_EPOCH="1790000000")
+
+
+def run_timed(cmd):
+    """Runs cmd; returns (wall seconds, peak RSS in MB, stdout). Fails loudly on a non-zero exit."""
+    with tempfile.NamedTemporaryFile("r") as stats:
+        t0 = time.perf_counter()
+        p = subprocess.run(["/usr/bin/time", "-f", "%e %M", "-o", stats.name, *cmd],
+                           env=ENV, capture_output=True, text=True)
+        wall = time.perf_counter() - t0
+        if p.returncode != 0:
+            sys.exit(f"failed ({p.returncode}): {' '.join(cmd)}\n{p.stdout}{p.stderr[-4000:]}")
+        rss_kb = int(stats.read().split()[-1])
+    return wall, rss_kb / 1024, p.stdout
+
+
+def rmtree(path):
+    for p in (path, path + ".viikko-new", path + ".viikko-old"):
+        shutil.rmtree(p, ignore_errors=True)
+
+
+def inodes(tree):
+    found = {}
+    for d, _, names in os.walk(tree):
+        for n in names:
+            p = os.path.join(d, n)
+            found[os.path.relpath(p, tree)] = os.stat(p).st_ino
+    return found
+
+
+def tree_size(tree):
+    """(file count, bytes), counting hard-linked files once."""
+    sizes = {}
+    for d, _, names in os.walk(tree):
+        for n in names:
+            st = os.stat(os.path.join(d, n))
+            sizes[st.st_ino] = st.st_size
+    return len(inodes(tree)), sum(sizes.values())
+
+
+def written(before, after):
+    return sum(1 for path, ino in after.items() if before.get(path) != ino)
+
+
+def differences(a, b):
+    """Paths that are missing on one side or whose bytes differ."""
+    fa, fb = set(inodes(a)), set(inodes(b))
+    diff = sorted(fa ^ fb)
+    for rel in sorted(fa & fb):
+        with open(os.path.join(a, rel), "rb") as x, open(os.path.join(b, rel), "rb") as y:
+            if x.read() != y.read():
+                diff.append(rel)
+    return diff
+
+
+def summary(samples):
+    walls, rss = [s[0] for s in samples], [s[1] for s in samples]
+    return {"median_s": statistics.median(walls), "min_s": min(walls),
+            "median_rss_mb": statistics.median(rss), "max_rss_mb": max(rss),
+            "internal_ms": [s[2] for s in samples]}
+
+
+def internal_ms(stdout):
+    m = re.search(r" in (\d+) ms", stdout)
+    return int(m.group(1)) if m else None
+
+
+def cached(kind, n, seed, source, command):
+    """A generated tree under CACHE, made once per size, seed and generator version."""
+    with open(source, "rb") as f:
+        digest = hashlib.sha256(f.read()).hexdigest()[:10]
+    path = os.path.join(CACHE, f"{kind}-{n}-s{seed}-{digest}")
+    if not os.path.isdir(path):
+        subprocess.run([sys.executable, *command, "--out", path + ".tmp", "--seed", str(seed)],
+                       check=True, stdout=subprocess.DEVNULL)
+        os.rename(path + ".tmp", path)
+    return path
+
+
+def bench_ours(viikko, n, runs, seed, work):
+    src = cached("ours", n, seed, GENERATOR, [GENERATOR, "--entries", str(n)])
+    root, out = os.path.join(work, f"site-{n}"), os.path.join(work, f"out-{n}")
+    shutil.rmtree(root, ignore_errors=True)
+    shutil.copytree(src, root)
+    check = subprocess.run([viikko, "check", "--root", root], env=ENV, capture_output=True, text=True)
+    if check.returncode != 0:
+        sys.exit(f"generated {n}-entry site does not pass `viikko check`:\n{check.stderr[-4000:]}")
+    build = [viikko, "build", "--root", root, "--output", out]
+    rmtree(out)
+    run_timed(build)  # warm-up: writes calendar.lock and fills the page cache
+    res = {"entries": n}
+
+    full = []
+    for _ in range(runs):
+        rmtree(out)
+        wall, rss, so = run_timed(build)
+        full.append((wall, rss, internal_ms(so)))
+    res["full"] = summary(full)
+    res["output_files"], res["output_bytes"] = tree_size(out)
+
+    lock = os.path.join(root, "content", "calendar.lock")
+    nochange, counts = [], []
+    for _ in range(runs):
+        before, lock_before = inodes(out), open(lock, "rb").read()
+        wall, rss, so = run_timed(build)
+        nochange.append((wall, rss, internal_ms(so)))
+        counts.append(written(before, inodes(out)))
+        if open(lock, "rb").read() != lock_before:
+            counts[-1] = f"{counts[-1]} (calendar.lock changed!)"
+    res["nochange"] = summary(nochange) | {"files_written": counts}
+
+    programme = os.path.join(root, "content", "programme")
+    entry = sorted(os.path.join(o, f) for o in os.listdir(programme)
+                   for f in os.listdir(os.path.join(programme, o)) if f != "_index.md")[n // 2]
+    path = os.path.join(programme, entry)
+    text = open(path, encoding="utf-8").read()
+    title = re.search(r'^title: "(.*)"$', text, re.M).group(1)
+    edits, counts = [], []
+    verify = os.path.join(work, f"verify-{n}")
+    for i in range(runs):
+        changed = text.replace(f'title: "{title}"', f'title: "{title} (muutos {i + 1})"', 1)
+        with open(path + ".tmp", "w", encoding="utf-8") as f:
+            f.write(changed)
+        os.replace(path + ".tmp", path)
+        if i == runs - 1:  # keep the inputs of the last edit for the clean build
+            shutil.rmtree(verify, ignore_errors=True)
+            shutil.copytree(os.path.join(root, "content"), os.path.join(verify, "content"))
+        before = inodes(out)
+        wall, rss, so = run_timed(build)
+        edits.append((wall, rss, internal_ms(so)))
+        counts.append(written(before, inodes(out)))
+    res["oneedit"] = summary(edits) | {"files_written": counts, "entry": entry}
+
+    clean = os.path.join(work, f"verify-out-{n}")
+    rmtree(clean)
+    run_timed([viikko, "build", "--root", verify, "--output", clean])
+    diff = differences(out, clean)
+    same_lock = open(lock, "rb").read() == open(os.path.join(verify, "content", "calendar.lock"), "rb").read()
+    res["oneedit"]["identical_to_clean_build"] = not diff and same_lock
+    res["oneedit"]["differences"] = diff[:20] + ([] if same_lock else ["content/calendar.lock"])
+    for p in (root, verify):
+        shutil.rmtree(p, ignore_errors=True)
+    rmtree(out)
+    rmtree(clean)
+    return res
+
+
+def bench_hugo(kit, viikko, n, runs, seed, work):
+    generator = os.path.join(kit, "gen_content.py")
+    src = cached("hugo", n, seed, generator, [generator, "--events", str(n)])
+    root = os.path.join(work, f"hugo-{n}")
+    shutil.rmtree(root, ignore_errors=True)
+    shutil.copytree(src, root)
+    out_h, out_v = os.path.join(work, f"hugo-out-{n}"), os.path.join(work, f"viikko-out-{n}")
+    cmds = {"hugo": (["hugo", "--quiet", "-s", os.path.join(root, "hugo"), "-d", out_h], out_h),
+            "viikko": ([viikko, "build", "--root", root, "--output", out_v], out_v)}
+    samples = {"hugo": [], "viikko": []}
+    for i in range(runs + 1):  # the first round is a warm-up
+        for tool, (cmd, out) in cmds.items():
+            rmtree(out)
+            wall, rss, so = run_timed(cmd)
+            if i:
+                samples[tool].append((wall, rss, internal_ms(so)))
+    res = {"entries": n}
+    for tool, (cmd, out) in cmds.items():
+        res[tool] = summary(samples[tool])
+        res[tool]["output_files"], res[tool]["output_bytes"] = tree_size(out)
+        rmtree(out)
+    res["time_ratio"] = res["viikko"]["median_s"] / res["hugo"]["median_s"]
+    res["rss_ratio"] = res["viikko"]["median_rss_mb"] / res["hugo"]["median_rss_mb"]
+    shutil.rmtree(root, ignore_errors=True)
+    return res
+
+
+def print_tables(ours, hugo):
+    print(f"\n{'entries':>8} {'case':<9} {'median s':>9} {'min s':>7} {'ms/1k':>7} {'RSS MB':>7} "
+          f"{'files written':>14} {'out files':>9} {'out MB':>7}")
+    for r in ours:
+        for case in ("full", "nochange", "oneedit"):
+            s = r[case]
+            fw = [str(c) for c in s.get("files_written", ["all"])]
+            fw = fw[0] if len(set(fw)) == 1 else ",".join(fw)
+            print(f"{r['entries']:>8} {case:<9} {s['median_s']:>9.3f} {s['min_s']:>7.3f} "
+                  f"{1000 * s['median_s'] / r['entries'] * 1000:>7.1f} {s['median_rss_mb']:>7.0f} "
+                  f"{fw:>14} "
+                  f"{r['output_files']:>9} {r['output_bytes'] / 1e6:>7.1f}")
+        ok = r["oneedit"]["identical_to_clean_build"]
+        print(f"{'':>8} one-edit output identical to a clean build: {'yes' if ok else 'NO'}"
+              + ("" if ok else f" {r['oneedit']['differences']}"))
+    if hugo:
+        print(f"\n{'entries':>8} {'tool':<7} {'median s':>9} {'min s':>7} {'RSS MB':>7} {'out files':>9} "
+              f"{'out MB':>7}")
+        for r in hugo:
+            for tool in ("hugo", "viikko"):
+                s = r[tool]
+                print(f"{r['entries']:>8} {tool:<7} {s['median_s']:>9.3f} {s['min_s']:>7.3f} "
+                      f"{s['median_rss_mb']:>7.0f} {s['output_files']:>9} {s['output_bytes'] / 1e6:>7.1f}")
+            print(f"{'':>8} viikko/hugo: time {r['time_ratio']:.2f}x, peak RSS {r['rss_ratio']:.2f}x")
+
+
+def main():
+    ap = argparse.ArgumentParser(description="viikko build-time benchmark")
+    ap.add_argument("--sizes", default="1000,10000,50000")
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--hugo", metavar="KIT", help="also compare with Hugo, using KIT/gen_content.py")
+    ap.add_argument("--hugo-max", type=int, default=10000, help="largest size to run Hugo on")
+    ap.add_argument("--no-build", action="store_true", help="use the existing target/release/viikko")
+    ap.add_argument("--json", help="also write the results to this file")
+    a = ap.parse_args()
+    sizes = [int(s) for s in a.sizes.split(",")]
+    if not a.no_build:
+        subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=REPO, check=True)
+    os.makedirs(CACHE, exist_ok=True)
+    work = tempfile.mkdtemp(prefix="viikko-bench-", dir="/tmp")
+    viikko = os.path.join(work, "viikko")
+    shutil.copy2(os.path.join(REPO, "target", "release", "viikko"), viikko)
+    rev = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=REPO,
+                         capture_output=True, text=True).stdout.strip()
+    results = {"commit": rev, "runs": a.runs, "seed": a.seed, "viikko": [], "hugo": []}
+    try:
+        for n in sizes:
+            print(f"viikko, {n} entries ...", file=sys.stderr)
+            results["viikko"].append(bench_ours(viikko, n, a.runs, a.seed, work))
+            if a.hugo and n > a.hugo_max:
+                print(f"skipping Hugo at {n} entries (--hugo-max {a.hugo_max})", file=sys.stderr)
+            elif a.hugo:
+                print(f"hugo vs viikko, {n} events ...", file=sys.stderr)
+                results["hugo"].append(bench_hugo(a.hugo, viikko, n, a.runs, a.seed, work))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"viikko {rev}, {a.runs} runs each, SOURCE_DATE_EPOCH=1790000000")
+    print_tables(results["viikko"], results["hugo"])
+    text = json.dumps(results, indent=1)
+    print(text)
+    if a.json:
+        with open(a.json, "w") as f:
+            f.write(text + "\n")
+
+
+if __name__ == "__main__":
+    main()
