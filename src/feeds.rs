@@ -190,7 +190,8 @@ fn calendar(site: &Site, title: &str, path: &str, entries: &[usize], events: &[I
     } else {
         format!("{} – {title}", config.title)
     };
-    let mut cal = Ics::new();
+    let events_len: usize = entries.iter().map(|&i| events[i].as_str().len()).sum();
+    let mut cal = Ics::with_capacity(events_len + 4096);
     cal.begin("VCALENDAR");
     cal.raw("VERSION", &[], "2.0");
     cal.raw(
@@ -320,6 +321,8 @@ fn local_time(ics: &mut Ics, name: &str, time: &Zoned, config: &Config) {
     }
 }
 
+const DESCRIPTION_CHARS: usize = 400;
+
 fn description(site: &Site, t: &Translations, entry: &Entry) -> String {
     let mut parts: Vec<String> = Vec::new();
     let label = t.status(entry.status);
@@ -329,14 +332,19 @@ fn description(site: &Site, t: &Translations, entry: &Entry) -> String {
     if let Some(summary) = &entry.summary {
         parts.push(summary.clone());
     }
+    // The start of the text only: each event is repeated in several feeds, calendar apps show
+    // a few lines, and the page the description ends with has it all.
     if !entry.body_text.is_empty() {
-        parts.push(entry.body_text.clone());
+        parts.push(crate::markdown::excerpt(
+            &entry.body_text,
+            DESCRIPTION_CHARS,
+        ));
     }
     if let Some(online) = &entry.online {
-        parts.push(format!("Verkossa: {online}"));
+        parts.push(format!("{}: {online}", t.get("online_title")));
     }
     if let Some(registration) = entry.registration.as_ref().and_then(|r| r.url.as_ref()) {
-        parts.push(format!("Ilmoittautuminen: {registration}"));
+        parts.push(format!("{}: {registration}", t.get("registration")));
     }
     parts.push(site.config.absolute(&entry.path));
     parts.join("\n\n")

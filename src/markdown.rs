@@ -28,6 +28,17 @@ pub struct Rendered {
 /// Ids the page templates use themselves; generated heading ids avoid them.
 const TEMPLATE_IDS: [&str; 4] = ["sisalto", "haku", "suodata", "ohjelma"];
 
+/// The start of a plain text, at most `max` characters, cut between words and marked with `…`.
+pub fn excerpt(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        None => text.to_string(),
+        Some((end, _)) => {
+            let cut = text[..end].rfind(char::is_whitespace).unwrap_or(end);
+            format!("{}…", text[..cut].trim_end())
+        }
+    }
+}
+
 pub fn render(file: &SourceFile, body_offset: usize, links: &Links) -> Rendered {
     let body = &file.text[body_offset.min(file.text.len())..];
     let options = Options::ENABLE_TABLES
@@ -369,6 +380,13 @@ mod tests {
                 base_path: "/rsv/",
             },
         )
+    }
+
+    #[test]
+    fn excerpts_cut_between_words() {
+        assert_eq!(excerpt("lyhyt teksti", 20), "lyhyt teksti");
+        assert_eq!(excerpt("yksi kaksi kolme", 12), "yksi kaksi…");
+        assert_eq!(excerpt("äääääää", 3), "äää…");
     }
 
     #[test]

@@ -22,11 +22,12 @@ pub struct OutputFile {
 }
 
 /// One page to make: the template, where it goes, and the values it shows.
-struct Job {
+struct Job<'a> {
     template: &'static str,
     path: String,
     title: String,
-    values: Value,
+    /// Made when the page is rendered, in parallel, so that they never all live at once.
+    values: Box<dyn FnOnce() -> Value + Send + 'a>,
     /// The calendar feed the page offers to subscribers; the whole programme when `None`.
     feed: Option<String>,
 }
@@ -37,19 +38,21 @@ pub fn render(
     theme_name: &str,
     feeds: &[Feed],
 ) -> Result<Vec<OutputFile>, Diagnostics> {
-    let views = Views::new(site, &theme.words);
+    let views = &Views::new(site, &theme.words);
     let t = &theme.words;
     let assets = asset_urls(site, theme);
-    let common = json!({"site": views.site(), "assets": assets, "t": t.as_map()});
-    let mut jobs = jobs(site, &views);
+    let common =
+        Context::from_value(json!({"site": views.site(), "assets": assets, "t": t.as_map()}))
+            .unwrap_or_default();
+    let mut jobs = jobs(site, views);
     jobs.push(Job {
         template: "calendar.html",
         path: "kalenteri/".into(),
         title: t.get("nav_calendars").into(),
-        values: json!({"groups": views.feed_groups(feeds)}),
+        values: Box::new(move || json!({"groups": views.feed_groups(feeds)})),
         feed: None,
     });
-    jobs.extend(archive_jobs(site, &views));
+    jobs.extend(archive_jobs(site, views));
     let urls: Vec<String> = jobs
         .iter()
         .filter(|j| j.path.is_empty() || j.path.ends_with('/'))
@@ -59,7 +62,7 @@ pub fn render(
         template: "sitemap.xml",
         path: "sitemap.xml".into(),
         title: String::new(),
-        values: json!({"urls": urls}),
+        values: Box::new(move || json!({"urls": urls})),
         feed: None,
     });
     let titles: HashMap<&str, &str> = feeds
@@ -74,7 +77,9 @@ pub fn render(
             } else {
                 job.path.clone()
             };
-            let mut context = Context::from_value(common.clone()).unwrap_or_default();
+            // Moved into the context, not copied: the values of a listing page are large.
+            let mut context = Context::from_value((job.values)()).unwrap_or_default();
+            context.extend(common.clone());
             context.insert("nav", &views.nav(&job.path));
             let feed = job
                 .feed
@@ -85,11 +90,6 @@ pub fn render(
             let mut page = views.page(&job.title, &job.path, None);
             page["feed"] = json!({"url": site.config.link(feed), "title": feed_title});
             context.insert("page", &page);
-            if let Value::Object(values) = job.values {
-                for (key, value) in values {
-                    context.insert(key, &value);
-                }
-            }
             theme
                 .tera
                 .render(job.template, &context)
@@ -111,7 +111,7 @@ pub fn render(
     if problems.has_errors() {
         return Err(problems.sorted());
     }
-    files.extend(data_files(site, &views));
+    files.extend(data_files(site, views));
     files.extend(theme.assets.iter().map(|(name, bytes)| OutputFile {
         path: format!("assets/{name}"),
         bytes: bytes.clone(),
@@ -139,48 +139,52 @@ fn asset_urls(site: &Site, theme: &Theme) -> Value {
     Value::Object(urls)
 }
 
-fn jobs(site: &Site, views: &Views) -> Vec<Job> {
+fn jobs<'a>(site: &'a Site, views: &'a Views) -> Vec<Job<'a>> {
     let mut jobs = vec![
         Job {
             template: "index.html",
             path: String::new(),
             title: site.config.title.clone(),
-            values: json!({"week": views.week(), "memos": (0..site.memos.len().min(3)).map(|m| views.memo_card(m)).collect::<Vec<_>>()}),
+            values: Box::new(
+                move || json!({"week": views.week(), "memos": (0..site.memos.len().min(3)).map(|m| views.memo_card(m)).collect::<Vec<_>>()}),
+            ),
             feed: None,
         },
         Job {
             template: "programme.html",
             path: "ohjelma/".into(),
             title: views.t.get("full_programme").into(),
-            values: programme(site, views),
+            values: Box::new(move || programme(site, views)),
             feed: None,
         },
         Job {
             template: "organisers.html",
             path: "jarjestajat/".into(),
             title: views.t.get("nav_organisers").into(),
-            values: json!({"organisers": (0..site.organisers.len()).map(|o| views.organiser(o)).collect::<Vec<_>>()}),
+            values: Box::new(
+                move || json!({"organisers": (0..site.organisers.len()).map(|o| views.organiser(o)).collect::<Vec<_>>()}),
+            ),
             feed: None,
         },
         Job {
             template: "audiences.html",
             path: "kohderyhma/".into(),
             title: views.t.get("nav_audiences").into(),
-            values: audiences(site, views),
+            values: Box::new(move || audiences(site, views)),
             feed: None,
         },
         Job {
             template: "memos.html",
             path: "muistiot/".into(),
             title: views.t.get("memos").into(),
-            values: json!({"years": views.memo_years()}),
+            values: Box::new(move || json!({"years": views.memo_years()})),
             feed: None,
         },
         Job {
             template: "404.html",
             path: "404.html".into(),
             title: views.t.get("not_found").into(),
-            values: json!({}),
+            values: Box::new(move || json!({})),
             feed: None,
         },
     ];
@@ -196,7 +200,7 @@ fn jobs(site: &Site, views: &Views) -> Vec<Job> {
             path: day.path(),
             title: view["label"].as_str().unwrap_or_default().to_string(),
             feed: Some(crate::feeds::day_feed(day.date)),
-            values: json!({"day": view, "previous": neighbour(i.checked_sub(1).and_then(|p| site.days.get(p))), "next": neighbour(site.days.get(i + 1))}),
+            values: Box::new(move || json!({"day": view, "previous": neighbour(i.checked_sub(1).and_then(|p| site.days.get(p))), "next": neighbour(site.days.get(i + 1))})),
         });
     }
     for (i, entry) in site.entries.iter().enumerate() {
@@ -204,7 +208,7 @@ fn jobs(site: &Site, views: &Views) -> Vec<Job> {
             template: "entry.html",
             path: entry.path.clone(),
             title: entry.title.clone(),
-            values: json!({"entry": views.entry(i)}),
+            values: Box::new(move || json!({"entry": views.entry(i)})),
             feed: Some(crate::feeds::entry_feed(entry)),
         });
     }
@@ -213,7 +217,7 @@ fn jobs(site: &Site, views: &Views) -> Vec<Job> {
             template: "organiser.html",
             path: organiser.path(),
             title: organiser.name.clone(),
-            values: json!({"organiser": views.organiser(i)}),
+            values: Box::new(move || json!({"organiser": views.organiser(i)})),
             feed: Some(crate::feeds::organiser_feed(organiser)),
         });
     }
@@ -227,7 +231,7 @@ fn jobs(site: &Site, views: &Views) -> Vec<Job> {
             template: "audience.html",
             path: format!("kohderyhma/{}/", audience.key),
             title: audience.label.clone(),
-            values: json!({"audience": {"key": audience.key, "label": audience.label}, "days": days}),
+            values: Box::new(move || json!({"audience": {"key": audience.key, "label": audience.label}, "days": days})),
             feed: Some(crate::feeds::audience_feed(&audience.key)),
         });
     }
@@ -236,7 +240,7 @@ fn jobs(site: &Site, views: &Views) -> Vec<Job> {
             template: "memo.html",
             path: memo.path.clone(),
             title: memo.title.clone(),
-            values: json!({"memo": views.memo(i)}),
+            values: Box::new(move || json!({"memo": views.memo(i)})),
             feed: None,
         });
     }
@@ -245,7 +249,7 @@ fn jobs(site: &Site, views: &Views) -> Vec<Job> {
             template: "page.html",
             path: page.path(),
             title: page.title.clone(),
-            values: json!({"body": page.body_html}),
+            values: Box::new(move || json!({"body": page.body_html})),
             feed: None,
         });
     }
@@ -253,42 +257,45 @@ fn jobs(site: &Site, views: &Views) -> Vec<Job> {
 }
 
 /// The memo archive by theme, the points for decision-makers, statistics and search.
-fn archive_jobs(site: &Site, views: &Views) -> Vec<Job> {
+fn archive_jobs<'a>(site: &'a Site, views: &'a Views) -> Vec<Job<'a>> {
     let themes = crate::view::themes(site);
+    let list = json!({"themes": themes.iter().map(|t| json!({"label": t.label, "url": site.config.link(&crate::view::theme_path(&t.slug)), "count": t.memos.len()})).collect::<Vec<_>>()});
     let mut jobs = vec![
         Job {
             template: "themes.html",
             path: "muistiot/teemat/".into(),
             title: views.t.get("memos_by_theme").into(),
-            values: json!({"themes": themes.iter().map(|t| json!({"label": t.label, "url": site.config.link(&crate::view::theme_path(&t.slug)), "count": t.memos.len()})).collect::<Vec<_>>()}),
+            values: Box::new(move || list),
             feed: None,
         },
         Job {
             template: "points.html",
             path: "viestit/".into(),
             title: views.t.get("points").into(),
-            values: json!({"groups": views.points()}),
+            values: Box::new(move || json!({"groups": views.points()})),
             feed: None,
         },
         Job {
             template: "stats.html",
             path: "tilastot/".into(),
             title: views.t.get("stats").into(),
-            values: json!({"stats": views.stats(&crate::stats::stats(site, views.t))}),
+            values: Box::new(
+                move || json!({"stats": views.stats(&crate::stats::stats(site, views.t))}),
+            ),
             feed: None,
         },
         Job {
             template: "search.html",
             path: "haku/".into(),
             title: views.t.get("search").into(),
-            values: search_listing(site, views),
+            values: Box::new(move || search_listing(site, views)),
             feed: None,
         },
         Job {
             template: "atom.xml",
             path: "muistiot/atom.xml".into(),
             title: String::new(),
-            values: atom(site, views),
+            values: Box::new(move || atom(site, views)),
             feed: None,
         },
     ];
@@ -297,7 +304,7 @@ fn archive_jobs(site: &Site, views: &Views) -> Vec<Job> {
             template: "theme.html",
             path: crate::view::theme_path(&theme.slug),
             title: format!("{}: {}", views.t.get("theme"), theme.label),
-            values: json!({"theme": {"label": theme.label, "memos": theme.memos.iter().map(|&m| views.memo_card(m)).collect::<Vec<_>>()}}),
+            values: Box::new(move || json!({"theme": {"label": theme.label, "memos": theme.memos.iter().map(|&m| views.memo_card(m)).collect::<Vec<_>>()}})),
             feed: None,
         });
     }

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeSet;
 
+use rayon::prelude::*;
 use serde_json::json;
 
 use crate::model::*;
@@ -13,28 +14,32 @@ pub const INDEX: &str = "haku/indeksi.json";
 
 pub fn index(site: &Site) -> Vec<u8> {
     let config = &site.config;
-    let mut docs = Vec::with_capacity(site.entries.len() + site.memos.len());
-    for (i, entry) in site.entries.iter().enumerate() {
-        let organiser = &site.organisers[entry.organiser];
-        let mut texts: Vec<&str> = vec![&entry.title, &organiser.name, &entry.body_text];
-        texts.extend(entry.summary.as_deref());
-        if let Some(place) = &entry.place {
+    let mut docs: Vec<_> = site
+        .entries
+        .par_iter()
+        .enumerate()
+        .map(|(i, entry)| {
+            let organiser = &site.organisers[entry.organiser];
+            let mut texts: Vec<&str> = vec![&entry.title, &organiser.name, &entry.body_text];
+            texts.extend(entry.summary.as_deref());
+            if let Some(place) = &entry.place {
+                texts.extend(
+                    [place.name.as_deref(), place.municipality.as_deref()]
+                        .into_iter()
+                        .flatten(),
+                );
+            }
+            texts.extend(entry.tags.iter().map(String::as_str));
             texts.extend(
-                [place.name.as_deref(), place.municipality.as_deref()]
-                    .into_iter()
-                    .flatten(),
+                entry
+                    .audiences
+                    .iter()
+                    .map(|&a| config.audiences[a].label.as_str()),
             );
-        }
-        texts.extend(entry.tags.iter().map(String::as_str));
-        texts.extend(
-            entry
-                .audiences
-                .iter()
-                .map(|&a| config.audiences[a].label.as_str()),
-        );
-        texts.extend(entry.format.map(|f| config.formats[f].label.as_str()));
-        docs.push(json!({"id": format!("e{i}"), "w": words(&texts)}));
-    }
+            texts.extend(entry.format.map(|f| config.formats[f].label.as_str()));
+            json!({"id": format!("e{i}"), "w": words(&texts)})
+        })
+        .collect();
     for (i, memo) in site.memos.iter().enumerate() {
         let mut texts: Vec<&str> = vec![&memo.title, &memo.body_text];
         texts.extend(memo.themes.iter().map(String::as_str));

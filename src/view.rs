@@ -253,7 +253,7 @@ impl<'a> Views<'a> {
             "organizer": {"@type": "Organization", "name": organiser.name, "url": organiser.website.clone().unwrap_or_else(|| config.absolute(&organiser.path()))},
             "inLanguage": entry.language,
             "audience": entry.audiences.iter().map(|&a| json!({"@type": "Audience", "audienceType": config.audiences[a].label})).collect::<Vec<_>>(),
-            "description": entry.summary.clone().unwrap_or_else(|| entry.body_text.chars().take(300).collect()),
+            "description": entry.summary.clone().unwrap_or_else(|| crate::markdown::excerpt(&entry.body_text, 300)),
             "url": url,
         });
         event["isAccessibleForFree"] = json!(entry.price.is_none());

@@ -53,9 +53,9 @@ pub fn write_into(
         .collect();
     folders.sort();
     folders.dedup();
-    for folder in &folders {
-        fs::create_dir_all(dir.join(folder))?;
-    }
+    folders
+        .par_iter()
+        .try_for_each(|folder| fs::create_dir_all(dir.join(folder)))?;
     let unchanged: usize = files
         .par_iter()
         .map(|file| {
