@@ -13,6 +13,8 @@ by size, seed and the generator's hash) and measures, with SOURCE_DATE_EPOCH fix
 Wall time is measured around the process; peak RSS comes from `/usr/bin/time -f '%e %M'`.
 "files written" counts output files whose inode changed (unchanged files are hard-linked).
 The last one-edit build is compared byte for byte with a clean build of the same content.
+For sizes up to --serve-max it also starts `viikko serve` and times, over at least 7 edits, from
+replacing an entry's file to the reload event the browser gets (debounce and rebuild included).
 --hugo KIT: for each size up to --hugo-max also runs KIT/gen_content.py (the Hugo comparison kit:
 it writes the same programme in our format and as a Hugo site) and times
 `hugo --quiet -s TMP/hugo -d OUT` against viikko on TMP/content, interleaved, both into empty
@@ -20,6 +22,9 @@ output folders. Prints tables, then the results as JSON.
 """
 import argparse
 import hashlib
+import queue
+import socket
+import threading
 import json
 import os
 import re
@@ -180,6 +185,52 @@ def bench_ours(viikko, n, runs, seed, work):
     return res
 
 
+def bench_serve(viikko, n, runs, seed, work):
+    """Save-to-reload in `viikko serve`: from replacing an entry file to the reload event."""
+    src = cached("ours", n, seed, GENERATOR, [GENERATOR, "--entries", str(n)])
+    root = os.path.join(work, f"serve-{n}")
+    shutil.rmtree(root, ignore_errors=True)
+    shutil.copytree(src, root)
+    server = subprocess.Popen([viikko, "serve", "--root", root, "--port", "18111"], env=ENV,
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    lines = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(l) for l in server.stdout], daemon=True).start()
+    try:
+        port = None
+        while port is None:
+            m = re.search(r"http://127\.0\.0\.1:(\d+)", lines.get(timeout=300))
+            port = m and int(m.group(1))
+        events = socket.create_connection(("127.0.0.1", port))
+        events.sendall(b"GET /__viikko/events HTTP/1.1\r\nHost: x\r\n\r\n")
+        reader = events.makefile("rb")
+        reloads = queue.Queue()
+        threading.Thread(target=lambda: [reloads.put(time.perf_counter()) for l in reader
+                                         if l.startswith(b"event: reload")], daemon=True).start()
+        time.sleep(1)
+        programme = os.path.join(root, "content", "programme")
+        org = sorted(os.listdir(programme))[0]
+        path = os.path.join(programme, org, sorted(os.listdir(os.path.join(programme, org)))[1])
+        text = open(path, encoding="utf-8").read()
+        latencies, internal = [], []
+        for i in range(runs):
+            while not lines.empty():
+                lines.get()
+            with open(path + ".tmp", "w", encoding="utf-8") as f:
+                f.write(text.replace("title: \"", f"title: \"({i + 1}) ", 1))
+            started = time.perf_counter()
+            os.replace(path + ".tmp", path)
+            latencies.append(reloads.get(timeout=60) - started)
+            internal.append(internal_ms(lines.get(timeout=5)))
+            time.sleep(0.5)
+        events.close()
+    finally:
+        server.terminate()
+        server.wait()
+        shutil.rmtree(root, ignore_errors=True)
+    return {"entries": n, "median_s": statistics.median(latencies), "min_s": min(latencies),
+            "build_ms": internal}
+
+
 def bench_hugo(kit, viikko, n, runs, seed, work):
     generator = os.path.join(kit, "gen_content.py")
     src = cached("hugo", n, seed, generator, [generator, "--events", str(n)])
@@ -240,6 +291,8 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--hugo", metavar="KIT", help="also compare with Hugo, using KIT/gen_content.py")
     ap.add_argument("--hugo-max", type=int, default=10000, help="largest size to run Hugo on")
+    ap.add_argument("--serve-max", type=int, default=1000,
+                    help="largest size to time save-to-reload in viikko serve on")
     ap.add_argument("--no-build", action="store_true", help="use the existing target/release/viikko")
     ap.add_argument("--json", help="also write the results to this file")
     a = ap.parse_args()
@@ -252,11 +305,14 @@ def main():
     shutil.copy2(os.path.join(REPO, "target", "release", "viikko"), viikko)
     rev = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=REPO,
                          capture_output=True, text=True).stdout.strip()
-    results = {"commit": rev, "runs": a.runs, "seed": a.seed, "viikko": [], "hugo": []}
+    results = {"commit": rev, "runs": a.runs, "seed": a.seed, "viikko": [], "serve": [], "hugo": []}
     try:
         for n in sizes:
             print(f"viikko, {n} entries ...", file=sys.stderr)
             results["viikko"].append(bench_ours(viikko, n, a.runs, a.seed, work))
+            if n <= a.serve_max:
+                print(f"viikko serve, {n} entries ...", file=sys.stderr)
+                results["serve"].append(bench_serve(viikko, n, max(a.runs, 7), a.seed, work))
             if a.hugo and n > a.hugo_max:
                 print(f"skipping Hugo at {n} entries (--hugo-max {a.hugo_max})", file=sys.stderr)
             elif a.hugo:
@@ -266,6 +322,9 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
     print(f"viikko {rev}, {a.runs} runs each, SOURCE_DATE_EPOCH=1790000000")
     print_tables(results["viikko"], results["hugo"])
+    for r in results["serve"]:
+        print(f"\n{r['entries']:>8} serve: save to reload median {1000 * r['median_s']:.0f} ms "
+              f"(min {1000 * r['min_s']:.0f} ms; builds {r['build_ms']} ms)")
     text = json.dumps(results, indent=1)
     print(text)
     if a.json:
