@@ -2,13 +2,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use viikko::Failure;
+use viikko::translations::Translations;
 
 // A build allocates and frees millions of small values across threads; against the system
 // allocator mimalloc made a 10,000-entry build a third faster with a third less peak memory.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-use viikko::Failure;
-use viikko::translations::Translations;
 
 /// viikko builds the website of an event week from organisers' Markdown files.
 #[derive(Parser)]
@@ -104,8 +104,7 @@ fn main() -> ExitCode {
         }
         Command::Stats { root } => match viikko::check(&root) {
             Ok((site, _)) => {
-                let folder = root.join("themes").join(&site.config.theme);
-                match Translations::load(&folder, &site.config.theme, site.config.lang.code()) {
+                match Translations::load(&root, &site.config.theme, site.config.lang.code()) {
                     Ok(t) => {
                         print!(
                             "{}",

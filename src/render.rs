@@ -44,6 +44,7 @@ pub fn render(
     let common =
         Context::from_value(json!({"site": views.site(), "assets": assets, "t": t.as_map()}))
             .unwrap_or_default();
+    let stats = crate::stats::stats(site, t);
     let mut jobs = jobs(site, views);
     jobs.push(Job {
         template: "calendar.html",
@@ -52,7 +53,7 @@ pub fn render(
         values: Box::new(move || json!({"groups": views.feed_groups(feeds)})),
         feed: None,
     });
-    jobs.extend(archive_jobs(site, views));
+    jobs.extend(archive_jobs(site, views, &stats));
     let urls: Vec<String> = jobs
         .iter()
         .filter(|j| j.path.is_empty() || j.path.ends_with('/'))
@@ -111,7 +112,7 @@ pub fn render(
     if problems.has_errors() {
         return Err(problems.sorted());
     }
-    files.extend(data_files(site, views));
+    files.extend(data_files(site, views, &stats));
     files.extend(theme.assets.iter().map(|(name, bytes)| OutputFile {
         path: format!("assets/{name}"),
         bytes: bytes.clone(),
@@ -222,16 +223,17 @@ fn jobs<'a>(site: &'a Site, views: &'a Views) -> Vec<Job<'a>> {
         });
     }
     for (a, audience) in site.config.audiences.iter().enumerate() {
-        let days: Vec<Value> = site
-            .days
-            .iter()
-            .filter_map(|d| views.day(d, &|e: &Entry| e.audiences.contains(&a)))
-            .collect();
+        let days = move || -> Vec<Value> {
+            site.days
+                .iter()
+                .filter_map(|d| views.day(d, &|e: &Entry| e.audiences.contains(&a)))
+                .collect()
+        };
         jobs.push(Job {
             template: "audience.html",
             path: format!("kohderyhma/{}/", audience.key),
             title: audience.label.clone(),
-            values: Box::new(move || json!({"audience": {"key": audience.key, "label": audience.label}, "days": days})),
+            values: Box::new(move || json!({"audience": {"key": audience.key, "label": audience.label}, "days": days()})),
             feed: Some(crate::feeds::audience_feed(&audience.key)),
         });
     }
@@ -257,7 +259,11 @@ fn jobs<'a>(site: &'a Site, views: &'a Views) -> Vec<Job<'a>> {
 }
 
 /// The memo archive by theme, the points for decision-makers, statistics and search.
-fn archive_jobs<'a>(site: &'a Site, views: &'a Views) -> Vec<Job<'a>> {
+fn archive_jobs<'a>(
+    site: &'a Site,
+    views: &'a Views,
+    stats: &'a crate::stats::Stats,
+) -> Vec<Job<'a>> {
     let themes = crate::view::themes(site);
     let list = json!({"themes": themes.iter().map(|t| json!({"label": t.label, "url": site.config.link(&crate::view::theme_path(&t.slug)), "count": t.memos.len()})).collect::<Vec<_>>()});
     let mut jobs = vec![
@@ -279,9 +285,7 @@ fn archive_jobs<'a>(site: &'a Site, views: &'a Views) -> Vec<Job<'a>> {
             template: "stats.html",
             path: "tilastot/".into(),
             title: views.t.get("stats").into(),
-            values: Box::new(
-                move || json!({"stats": views.stats(&crate::stats::stats(site, views.t))}),
-            ),
+            values: Box::new(move || json!({"stats": views.stats(stats)})),
             feed: None,
         },
         Job {
@@ -376,7 +380,7 @@ fn atom(site: &Site, views: &Views) -> Value {
 }
 
 /// Files made from the model without a template: spreadsheets and the search index.
-fn data_files(site: &Site, views: &Views) -> Vec<OutputFile> {
+fn data_files(site: &Site, views: &Views, stats: &crate::stats::Stats) -> Vec<OutputFile> {
     let t = views.t;
     let mut points = vec![
         ["theme", "point", "discussion_memo", "date", "address"]
@@ -403,7 +407,7 @@ fn data_files(site: &Site, views: &Views) -> Vec<OutputFile> {
     vec![
         OutputFile {
             path: "tilastot.csv".into(),
-            bytes: crate::stats::csv(&crate::stats::stats(site, t), t),
+            bytes: crate::stats::csv(stats, t),
         },
         OutputFile {
             path: "viestit.csv".into(),

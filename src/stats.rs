@@ -302,12 +302,12 @@ fn csv_field(field: &str) -> String {
 
 /// The figures as the terminal shows them (`viikko stats`): the page's tables as text.
 pub fn text(stats: &Stats, t: &Translations) -> String {
-    let mut tables = vec![(t.get("total").to_string(), vec![stats.total.clone()])];
+    let mut tables = vec![(t.get("total"), std::slice::from_ref(&stats.total))];
     tables.extend(
         stats
             .breakdowns
             .iter()
-            .map(|b| (b.title.clone(), b.rows.clone())),
+            .map(|b| (b.title.as_str(), b.rows.as_slice())),
     );
     let heads = [
         "entries_count",
@@ -324,7 +324,7 @@ pub fn text(stats: &Stats, t: &Translations) -> String {
             .max()
             .unwrap_or(0);
         out.push_str(&format!("{title}\n"));
-        for r in &rows {
+        for r in rows {
             let pad = " ".repeat(width - r.label.chars().count());
             let figures = [
                 r.entries as u64,

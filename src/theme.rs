@@ -108,7 +108,7 @@ pub fn load(root: &Path, name: &str, lang: &str) -> Result<Theme, Diagnostics> {
     if let Err(error) = tera.add_raw_templates(templates) {
         problems.push(template_error(name, &error));
     }
-    let words = Translations::load(&folder, name, lang).unwrap_or_else(|found| {
+    let words = Translations::load(root, name, lang).unwrap_or_else(|found| {
         problems.extend(found.iter().cloned());
         Translations::default()
     });

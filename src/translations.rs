@@ -19,8 +19,8 @@ pub const DEFAULT: &[(&str, &str)] = &[
 pub struct Translations(BTreeMap<String, String>);
 
 impl Translations {
-    /// The default theme's words for `lang`, with the site theme's overrides from `folder`.
-    pub fn load(folder: &Path, theme: &str, lang: &str) -> Result<Translations, Diagnostics> {
+    /// The default theme's words for `lang`, with the overrides of the site's theme `theme`.
+    pub fn load(root: &Path, theme: &str, lang: &str) -> Result<Translations, Diagnostics> {
         let mut problems = Diagnostics::default();
         let default = DEFAULT
             .iter()
@@ -28,8 +28,7 @@ impl Translations {
             .map_or(DEFAULT[0].1, |(_, text)| text);
         let mut words: BTreeMap<String, String> = serde_yaml::from_str(default).unwrap_or_default();
         let file = format!("themes/{theme}/i18n/{lang}.yaml");
-        if let Ok(text) = std::fs::read_to_string(folder.join("i18n").join(format!("{lang}.yaml")))
-        {
+        if let Ok(text) = std::fs::read_to_string(root.join(&file)) {
             match serde_yaml::from_str::<BTreeMap<String, String>>(&text) {
                 Ok(own) => {
                     for (key, value) in own {
@@ -66,11 +65,6 @@ impl Translations {
     /// default theme.
     pub fn get<'a>(&'a self, key: &'a str) -> &'a str {
         self.0.get(key).map_or(key, String::as_str)
-    }
-
-    /// A text with `{n}` filled in.
-    pub fn count(&self, key: &str, n: impl std::fmt::Display) -> String {
-        self.get(key).replace("{n}", &n.to_string())
     }
 
     /// How a status is shown; nothing for a scheduled entry.
