@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 
 use crate::ics::{self, Ics};
 use crate::model::*;
-use crate::render::OutputFile;
+use crate::render::{OutputFile, Sink};
 use crate::revisions::{Revision, Revisions};
 use crate::translations::Translations;
 
@@ -126,14 +126,15 @@ pub fn entry_feed(entry: &Entry) -> String {
     format!("{}{slug}.ics", entry.path)
 }
 
-/// Writes every feed. Returns the files and the calendar record they were written with.
+/// Writes every feed into `sink`. Returns the calendar record they were written with.
 pub fn write(
     site: &Site,
     feeds: &[Feed],
     previous: &Revisions,
     now: Timestamp,
     t: &Translations,
-) -> (Vec<OutputFile>, Revisions) {
+    sink: &dyn Sink,
+) -> std::io::Result<Revisions> {
     let bodies: Vec<(String, Ics)> = (0..site.entries.len())
         .into_par_iter()
         .map(|i| {
@@ -155,24 +156,21 @@ pub fn write(
         .collect();
     record.keep_missing_from(previous);
 
-    let mut files: Vec<OutputFile> = feeds
-        .par_iter()
-        .map(|feed| OutputFile {
+    feeds.par_iter().try_for_each(|feed| {
+        sink.put(OutputFile {
             path: feed.path.clone(),
             bytes: calendar(site, &feed.title, &feed.path, &feed.entries, &events).into_bytes(),
         })
-        .collect();
-    files.extend(
-        site.entries
-            .par_iter()
-            .enumerate()
-            .map(|(i, entry)| OutputFile {
-                path: entry_feed(entry),
-                bytes: calendar(site, &entry.title, &entry_feed(entry), &[i], &events).into_bytes(),
-            })
-            .collect::<Vec<_>>(),
-    );
-    (files, record)
+    })?;
+    site.entries
+        .par_iter()
+        .enumerate()
+        .try_for_each(|(i, entry)| {
+            let path = entry_feed(entry);
+            let bytes = calendar(site, &entry.title, &path, &[i], &events).into_bytes();
+            sink.put(OutputFile { path, bytes })
+        })?;
+    Ok(record)
 }
 
 fn hash(text: &str) -> String {

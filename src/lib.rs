@@ -29,6 +29,7 @@ pub mod vtimezone;
 pub mod write;
 
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use diagnostics::Diagnostics;
@@ -52,6 +53,29 @@ pub enum Failure {
     Content(Diagnostics),
     /// The file system refused (unreadable content folder, output not writable).
     Io(String),
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(error: std::io::Error) -> Failure {
+        Failure::Io(error.to_string())
+    }
+}
+
+impl Failure {
+    /// The failures of parallel work as one: the first I/O error, else every content problem.
+    pub fn gather(failures: Vec<Failure>) -> Result<(), Failure> {
+        let mut problems = Diagnostics::default();
+        for failure in failures {
+            match failure {
+                Failure::Io(message) => return Err(Failure::Io(message)),
+                Failure::Content(found) => problems.extend(found.iter().cloned()),
+            }
+        }
+        match problems.is_empty() {
+            true => Ok(()),
+            false => Err(Failure::Content(problems.sorted())),
+        }
+    }
 }
 
 /// Loads and checks the site under `root` without writing anything.
@@ -89,16 +113,38 @@ impl Default for Options {
     }
 }
 
-/// A rendered site, not yet written.
+/// A site rendered into a sink.
 pub struct Rendered {
     pub site: model::Site,
-    pub files: Vec<render::OutputFile>,
     pub record: revisions::Revisions,
     pub diagnostics: Diagnostics,
+    pub pages: usize,
+    pub files: usize,
 }
 
-/// load → validate → render: every file of the site, in memory.
-pub fn render_site(root: &Path, options: &Options) -> Result<Rendered, Failure> {
+/// Counts what passes through to the sink, for the report.
+struct Counted<'a> {
+    sink: &'a dyn render::Sink,
+    pages: AtomicUsize,
+    files: AtomicUsize,
+}
+
+impl render::Sink for Counted<'_> {
+    fn put(&self, file: render::OutputFile) -> std::io::Result<()> {
+        if file.path.ends_with(".html") {
+            self.pages.fetch_add(1, Ordering::Relaxed);
+        }
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.sink.put(file)
+    }
+}
+
+/// load → validate → render: every file of the site, into `sink`.
+pub fn render_site(
+    root: &Path,
+    options: &Options,
+    sink: &dyn render::Sink,
+) -> Result<Rendered, Failure> {
     let (mut site, diagnostics) = check(root)?;
     if let Some(origin) = &options.origin {
         let url = format!("{origin}{}", site.config.base_path);
@@ -107,44 +153,60 @@ pub fn render_site(root: &Path, options: &Options) -> Result<Rendered, Failure> 
     let theme =
         theme::load(root, &site.config.theme, site.config.lang.code()).map_err(Failure::Content)?;
     let feeds = feeds::feeds(&site, &theme.words);
-    let mut files =
-        render::render(&site, &theme, &site.config.theme, &feeds).map_err(Failure::Content)?;
-    let (calendars, record) =
-        feeds::write(&site, &feeds, &site.revisions, options.now, &theme.words);
-    files.extend(calendars);
-    files.sort_by(|a, b| a.path.cmp(&b.path));
+    let sink = Counted {
+        sink,
+        pages: AtomicUsize::new(0),
+        files: AtomicUsize::new(0),
+    };
+    render::render(&site, &theme, &site.config.theme, &feeds, &sink)?;
+    let record = feeds::write(
+        &site,
+        &feeds,
+        &site.revisions,
+        options.now,
+        &theme.words,
+        &sink,
+    )?;
     Ok(Rendered {
         site,
-        files,
         record,
         diagnostics,
+        pages: sink.pages.into_inner(),
+        files: sink.files.into_inner(),
     })
 }
 
-/// The whole pipeline: load → validate → render → write into `output`.
+/// The whole pipeline: load → validate → render → write into `output`. Files are written into a
+/// staging folder as they are rendered, which replaces `output` only when the build succeeded.
 pub fn build(root: &Path, output: &Path, options: &Options) -> Result<Report, Failure> {
     let started = Instant::now();
-    let rendered = render_site(root, options)?;
-    let written = write::write(output, &rendered.files, &rendered.site.statics)
-        .map_err(|e| Failure::Io(format!("cannot write {}: {e}", output.display())))?;
+    let cannot_write =
+        |e: std::io::Error| Failure::Io(format!("cannot write {}: {e}", output.display()));
+    let staging = write::Staging::new(output).map_err(cannot_write)?;
+    let rendered = match render_site(root, options, &staging) {
+        Ok(rendered) => rendered,
+        Err(failure) => {
+            staging.abandon();
+            return Err(failure);
+        }
+    };
+    let unchanged = staging
+        .commit(&rendered.site.statics)
+        .map_err(cannot_write)?;
     if options.update_record && rendered.record != rendered.site.revisions {
         let path = root.join(load::CALENDAR_LOCK_FILE);
         std::fs::write(&path, rendered.record.to_text())
             .map_err(|e| Failure::Io(format!("cannot write {}: {e}", path.display())))?;
     }
-    Ok(Report::new(&rendered, written, started))
+    Ok(Report::new(&rendered, unchanged, started))
 }
 
 impl Report {
-    pub fn new(rendered: &Rendered, written: write::Written, started: Instant) -> Report {
+    pub fn new(rendered: &Rendered, unchanged: usize, started: Instant) -> Report {
         Report {
-            pages: rendered
-                .files
-                .iter()
-                .filter(|f| f.path.ends_with(".html"))
-                .count(),
-            files: written.files,
-            unchanged: written.unchanged,
+            pages: rendered.pages,
+            files: rendered.files + rendered.site.statics.len(),
+            unchanged,
             entries: rendered.site.entries.len(),
             memos: rendered.site.memos.len(),
             diagnostics: rendered.diagnostics.clone(),

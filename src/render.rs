@@ -1,5 +1,6 @@
 //! Pages from the model through the theme's templates. Each page is an independent job, so they
-//! render in parallel; the output is a list of files sorted by path, ready to be written.
+//! render in parallel, and each file goes to a [`Sink`] as soon as it is made: the site is never
+//! held whole in memory.
 
 use rayon::prelude::*;
 use serde_json::{Value, json};
@@ -8,6 +9,7 @@ use tera::Context;
 
 use std::collections::HashMap;
 
+use crate::Failure;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::feeds::Feed;
 use crate::model::*;
@@ -19,6 +21,12 @@ use crate::view::Views;
 pub struct OutputFile {
     pub path: String,
     pub bytes: Vec<u8>,
+}
+
+/// Where the files of a site go as they are made: the staging folder of a build, or the preview
+/// server's memory.
+pub trait Sink: Sync {
+    fn put(&self, file: OutputFile) -> std::io::Result<()>;
 }
 
 /// One page to make: the template, where it goes, and the values it shows.
@@ -37,7 +45,8 @@ pub fn render(
     theme: &Theme,
     theme_name: &str,
     feeds: &[Feed],
-) -> Result<Vec<OutputFile>, Diagnostics> {
+    sink: &dyn Sink,
+) -> Result<(), Failure> {
     let views = &Views::new(site, &theme.words);
     let t = &theme.words;
     let assets = asset_urls(site, theme);
@@ -45,7 +54,8 @@ pub fn render(
         Context::from_value(json!({"site": views.site(), "assets": assets, "t": t.as_map()}))
             .unwrap_or_default();
     let stats = crate::stats::stats(site, t);
-    let mut jobs = jobs(site, views);
+    let cards = &cards(site, views, theme, theme_name, &common).map_err(Failure::Content)?;
+    let mut jobs = jobs(site, views, cards);
     jobs.push(Job {
         template: "calendar.html",
         path: "kalenteri/".into(),
@@ -70,9 +80,9 @@ pub fn render(
         .iter()
         .map(|f| (f.path.as_str(), f.title.as_str()))
         .collect();
-    let rendered: Vec<Result<OutputFile, Diagnostic>> = jobs
+    let failures: Vec<Failure> = jobs
         .into_par_iter()
-        .map(|job| {
+        .filter_map(|job| {
             let file = if job.path.is_empty() || job.path.ends_with('/') {
                 format!("{}index.html", job.path)
             } else {
@@ -91,34 +101,31 @@ pub fn render(
             let mut page = views.page(&job.title, &job.path, None);
             page["feed"] = json!({"url": site.config.link(feed), "title": feed_title});
             context.insert("page", &page);
-            theme
-                .tera
-                .render(job.template, &context)
-                .map(|html| OutputFile {
-                    path: file,
-                    bytes: html.into_bytes(),
-                })
-                .map_err(|error| crate::theme::template_error(theme_name, &error))
+            match theme.tera.render(job.template, &context) {
+                Ok(html) => sink
+                    .put(OutputFile {
+                        path: file,
+                        bytes: html.into_bytes(),
+                    })
+                    .err()
+                    .map(Failure::from),
+                Err(error) => Some(Failure::Content(Diagnostics::from(
+                    crate::theme::template_error(theme_name, &error),
+                ))),
+            }
         })
         .collect();
-    let mut files = Vec::with_capacity(rendered.len() + theme.assets.len());
-    let mut problems = Diagnostics::default();
-    for result in rendered {
-        match result {
-            Ok(file) => files.push(file),
-            Err(problem) => problems.push(problem),
-        }
+    Failure::gather(failures)?;
+    for file in data_files(site, views, &stats) {
+        sink.put(file)?;
     }
-    if problems.has_errors() {
-        return Err(problems.sorted());
+    for (name, bytes) in &theme.assets {
+        sink.put(OutputFile {
+            path: format!("assets/{name}"),
+            bytes: bytes.clone(),
+        })?;
     }
-    files.extend(data_files(site, views, &stats));
-    files.extend(theme.assets.iter().map(|(name, bytes)| OutputFile {
-        path: format!("assets/{name}"),
-        bytes: bytes.clone(),
-    }));
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+    Ok(())
 }
 
 /// Asset links carry a hash of their bytes, so browsers never keep a stale stylesheet and
@@ -140,7 +147,66 @@ fn asset_urls(site: &Site, theme: &Theme) -> Value {
     Value::Object(urls)
 }
 
-fn jobs<'a>(site: &'a Site, views: &'a Views) -> Vec<Job<'a>> {
+/// Each entry's card as each kind of listing shows it, indexed like `site.entries`.
+struct Cards {
+    /// Under a time heading of a day's page.
+    on_day: Vec<String>,
+    /// Under a time heading below a day heading: the programme and audience pages.
+    under_day: Vec<String>,
+    /// With its date, on an organiser's page.
+    dated: Vec<String>,
+}
+
+/// Cards are rendered once per entry and listing style: a listing page then only joins them.
+fn cards(
+    site: &Site,
+    views: &Views,
+    theme: &Theme,
+    theme_name: &str,
+    common: &Context,
+) -> Result<Cards, Diagnostics> {
+    let rendered: Result<Vec<[String; 3]>, Diagnostic> = (0..site.entries.len())
+        .into_par_iter()
+        .map_init(
+            || common.clone(),
+            |context, i| {
+                let all_day = site.entries[i].is_all_day();
+                context.insert("e", &views.card(i));
+                let mut card = |level: u8, show_date: bool| {
+                    context.insert("level", &level);
+                    context.insert("show_date", &show_date);
+                    theme
+                        .tera
+                        .render("card.html", context)
+                        .map_err(|error| crate::theme::template_error(theme_name, &error))
+                };
+                let on_day = card(3, all_day)?;
+                let under_day = card(4, all_day)?;
+                let dated = if all_day {
+                    on_day.clone()
+                } else {
+                    card(3, true)?
+                };
+                Ok([on_day, under_day, dated])
+            },
+        )
+        .collect();
+    // A broken card template fails every entry alike: its first error says it all.
+    let rendered = rendered.map_err(Diagnostics::from)?;
+    let mut cards = Cards {
+        on_day: Vec::with_capacity(rendered.len()),
+        under_day: Vec::with_capacity(rendered.len()),
+        dated: Vec::with_capacity(rendered.len()),
+    };
+    for [on_day, under_day, dated] in rendered {
+        cards.on_day.push(on_day);
+        cards.under_day.push(under_day);
+        cards.dated.push(dated);
+    }
+    Ok(cards)
+}
+
+fn jobs<'a>(site: &'a Site, views: &'a Views, cards: &'a Cards) -> Vec<Job<'a>> {
     let mut jobs = vec![
         Job {
             template: "index.html",
@@ -155,7 +221,7 @@ fn jobs<'a>(site: &'a Site, views: &'a Views) -> Vec<Job<'a>> {
             template: "programme.html",
             path: "ohjelma/".into(),
             title: views.t.get("full_programme").into(),
-            values: Box::new(move || programme(site, views)),
+            values: Box::new(move || programme(site, views, &cards.under_day)),
             feed: None,
         },
         Job {
@@ -190,7 +256,7 @@ fn jobs<'a>(site: &'a Site, views: &'a Views) -> Vec<Job<'a>> {
         },
     ];
     for (i, day) in site.days.iter().enumerate() {
-        let Some(view) = views.day(day, &|_| true) else {
+        let Some(view) = views.day(day, &|_| true, &cards.on_day) else {
             continue;
         };
         let neighbour = |d: Option<&Day>| {
@@ -218,7 +284,16 @@ fn jobs<'a>(site: &'a Site, views: &'a Views) -> Vec<Job<'a>> {
             template: "organiser.html",
             path: organiser.path(),
             title: organiser.name.clone(),
-            values: Box::new(move || json!({"organiser": views.organiser(i)})),
+            values: Box::new(move || {
+                let mut view = views.organiser(i);
+                let entries: Vec<&str> = organiser
+                    .entries
+                    .iter()
+                    .map(|&e| cards.dated[e].as_str())
+                    .collect();
+                view["entries"] = json!(entries);
+                json!({"organiser": view})
+            }),
             feed: Some(crate::feeds::organiser_feed(organiser)),
         });
     }
@@ -226,7 +301,9 @@ fn jobs<'a>(site: &'a Site, views: &'a Views) -> Vec<Job<'a>> {
         let days = move || -> Vec<Value> {
             site.days
                 .iter()
-                .filter_map(|d| views.day(d, &|e: &Entry| e.audiences.contains(&a)))
+                .filter_map(|d| {
+                    views.day(d, &|e: &Entry| e.audiences.contains(&a), &cards.under_day)
+                })
                 .collect()
         };
         jobs.push(Job {
@@ -450,11 +527,11 @@ fn now_and_next(site: &Site) -> Vec<u8> {
     serde_json::to_vec(&list).unwrap_or_default()
 }
 
-fn programme(site: &Site, views: &Views) -> Value {
+fn programme(site: &Site, views: &Views, cards: &[String]) -> Value {
     let days: Vec<Value> = site
         .days
         .iter()
-        .filter_map(|d| views.day(d, &|_| true))
+        .filter_map(|d| views.day(d, &|_| true, cards))
         .collect();
     json!({"days": days, "filters": filters(site)})
 }

@@ -1,10 +1,11 @@
 //! `viikko serve`: the same build as `viikko build`, run again on every change, served over
 //! HTTP with live reload.
 //!
-//! Each build is written into a fresh folder and the server switches to it only when it is
-//! complete, so no request sees a half-written site. After a failed build the last good site
+//! Each build is made in memory, never written to disk, and the server switches to it only when
+//! it is complete, so no request sees a half-built site. After a failed build the last good site
 //! stays served, with the errors laid over every page.
 
+use std::collections::HashMap;
 use std::io::{self, Write};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -15,6 +16,7 @@ use std::time::{Duration, Instant};
 use notify_debouncer_full::notify::{self, EventKind, RecursiveMode};
 use tiny_http::{Header, Method, Request, Response, StatusCode};
 
+use crate::render::{OutputFile, Sink};
 use crate::{Failure, Options, diagnostics::Diagnostics};
 
 pub struct Config {
@@ -25,19 +27,38 @@ pub struct Config {
     pub poll: bool,
 }
 
-/// What the server shows: the folder of the last good build and the problems of the last one.
+/// What the server shows: the last good build and the problems of the last one.
 struct State {
-    /// Below it: the site, at its base path.
-    site: Option<PathBuf>,
+    site: Option<Arc<Built>>,
     base_path: String,
     errors: Option<String>,
-    generation: u64,
+}
+
+/// A site as built, below its base path: rendered files by path, and the content's own files
+/// (images, documents) by the path they are published at, read when asked for.
+#[derive(Default)]
+struct Built {
+    files: HashMap<String, Vec<u8>>,
+    statics: HashMap<String, PathBuf>,
+}
+
+/// The sink a preview build renders into.
+#[derive(Default)]
+struct Memory(Mutex<HashMap<String, Vec<u8>>>);
+
+impl Sink for Memory {
+    fn put(&self, file: OutputFile) -> io::Result<()> {
+        self.0
+            .lock()
+            .map_err(|_| io::Error::other("a build thread failed"))?
+            .insert(file.path, file.bytes);
+        Ok(())
+    }
 }
 
 struct Shared {
     state: RwLock<State>,
     clients: Mutex<Vec<Sender<&'static str>>>,
-    work: PathBuf,
 }
 
 const EVENTS: &str = "/__viikko/events";
@@ -46,17 +67,13 @@ const HEARTBEAT: Duration = Duration::from_secs(10);
 
 pub fn serve(config: Config) -> io::Result<()> {
     let (server, address) = bind(&config.bind, config.port)?;
-    let work = std::env::temp_dir().join(format!("viikko-serve-{}", std::process::id()));
-    std::fs::create_dir_all(&work)?;
     let shared = Arc::new(Shared {
         state: RwLock::new(State {
             site: None,
             base_path: "/".into(),
             errors: None,
-            generation: 0,
         }),
         clients: Mutex::new(Vec::new()),
-        work: work.clone(),
     });
     let origin = format!("http://{address}");
     rebuild(&config.root, &shared, &origin);
@@ -93,7 +110,6 @@ pub fn serve(config: Config) -> io::Result<()> {
         let shared = shared.clone();
         std::thread::spawn(move || handle(request, &shared));
     }
-    let _ = std::fs::remove_dir_all(&work);
     println!("stopped");
     Ok(())
 }
@@ -122,7 +138,7 @@ fn bind(host: &str, port: u16) -> io::Result<(tiny_http::Server, SocketAddr)> {
     )))
 }
 
-/// One build into a new folder; the server switches to it only when it is complete.
+/// One build into memory; the server switches to it only when it is complete.
 fn rebuild(root: &Path, shared: &Shared, origin: &str) {
     let started = Instant::now();
     let options = Options {
@@ -130,47 +146,31 @@ fn rebuild(root: &Path, shared: &Shared, origin: &str) {
         origin: Some(origin.to_string()),
         ..Options::default()
     };
-    let result = crate::render_site(root, &options);
-    let (previous, generation) = shared
-        .state
-        .read()
-        .map(|s| (s.site.clone(), s.generation + 1))
-        .unwrap_or((None, 1));
-    let outcome = result.and_then(|rendered| {
-        let folder = shared.work.join(format!("build-{generation}"));
-        let written = crate::write::write_into(
-            &folder,
-            &rendered.files,
-            &rendered.site.statics,
-            previous.as_deref(),
-        )
-        .map_err(|e| Failure::Io(e.to_string()))?;
-        Ok((
-            rendered.site.config.base_path.clone(),
-            folder,
-            crate::Report::new(&rendered, written, started),
-        ))
-    });
+    let memory = Memory::default();
+    let outcome = crate::render_site(root, &options, &memory);
     let message = match outcome {
-        Ok((base, folder, report)) => {
+        Ok(rendered) => {
+            let report = crate::Report::new(&rendered, 0, started);
             eprint!("{}", report.diagnostics);
             println!(
                 "built {} pages in {} ms",
                 report.pages,
                 report.elapsed.as_millis()
             );
+            let built = Built {
+                files: memory.0.into_inner().unwrap_or_default(),
+                statics: rendered
+                    .site
+                    .statics
+                    .iter()
+                    .map(|s| (s.output.clone(), s.path.clone()))
+                    .collect(),
+            };
             if let Ok(mut state) = shared.state.write() {
-                state.site = Some(folder);
-                state.base_path = base;
+                state.site = Some(Arc::new(built));
+                state.base_path = rendered.site.config.base_path.clone();
                 state.errors = None;
-                state.generation = generation;
             }
-            // The build before the previous one can go: no request still reads it.
-            let _ = crate::write::remove_if_exists(
-                &shared
-                    .work
-                    .join(format!("build-{}", generation.saturating_sub(2))),
-            );
             "reload"
         }
         Err(failure) => {
@@ -182,7 +182,6 @@ fn rebuild(root: &Path, shared: &Shared, origin: &str) {
             println!("build failed; still serving the last good site");
             if let Ok(mut state) = shared.state.write() {
                 state.errors = Some(text);
-                state.generation = generation;
             }
             "reload"
         }
@@ -372,36 +371,44 @@ fn serve_file(shared: &Shared, raw_path: &str, segments: &[String]) -> Reply {
         }
         return not_found(&site, errors.as_deref());
     }
-    let mut file = site.clone();
-    for segment in &segments[base_segments.len()..] {
-        file.push(segment);
-    }
-    if file.is_dir() {
+    let path = segments[base_segments.len()..].join("/");
+    let index = if path.is_empty() {
+        "index.html".to_string()
+    } else {
+        format!("{path}/index.html")
+    };
+    let (name, body) = if let Some(body) = site.files.get(&path) {
+        (path.as_str(), body.clone())
+    } else if let Some(body) = site.files.get(&index) {
         if !raw_path.ends_with('/') {
             return redirect(&format!("{raw_path}/"));
         }
-        file.push("index.html");
-    }
-    match std::fs::read(&file) {
-        Ok(body) => {
-            let kind = content_type(&file);
-            let body = if kind.starts_with("text/html") {
-                inject(body, errors.as_deref())
-            } else {
-                body
-            };
-            bytes(200, kind, body)
+        (index.as_str(), body.clone())
+    } else {
+        match site.statics.get(&path).map(std::fs::read) {
+            Some(Ok(body)) => (path.as_str(), body),
+            _ => return not_found(&site, errors.as_deref()),
         }
-        Err(_) => not_found(&site, errors.as_deref()),
-    }
+    };
+    let kind = content_type(Path::new(name));
+    let body = if kind.starts_with("text/html") {
+        inject(body, errors.as_deref())
+    } else {
+        body
+    };
+    bytes(200, kind, body)
 }
 
 fn redirect(location: &str) -> Reply {
     text(301, "moved").with_header(header("Location", location))
 }
 
-fn not_found(site: &Path, errors: Option<&str>) -> Reply {
-    let body = std::fs::read(site.join("404.html")).unwrap_or_else(|_| b"404".to_vec());
+fn not_found(site: &Built, errors: Option<&str>) -> Reply {
+    let body = site
+        .files
+        .get("404.html")
+        .cloned()
+        .unwrap_or_else(|| b"404".to_vec());
     bytes(404, "text/html; charset=utf-8", inject(body, errors))
 }
 

@@ -20,7 +20,7 @@ pub fn slugify(text: &str) -> String {
     slug
 }
 
-fn fold_latin(c: char) -> char {
+pub fn fold_latin(c: char) -> char {
     match c {
         'ä' | 'å' | 'á' | 'à' | 'â' | 'ã' | 'ā' => 'a',
         'ö' | 'ø' | 'ó' | 'ò' | 'ô' | 'õ' => 'o',

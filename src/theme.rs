@@ -18,6 +18,7 @@ macro_rules! embedded {
 pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embedded!(
     "base.html",
     "macros.html",
+    "card.html",
     "index.html",
     "day.html",
     "programme.html",

@@ -266,13 +266,14 @@ impl<'a> Views<'a> {
             .replace("</", "<\\/")
     }
 
-    /// A day's schedule, keeping only the entries `keep` accepts; `None` when none is left.
-    pub fn day(&self, day: &Day, keep: &dyn Fn(&Entry) -> bool) -> Option<Value> {
-        let cards = |indexes: &[usize]| -> Vec<Value> {
+    /// A day's schedule of rendered `cards`, keeping only the entries `keep` accepts; `None`
+    /// when none is left.
+    pub fn day(&self, day: &Day, keep: &dyn Fn(&Entry) -> bool, cards: &[String]) -> Option<Value> {
+        let cards = |indexes: &[usize]| -> Vec<&str> {
             indexes
                 .iter()
                 .filter(|&&i| keep(&self.site.entries[i]))
-                .map(|&i| self.card(i))
+                .map(|&i| cards[i].as_str())
                 .collect()
         };
         let all_day = cards(&day.all_day);
@@ -351,13 +352,7 @@ impl<'a> Views<'a> {
             "municipality": organiser.municipality,
             "body": organiser.body_html,
             "count": organiser.entries.len(),
-            "entries": organiser.entries.iter().map(|&i| self.card_with_date(i)).collect::<Vec<_>>(),
         })
-    }
-
-    /// A card for a listing that spans days, so it says the date too.
-    pub fn card_with_date(&self, index: usize) -> Value {
-        self.card(index)
     }
 
     pub fn memo_card(&self, index: usize) -> Value {

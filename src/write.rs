@@ -2,80 +2,100 @@
 //! in by renaming, so readers (and `serve`) see the old site or the new one, never a mixture, and
 //! a failed build leaves the old one in place.
 
+use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-
-use rayon::prelude::*;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::load::StaticFile;
-use crate::render::OutputFile;
+use crate::render::{OutputFile, Sink};
 
-#[derive(Debug, Default, Clone, Copy)]
-pub struct Written {
-    pub files: usize,
+/// A new site being written beside the output folder, file by file as it is rendered; it
+/// replaces the output only on [`Staging::commit`].
+pub struct Staging {
+    output: PathBuf,
+    dir: PathBuf,
+    previous: Option<PathBuf>,
+    /// Folders made so far, so that each is made once.
+    folders: Mutex<HashSet<PathBuf>>,
     /// Files whose bytes matched the previous build and were linked instead of written.
-    pub unchanged: usize,
+    unchanged: AtomicUsize,
 }
 
-pub fn write(output: &Path, files: &[OutputFile], statics: &[StaticFile]) -> io::Result<Written> {
-    let staging = sibling(output, "viikko-new");
-    let retired = sibling(output, "viikko-old");
-    remove_if_exists(&retired)?;
-    let previous = output.is_dir().then_some(output);
-    let written = write_into(&staging, files, statics, previous)?;
-    if output.exists() {
-        fs::rename(output, &retired)?;
-    }
-    if let Err(error) = fs::rename(&staging, output) {
-        // Put the old site back rather than leave none.
-        let _ = fs::rename(&retired, output);
-        return Err(error);
-    }
-    remove_if_exists(&retired)?;
-    Ok(written)
-}
-
-/// Writes the site into a fresh folder `dir`, linking files that are unchanged in `previous`.
-pub fn write_into(
-    dir: &Path,
-    files: &[OutputFile],
-    statics: &[StaticFile],
-    previous: Option<&Path>,
-) -> io::Result<Written> {
-    remove_if_exists(dir)?;
-    fs::create_dir_all(dir)?;
-    let mut folders: Vec<PathBuf> = files
-        .iter()
-        .map(|f| f.path.as_str())
-        .chain(statics.iter().map(|s| s.output.as_str()))
-        .filter_map(|p| Path::new(p).parent().map(Path::to_path_buf))
-        .collect();
-    folders.sort();
-    folders.dedup();
-    folders
-        .par_iter()
-        .try_for_each(|folder| fs::create_dir_all(dir.join(folder)))?;
-    let unchanged: usize = files
-        .par_iter()
-        .map(|file| {
-            put(
-                &dir.join(&file.path),
-                &file.bytes,
-                previous.map(|p| p.join(&file.path)),
-            )
+impl Staging {
+    pub fn new(output: &Path) -> io::Result<Staging> {
+        let dir = sibling(output, "viikko-new");
+        remove_if_exists(&dir)?;
+        fs::create_dir_all(&dir)?;
+        Ok(Staging {
+            output: output.to_path_buf(),
+            previous: output.is_dir().then(|| output.to_path_buf()),
+            dir,
+            folders: Mutex::new(HashSet::new()),
+            unchanged: AtomicUsize::new(0),
         })
-        .collect::<io::Result<Vec<bool>>>()?
-        .into_iter()
-        .filter(|same| *same)
-        .count();
-    for file in statics {
-        fs::copy(&file.path, dir.join(&file.output))?;
     }
-    Ok(Written {
-        files: files.len() + statics.len(),
-        unchanged,
-    })
+
+    fn folder(&self, folder: &Path) -> io::Result<()> {
+        let known = |folders: &HashSet<PathBuf>| folders.contains(folder);
+        if self.folders.lock().is_ok_and(|f| known(&f)) {
+            return Ok(());
+        }
+        fs::create_dir_all(folder)?;
+        if let Ok(mut folders) = self.folders.lock() {
+            folders.insert(folder.to_path_buf());
+        }
+        Ok(())
+    }
+
+    /// Copies the content's own files (images, documents), then swaps the new site in. Returns
+    /// how many rendered files were unchanged.
+    pub fn commit(self, statics: &[StaticFile]) -> io::Result<usize> {
+        for file in statics {
+            let target = self.dir.join(&file.output);
+            if let Some(folder) = target.parent() {
+                self.folder(folder)?;
+            }
+            fs::copy(&file.path, target)?;
+        }
+        let retired = sibling(&self.output, "viikko-old");
+        remove_if_exists(&retired)?;
+        if self.output.exists() {
+            fs::rename(&self.output, &retired)?;
+        }
+        if let Err(error) = fs::rename(&self.dir, &self.output) {
+            // Put the old site back rather than leave none.
+            let _ = fs::rename(&retired, &self.output);
+            return Err(error);
+        }
+        remove_if_exists(&retired)?;
+        Ok(self.unchanged.into_inner())
+    }
+
+    /// Drops the half-made site; the output folder was never touched.
+    pub fn abandon(self) {
+        let _ = remove_if_exists(&self.dir);
+    }
+}
+
+impl Sink for Staging {
+    fn put(&self, file: OutputFile) -> io::Result<()> {
+        let path = self.dir.join(&file.path);
+        let previous = self.previous.as_ref().map(|p| p.join(&file.path));
+        let same = path
+            .parent()
+            .map_or(Ok(()), |folder| self.folder(folder))
+            .and_then(|()| put(&path, &file.bytes, previous))
+            .map_err(|e| {
+                io::Error::new(e.kind(), format!("cannot write {}: {e}", path.display()))
+            })?;
+        if same {
+            self.unchanged.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(())
+    }
 }
 
 /// Writes `bytes` at `path`, or hard-links the previous build's file when it has the same bytes,
@@ -122,14 +142,35 @@ mod tests {
     fn replaces_the_output_and_links_unchanged_files() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        write(&out, &[file("a/index.html", "A"), file("b.txt", "B")], &[]).unwrap();
-        let written = write(&out, &[file("a/index.html", "A"), file("c.txt", "C")], &[]).unwrap();
-        assert_eq!(written.unchanged, 1);
+        let write = |files: &[OutputFile]| {
+            let staging = Staging::new(&out).unwrap();
+            for f in files {
+                staging.put(f.clone()).unwrap();
+            }
+            staging.commit(&[]).unwrap()
+        };
+        write(&[file("a/index.html", "A"), file("b.txt", "B")]);
+        let written = write(&[file("a/index.html", "A"), file("c.txt", "C")]);
+        assert_eq!(written, 1);
         assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "A");
         assert!(
             !out.join("b.txt").exists(),
             "files of the old build are gone"
         );
         assert!(!sibling(&out, "viikko-new").exists() && !sibling(&out, "viikko-old").exists());
+    }
+
+    #[test]
+    fn an_abandoned_build_leaves_the_output_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let staging = Staging::new(&out).unwrap();
+        staging.put(file("a.txt", "A")).unwrap();
+        staging.commit(&[]).unwrap();
+        let staging = Staging::new(&out).unwrap();
+        staging.put(file("a.txt", "changed")).unwrap();
+        staging.abandon();
+        assert_eq!(fs::read_to_string(out.join("a.txt")).unwrap(), "A");
+        assert!(!sibling(&out, "viikko-new").exists());
     }
 }

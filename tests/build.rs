@@ -413,6 +413,42 @@ fn a_site_theme_overrides_words_and_an_unknown_key_is_an_error() {
     assert!(read(out.join("index.html")).contains(">Suoraan asiaan</a>"));
 }
 
+#[test]
+fn a_template_that_fails_midway_leaves_the_previous_site_whole() {
+    let site = site("site");
+    let out = site.path().join("public");
+    build_ok(site.path(), &out);
+    let before: Vec<(String, String)> = files(&out)
+        .into_iter()
+        .map(|f| (f.clone(), read(out.join(&f))))
+        .collect();
+    // Entry pages fail while the other pages (and the feeds) are already written to disk.
+    let templates = site.path().join("themes/oma/templates");
+    fs::create_dir_all(&templates).unwrap();
+    fs::write(
+        templates.join("entry.html"),
+        r#"{% extends "default/entry.html" %}{% block content %}{{ entry.no_such_field.x }}{% endblock content %}"#,
+    )
+    .unwrap();
+    let yaml = read(site.path().join("content/site.yaml")) + "theme: oma\n";
+    fs::write(site.path().join("content/site.yaml"), yaml).unwrap();
+    let failed = build(site.path(), &out);
+    let stderr = String::from_utf8_lossy(&failed.stderr);
+    assert_eq!(failed.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("entry.html"), "{stderr}");
+    let after: Vec<(String, String)> = files(&out)
+        .into_iter()
+        .map(|f| (f.clone(), read(out.join(&f))))
+        .collect();
+    assert!(before == after, "the previous site changed");
+    let leftovers: Vec<_> = fs::read_dir(site.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("public."))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
 /// `viikko build` with the clock fixed, so that two builds stamp changed events alike.
 fn build_at_fixed_time(root: &Path, output: &Path) {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_viikko"))
