@@ -13,6 +13,7 @@ pub mod frontmatter;
 pub mod ics;
 pub mod load;
 pub mod markdown;
+pub mod memo;
 pub mod model;
 pub mod render;
 pub mod revisions;
@@ -139,26 +140,28 @@ impl render::Sink for Counted<'_> {
     }
 }
 
-/// load → validate → render: every file of the site, into `sink`.
+/// load → validate → render: every file of the site, into `sink`. Pages in `memo` are taken
+/// from it rather than rendered again.
 pub fn render_site(
     root: &Path,
     options: &Options,
     sink: &dyn render::Sink,
+    memo: Option<&memo::Memo>,
 ) -> Result<Rendered, Failure> {
     let (mut site, diagnostics) = check(root)?;
     if let Some(origin) = &options.origin {
         let url = format!("{origin}{}", site.config.base_path);
         site.config.set_base_url(&url);
     }
-    let theme =
-        theme::load(root, &site.config.theme, site.config.lang.code()).map_err(Failure::Content)?;
+    let theme = theme::load(root, &site.config.theme, site.config.lang.code(), memo)
+        .map_err(Failure::Content)?;
     let feeds = feeds::feeds(&site, &theme.words);
     let sink = Counted {
         sink,
         pages: AtomicUsize::new(0),
         files: AtomicUsize::new(0),
     };
-    render::render(&site, &theme, &site.config.theme, &feeds, &sink)?;
+    render::render(&site, &theme, &feeds, &sink, memo)?;
     let record = feeds::write(
         &site,
         &feeds,
@@ -183,7 +186,7 @@ pub fn build(root: &Path, output: &Path, options: &Options) -> Result<Report, Fa
     let cannot_write =
         |e: std::io::Error| Failure::Io(format!("cannot write {}: {e}", output.display()));
     let staging = write::Staging::new(output).map_err(cannot_write)?;
-    let rendered = match render_site(root, options, &staging) {
+    let rendered = match render_site(root, options, &staging, None) {
         Ok(rendered) => rendered,
         Err(failure) => {
             staging.abandon();

@@ -12,6 +12,7 @@ use std::collections::HashMap;
 use crate::Failure;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::feeds::Feed;
+use crate::memo::{Fingerprint, Memo};
 use crate::model::*;
 use crate::theme::Theme;
 use crate::view::Views;
@@ -43,18 +44,26 @@ struct Job<'a> {
 pub fn render(
     site: &Site,
     theme: &Theme,
-    theme_name: &str,
     feeds: &[Feed],
     sink: &dyn Sink,
+    memo: Option<&Memo>,
 ) -> Result<(), Failure> {
+    let theme_name = &site.config.theme;
     let views = &Views::new(site, &theme.words);
     let t = &theme.words;
     let assets = asset_urls(site, theme);
-    let common =
-        Context::from_value(json!({"site": views.site(), "assets": assets, "t": t.as_map()}))
-            .unwrap_or_default();
+    let common = json!({"site": views.site(), "assets": assets, "t": t.as_map()});
+    // What every page is made from besides its own values.
+    let base = memo.map(|_| {
+        Fingerprint::default()
+            .value(&common)
+            .number(theme.fingerprint)
+            .finish()
+    });
+    let common = Context::from_value(common).unwrap_or_default();
     let stats = crate::stats::stats(site, t);
-    let cards = &cards(site, views, theme, theme_name, &common).map_err(Failure::Content)?;
+    let made = Made { memo, base };
+    let cards = &cards(site, views, theme, &common, made).map_err(Failure::Content)?;
     let mut jobs = jobs(site, views, cards);
     jobs.push(Job {
         template: "calendar.html",
@@ -88,10 +97,8 @@ pub fn render(
             } else {
                 job.path.clone()
             };
-            // Moved into the context, not copied: the values of a listing page are large.
-            let mut context = Context::from_value((job.values)()).unwrap_or_default();
-            context.extend(common.clone());
-            context.insert("nav", &views.nav(&job.path));
+            let values = (job.values)();
+            let nav = views.nav(&job.path);
             let feed = job
                 .feed
                 .as_deref()
@@ -100,8 +107,17 @@ pub fn render(
             let feed_title = titles.get(feed).copied().unwrap_or(&job.title);
             let mut page = views.page(&job.title, &job.path, None);
             page["feed"] = json!({"url": site.config.link(feed), "title": feed_title});
-            context.insert("page", &page);
-            match theme.tera.render(job.template, &context) {
+            let inputs =
+                made.fingerprint(|f| f.text(job.template).value(&values).value(&nav).value(&page));
+            let html = made.or_render(inputs, || {
+                // Moved into the context, not copied: the values of a listing page are large.
+                let mut context = Context::from_value(values).unwrap_or_default();
+                context.extend(common.clone());
+                context.insert("nav", &nav);
+                context.insert("page", &page);
+                theme.tera.render(job.template, &context)
+            });
+            match html {
                 Ok(html) => sink
                     .put(OutputFile {
                         path: file,
@@ -116,7 +132,7 @@ pub fn render(
         })
         .collect();
     Failure::gather(failures)?;
-    for file in data_files(site, views, &stats) {
+    for file in data_files(site, views, &stats, memo) {
         sink.put(file)?;
     }
     for (name, bytes) in &theme.assets {
@@ -157,28 +173,63 @@ struct Cards {
     dated: Vec<String>,
 }
 
+/// How pages are made in this build: rendered, or taken from the memo of the previous one.
+#[derive(Clone, Copy)]
+struct Made<'a> {
+    memo: Option<&'a Memo>,
+    /// The fingerprint of what all pages share, when there is a memo.
+    base: Option<u64>,
+}
+
+impl Made<'_> {
+    /// The fingerprint of a page's own inputs, when there is a memo to look it up in.
+    fn fingerprint(&self, add: impl FnOnce(Fingerprint) -> Fingerprint) -> Option<u64> {
+        self.base
+            .map(|base| add(Fingerprint::default().number(base)).finish())
+    }
+
+    fn or_render(
+        &self,
+        fingerprint: Option<u64>,
+        render: impl FnOnce() -> tera::Result<String>,
+    ) -> tera::Result<String> {
+        match (self.memo, fingerprint) {
+            (Some(memo), Some(fingerprint)) => memo
+                .get_or(fingerprint, render)
+                .map(|text| text.to_string()),
+            _ => render(),
+        }
+    }
+}
+
 /// Cards are rendered once per entry and listing style: a listing page then only joins them.
 fn cards(
     site: &Site,
     views: &Views,
     theme: &Theme,
-    theme_name: &str,
     common: &Context,
+    made: Made,
 ) -> Result<Cards, Diagnostics> {
+    let theme_name = &site.config.theme;
     let rendered: Result<Vec<[String; 3]>, Diagnostic> = (0..site.entries.len())
         .into_par_iter()
         .map_init(
             || common.clone(),
             |context, i| {
                 let all_day = site.entries[i].is_all_day();
-                context.insert("e", &views.card(i));
+                let value = views.card(i);
                 let mut card = |level: u8, show_date: bool| {
-                    context.insert("level", &level);
-                    context.insert("show_date", &show_date);
-                    theme
-                        .tera
-                        .render("card.html", context)
-                        .map_err(|error| crate::theme::template_error(theme_name, &error))
+                    let inputs = made.fingerprint(|f| {
+                        f.value(&value)
+                            .number(u64::from(level) * 2 + u64::from(show_date))
+                    });
+                    made.or_render(inputs, || {
+                        context.insert("e", &value);
+                        context.insert("level", &level);
+                        context.insert("show_date", &show_date);
+                        theme.tera.render("card.html", context)
+                    })
+                    .map_err(|error| crate::theme::template_error(theme_name, &error))
                 };
                 let on_day = card(3, all_day)?;
                 let under_day = card(4, all_day)?;
@@ -457,7 +508,12 @@ fn atom(site: &Site, views: &Views) -> Value {
 }
 
 /// Files made from the model without a template: spreadsheets and the search index.
-fn data_files(site: &Site, views: &Views, stats: &crate::stats::Stats) -> Vec<OutputFile> {
+fn data_files(
+    site: &Site,
+    views: &Views,
+    stats: &crate::stats::Stats,
+    memo: Option<&Memo>,
+) -> Vec<OutputFile> {
     let t = views.t;
     let mut points = vec![
         ["theme", "point", "discussion_memo", "date", "address"]
@@ -492,7 +548,7 @@ fn data_files(site: &Site, views: &Views, stats: &crate::stats::Stats) -> Vec<Ou
         },
         OutputFile {
             path: crate::search::INDEX.into(),
-            bytes: crate::search::index(site),
+            bytes: crate::search::index(site, memo),
         },
         OutputFile {
             path: "nyt.json".into(),

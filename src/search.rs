@@ -5,12 +5,13 @@
 use rayon::prelude::*;
 use serde_json::json;
 
+use crate::memo::{Fingerprint, Memo, or_make};
 use crate::model::*;
 use crate::slug::fold_latin;
 
 pub const INDEX: &str = "haku/indeksi.json";
 
-pub fn index(site: &Site) -> Vec<u8> {
+pub fn index(site: &Site, memo: Option<&Memo>) -> Vec<u8> {
     let config = &site.config;
     let mut docs: Vec<_> = site
         .entries
@@ -35,7 +36,9 @@ pub fn index(site: &Site) -> Vec<u8> {
                     .map(|&a| config.audiences[a].label.as_str()),
             );
             texts.extend(entry.format.map(|f| config.formats[f].label.as_str()));
-            json!({"id": format!("e{i}"), "w": words(&texts)})
+            let inputs = |f: Fingerprint| texts.iter().fold(f.text("words"), |f, t| f.text(t));
+            let words = or_make(memo, inputs, || words(&texts));
+            json!({"id": format!("e{i}"), "w": words})
         })
         .collect();
     for (i, memo) in site.memos.iter().enumerate() {
@@ -55,12 +58,17 @@ pub fn words(texts: &[&str]) -> String {
     for text in texts {
         for word in text.split(|c: char| !c.is_alphanumeric()) {
             let start = folded.len();
-            for c in word.chars().flat_map(char::to_lowercase).map(fold_latin) {
-                if !c.is_ascii_alphanumeric() {
-                    folded.truncate(start);
-                    break;
+            if word.is_ascii() {
+                // Most words: no case table or folding needed.
+                folded.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+            } else {
+                for c in word.chars().flat_map(char::to_lowercase).map(fold_latin) {
+                    if !c.is_ascii_alphanumeric() {
+                        folded.truncate(start);
+                        break;
+                    }
+                    folded.push(c);
                 }
-                folded.push(c);
             }
             if folded.len() > start {
                 folded.push(' ');

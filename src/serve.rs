@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 use notify_debouncer_full::notify::{self, EventKind, RecursiveMode};
 use tiny_http::{Header, Method, Request, Response, StatusCode};
 
+use crate::memo::Memo;
 use crate::render::{OutputFile, Sink};
 use crate::{Failure, Options, diagnostics::Diagnostics};
 
@@ -76,7 +77,7 @@ pub fn serve(config: Config) -> io::Result<()> {
         clients: Mutex::new(Vec::new()),
     });
     let origin = format!("http://{address}");
-    rebuild(&config.root, &shared, &origin);
+    let mut memo = rebuild(&config.root, &shared, &origin, Memo::default());
     let url = format!(
         "{origin}{}",
         shared
@@ -102,7 +103,7 @@ pub fn serve(config: Config) -> io::Result<()> {
         let root = config.root.clone();
         std::thread::spawn(move || {
             for _ in events {
-                rebuild(&root, &shared, &origin);
+                memo = rebuild(&root, &shared, &origin, memo);
             }
         });
     }
@@ -138,8 +139,9 @@ fn bind(host: &str, port: u16) -> io::Result<(tiny_http::Server, SocketAddr)> {
     )))
 }
 
-/// One build into memory; the server switches to it only when it is complete.
-fn rebuild(root: &Path, shared: &Shared, origin: &str) {
+/// One build into memory; the server switches to it only when it is complete. Pages made the
+/// same as in the last build are taken from its `memo`; returns the memo for the next build.
+fn rebuild(root: &Path, shared: &Shared, origin: &str, memo: Memo) -> Memo {
     let started = Instant::now();
     let options = Options {
         update_record: false,
@@ -147,7 +149,8 @@ fn rebuild(root: &Path, shared: &Shared, origin: &str) {
         ..Options::default()
     };
     let memory = Memory::default();
-    let outcome = crate::render_site(root, &options, &memory);
+    let outcome = crate::render_site(root, &options, &memory, Some(&memo));
+    let completed = outcome.is_ok();
     let message = match outcome {
         Ok(rendered) => {
             let report = crate::Report::new(&rendered, 0, started);
@@ -187,10 +190,13 @@ fn rebuild(root: &Path, shared: &Shared, origin: &str) {
         }
     };
     notify_clients(shared, message);
+    memo.next(completed)
 }
 
 fn report_text(diagnostics: &Diagnostics) -> String {
-    format!("{diagnostics}{} errors", diagnostics.errors())
+    let errors = diagnostics.errors();
+    let noun = if errors == 1 { "error" } else { "errors" };
+    format!("{diagnostics}{errors} {noun}\n")
 }
 
 fn notify_clients(shared: &Shared, message: &'static str) {
@@ -209,7 +215,9 @@ fn watch(root: &Path, poll: bool, changes: Sender<()>) -> io::Result<Box<dyn std
             }
         }
     };
-    let delay = Duration::from_millis(50);
+    // Long enough to take an editor's save (write, rename) as one change, short enough that the
+    // page reloads about as soon as the rebuild allows.
+    let delay = Duration::from_millis(20);
     let folders: Vec<PathBuf> = ["content", "themes"]
         .iter()
         .map(|f| root.join(f))

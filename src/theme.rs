@@ -58,9 +58,19 @@ pub struct Theme {
     pub words: Translations,
     /// Files published under `assets/`, by name.
     pub assets: Vec<(String, Vec<u8>)>,
+    /// Of the templates' names and text: a page made by the same templates from the same values
+    /// is the same page.
+    pub fingerprint: u64,
 }
 
-pub fn load(root: &Path, name: &str, lang: &str) -> Result<Theme, Diagnostics> {
+/// Loads the theme `name`; its compiled templates are taken from `memo` when their text is the
+/// same as in the previous build.
+pub fn load(
+    root: &Path,
+    name: &str,
+    lang: &str,
+    memo: Option<&crate::memo::Memo>,
+) -> Result<Theme, Diagnostics> {
     let folder = root.join("themes").join(name);
     let mut problems = Diagnostics::default();
     if name != "default" && !folder.is_dir() {
@@ -103,12 +113,29 @@ pub fn load(root: &Path, name: &str, lang: &str) -> Result<Theme, Diagnostics> {
     }
     assets.sort();
 
-    let mut tera = Tera::default();
-    tera.autoescape_on(vec![".html", ".xml"]);
-    tera.set_escape_fn(escape_html);
-    if let Err(error) = tera.add_raw_templates(templates) {
-        problems.push(template_error(name, &error));
-    }
+    let fingerprint = templates
+        .iter()
+        .fold(crate::memo::Fingerprint::default(), |f, (name, text)| {
+            f.text(name).text(text)
+        })
+        .finish();
+    let tera = match memo.and_then(|m| m.templates(fingerprint)) {
+        Some(tera) => tera,
+        None => {
+            let mut tera = Tera::default();
+            tera.autoescape_on(vec![".html", ".xml"]);
+            tera.set_escape_fn(escape_html);
+            match tera.add_raw_templates(templates) {
+                Err(error) => problems.push(template_error(name, &error)),
+                Ok(()) => {
+                    if let Some(memo) = memo {
+                        memo.keep_templates(fingerprint, &tera);
+                    }
+                }
+            }
+            tera
+        }
+    };
     let words = Translations::load(root, name, lang).unwrap_or_else(|found| {
         problems.extend(found.iter().cloned());
         Translations::default()
@@ -120,6 +147,7 @@ pub fn load(root: &Path, name: &str, lang: &str) -> Result<Theme, Diagnostics> {
         tera,
         words,
         assets,
+        fingerprint,
     })
 }
 
@@ -204,7 +232,7 @@ mod tests {
     #[test]
     fn the_default_theme_compiles() {
         let root = tempfile::tempdir().unwrap();
-        let theme = load(root.path(), "default", "fi").unwrap();
+        let theme = load(root.path(), "default", "fi", None).unwrap();
         assert!(
             theme
                 .tera

@@ -32,7 +32,13 @@ fn free_port() -> u16 {
 }
 
 fn start() -> Server {
+    start_with(|_| {})
+}
+
+/// Starts the server on the fixture after `prepare` has changed it.
+fn start_with(prepare: impl FnOnce(&std::path::Path)) -> Server {
     let site = site("site");
+    prepare(site.path());
     let port = free_port();
     let mut child = Command::new(env!("CARGO_BIN_EXE_viikko"))
         .args([
@@ -42,8 +48,6 @@ fn start() -> Server {
             "--port",
             &port.to_string(),
         ])
-        // The server's build folders go inside the test's own temporary folder.
-        .env("TMPDIR", site.path())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -197,9 +201,42 @@ fn an_edit_reloads_the_page_with_the_new_text() {
             .body
             .contains("Webinaari: digitaidot")
     );
+    // Listings show it too: the cards kept from the last build are not reused for it.
+    let programme = get(server.port, "/rsv/ohjelma/").body;
+    assert!(
+        programme.contains("Webinaari: digitaidot") && !programme.contains("Webinaari: digituki")
+    );
     // The build output is untouched by the preview: no record written into the content.
     assert!(!server.site.path().join("content/calendar.lock").exists());
     assert!(!server.site.path().join("public").exists());
+}
+
+#[test]
+fn a_template_edit_shows_on_every_page_it_makes() {
+    // `themes/` is watched when it exists as the server starts.
+    let server = start_with(|root| fs::create_dir_all(root.join("themes")).unwrap());
+    let events = events(server.port);
+    let templates = server.site.path().join("themes/default/templates");
+    fs::create_dir_all(&templates).unwrap();
+    fs::write(
+        templates.join("base.html"),
+        read(repo().join("themes/default/templates/base.html")).replace("<body", "<body data-oma"),
+    )
+    .unwrap();
+    assert_eq!(
+        events.recv_timeout(Duration::from_secs(3)).as_deref(),
+        Ok("reload")
+    );
+    for page in [
+        "/rsv/",
+        "/rsv/ohjelma/",
+        "/rsv/ohjelma/porin-kaupunki/digituki/",
+    ] {
+        assert!(
+            get(server.port, page).body.contains("<body data-oma"),
+            "{page}"
+        );
+    }
 }
 
 #[test]
@@ -345,8 +382,6 @@ fn a_first_build_that_fails_still_serves_the_errors() {
             "--port",
             &port.to_string(),
         ])
-        // The server's build folders go inside the test's own temporary folder.
-        .env("TMPDIR", site.path())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
