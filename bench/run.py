@@ -54,9 +54,17 @@ def run_timed(cmd):
     return wall, rss_kb / 1024, p.stdout
 
 
+TRASH = []  # [folder] once main() has made it
+
+
 def rmtree(path):
+    """Moves an output tree aside; trees are deleted only when the run ends. Deleting thousands of
+    files right before a timed build would charge that build for the kernel's slow inode
+    allocation next to recently freed inodes (on ext4 without a journal it skips inodes freed in
+    the last ~30 s), which made timings of either tool vary by 2x or more."""
     for p in (path, path + ".viikko-new", path + ".viikko-old"):
-        shutil.rmtree(p, ignore_errors=True)
+        if os.path.exists(p):
+            os.rename(p, os.path.join(TRASH[0], str(len(os.listdir(TRASH[0])))))
 
 
 def inodes(tree):
@@ -120,7 +128,7 @@ def cached(kind, n, seed, source, command):
 def bench_ours(viikko, n, runs, seed, work):
     src = cached("ours", n, seed, GENERATOR, [GENERATOR, "--entries", str(n)])
     root, out = os.path.join(work, f"site-{n}"), os.path.join(work, f"out-{n}")
-    shutil.rmtree(root, ignore_errors=True)
+    rmtree(root)
     shutil.copytree(src, root)
     check = subprocess.run([viikko, "check", "--root", root], env=ENV, capture_output=True, text=True)
     if check.returncode != 0:
@@ -163,7 +171,7 @@ def bench_ours(viikko, n, runs, seed, work):
             f.write(changed)
         os.replace(path + ".tmp", path)
         if i == runs - 1:  # keep the inputs of the last edit for the clean build
-            shutil.rmtree(verify, ignore_errors=True)
+            rmtree(verify)
             shutil.copytree(os.path.join(root, "content"), os.path.join(verify, "content"))
         before = inodes(out)
         wall, rss, so = run_timed(build)
@@ -179,7 +187,7 @@ def bench_ours(viikko, n, runs, seed, work):
     res["oneedit"]["identical_to_clean_build"] = not diff and same_lock
     res["oneedit"]["differences"] = diff[:20] + ([] if same_lock else ["content/calendar.lock"])
     for p in (root, verify):
-        shutil.rmtree(p, ignore_errors=True)
+        rmtree(p)
     rmtree(out)
     rmtree(clean)
     return res
@@ -189,7 +197,7 @@ def bench_serve(viikko, n, runs, seed, work):
     """Save-to-reload in `viikko serve`: from replacing an entry file to the reload event."""
     src = cached("ours", n, seed, GENERATOR, [GENERATOR, "--entries", str(n)])
     root = os.path.join(work, f"serve-{n}")
-    shutil.rmtree(root, ignore_errors=True)
+    rmtree(root)
     shutil.copytree(src, root)
     server = subprocess.Popen([viikko, "serve", "--root", root, "--port", "18111"], env=ENV,
                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
@@ -226,7 +234,7 @@ def bench_serve(viikko, n, runs, seed, work):
     finally:
         server.terminate()
         server.wait()
-        shutil.rmtree(root, ignore_errors=True)
+        rmtree(root)
     return {"entries": n, "median_s": statistics.median(latencies), "min_s": min(latencies),
             "build_ms": internal}
 
@@ -235,7 +243,7 @@ def bench_hugo(kit, viikko, n, runs, seed, work):
     generator = os.path.join(kit, "gen_content.py")
     src = cached("hugo", n, seed, generator, [generator, "--events", str(n)])
     root = os.path.join(work, f"hugo-{n}")
-    shutil.rmtree(root, ignore_errors=True)
+    rmtree(root)
     shutil.copytree(src, root)
     out_h, out_v = os.path.join(work, f"hugo-out-{n}"), os.path.join(work, f"viikko-out-{n}")
     cmds = {"hugo": (["hugo", "--quiet", "-s", os.path.join(root, "hugo"), "-d", out_h], out_h),
@@ -254,7 +262,7 @@ def bench_hugo(kit, viikko, n, runs, seed, work):
         rmtree(out)
     res["time_ratio"] = res["viikko"]["median_s"] / res["hugo"]["median_s"]
     res["rss_ratio"] = res["viikko"]["median_rss_mb"] / res["hugo"]["median_rss_mb"]
-    shutil.rmtree(root, ignore_errors=True)
+    rmtree(root)
     return res
 
 
@@ -301,6 +309,8 @@ def main():
         subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=REPO, check=True)
     os.makedirs(CACHE, exist_ok=True)
     work = tempfile.mkdtemp(prefix="viikko-bench-", dir="/tmp")
+    TRASH.append(os.path.join(work, "trash"))
+    os.makedirs(TRASH[0])
     viikko = os.path.join(work, "viikko")
     shutil.copy2(os.path.join(REPO, "target", "release", "viikko"), viikko)
     rev = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=REPO,
