@@ -6,6 +6,7 @@
 // A problem report is a cold path taken once per bad file; boxing it would buy nothing.
 #![allow(clippy::result_large_err)]
 
+pub mod cache;
 pub mod diagnostics;
 pub mod feeds;
 pub mod fields;
@@ -13,7 +14,6 @@ pub mod frontmatter;
 pub mod ics;
 pub mod load;
 pub mod markdown;
-pub mod memo;
 pub mod model;
 pub mod render;
 pub mod revisions;
@@ -81,8 +81,16 @@ impl Failure {
 
 /// Loads and checks the site under `root` without writing anything.
 pub fn check(root: &Path) -> Result<(model::Site, Diagnostics), Failure> {
+    check_with(root, None)
+}
+
+/// [`check`], taking each file's parsed and rendered form from `cache` when its text is unchanged.
+fn check_with(
+    root: &Path,
+    cache: Option<&cache::Cache>,
+) -> Result<(model::Site, Diagnostics), Failure> {
     let (sources, mut problems) = load::load(root).map_err(|e| Failure::Io(e.to_string()))?;
-    let (site, found) = validate::validate(&sources);
+    let (site, found) = validate::validate(&sources, cache);
     problems.extend(found.iter().cloned());
     let problems = problems.sorted();
     match site {
@@ -140,20 +148,20 @@ impl render::Sink for Counted<'_> {
     }
 }
 
-/// load → validate → render: every file of the site, into `sink`. Pages in `memo` are taken
+/// load → validate → render: every file of the site, into `sink`. Pages in `cache` are taken
 /// from it rather than rendered again.
 pub fn render_site(
     root: &Path,
     options: &Options,
     sink: &dyn render::Sink,
-    memo: Option<&memo::Memo>,
+    cache: Option<&cache::Cache>,
 ) -> Result<Rendered, Failure> {
-    let (mut site, diagnostics) = check(root)?;
+    let (mut site, diagnostics) = check_with(root, cache)?;
     if let Some(origin) = &options.origin {
         let url = format!("{origin}{}", site.config.base_path);
         site.config.set_base_url(&url);
     }
-    let theme = theme::load(root, &site.config.theme, site.config.lang.code(), memo)
+    let theme = theme::load(root, &site.config.theme, site.config.lang.code(), cache)
         .map_err(Failure::Content)?;
     let feeds = feeds::feeds(&site, &theme.words);
     let sink = Counted {
@@ -161,7 +169,7 @@ pub fn render_site(
         pages: AtomicUsize::new(0),
         files: AtomicUsize::new(0),
     };
-    render::render(&site, &theme, &feeds, &sink, memo)?;
+    render::render(&site, &theme, &feeds, &sink, cache)?;
     let record = feeds::write(
         &site,
         &feeds,

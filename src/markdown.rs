@@ -8,6 +8,7 @@ use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
+use crate::cache::Fingerprint;
 use crate::diagnostics::{Diagnostic, Span};
 use crate::load::SourceFile;
 use crate::slug::slugify;
@@ -16,6 +17,20 @@ use crate::slug::slugify;
 pub struct Links<'a> {
     pub targets: &'a HashMap<String, String>,
     pub base_path: &'a str,
+}
+
+impl Links<'_> {
+    /// Of everything a body's links are resolved against.
+    pub fn fingerprint(&self) -> u64 {
+        let mut targets: Vec<_> = self.targets.iter().collect();
+        targets.sort();
+        targets
+            .into_iter()
+            .fold(Fingerprint::default().text(self.base_path), |f, (k, v)| {
+                f.text(k).text(v)
+            })
+            .finish()
+    }
 }
 
 #[derive(Debug, Default, Clone)]

@@ -10,9 +10,9 @@ use tera::Context;
 use std::collections::HashMap;
 
 use crate::Failure;
+use crate::cache::{Cache, Fingerprint};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::feeds::Feed;
-use crate::memo::{Fingerprint, Memo};
 use crate::model::*;
 use crate::theme::Theme;
 use crate::view::Views;
@@ -46,7 +46,7 @@ pub fn render(
     theme: &Theme,
     feeds: &[Feed],
     sink: &dyn Sink,
-    memo: Option<&Memo>,
+    cache: Option<&Cache>,
 ) -> Result<(), Failure> {
     let theme_name = &site.config.theme;
     let views = &Views::new(site, &theme.words);
@@ -54,7 +54,7 @@ pub fn render(
     let assets = asset_urls(site, theme);
     let common = json!({"site": views.site(), "assets": assets, "t": t.as_map()});
     // What every page is made from besides its own values.
-    let base = memo.map(|_| {
+    let base = cache.map(|_| {
         Fingerprint::default()
             .value(&common)
             .number(theme.fingerprint)
@@ -62,7 +62,7 @@ pub fn render(
     });
     let common = Context::from_value(common).unwrap_or_default();
     let stats = crate::stats::stats(site, t);
-    let made = Made { memo, base };
+    let made = Made { cache, base };
     let cards = &cards(site, views, theme, &common, made).map_err(Failure::Content)?;
     let mut jobs = jobs(site, views, cards);
     jobs.push(Job {
@@ -132,7 +132,7 @@ pub fn render(
         })
         .collect();
     Failure::gather(failures)?;
-    for file in data_files(site, views, &stats, memo) {
+    for file in data_files(site, views, &stats, cache) {
         sink.put(file)?;
     }
     for (name, bytes) in &theme.assets {
@@ -173,16 +173,16 @@ struct Cards {
     dated: Vec<String>,
 }
 
-/// How pages are made in this build: rendered, or taken from the memo of the previous one.
+/// How pages are made in this build: rendered, or taken from the cache of the previous one.
 #[derive(Clone, Copy)]
 struct Made<'a> {
-    memo: Option<&'a Memo>,
-    /// The fingerprint of what all pages share, when there is a memo.
+    cache: Option<&'a Cache>,
+    /// The fingerprint of what all pages share, when there is a cache.
     base: Option<u64>,
 }
 
 impl Made<'_> {
-    /// The fingerprint of a page's own inputs, when there is a memo to look it up in.
+    /// The fingerprint of a page's own inputs, when there is a cache to look it up in.
     fn fingerprint(&self, add: impl FnOnce(Fingerprint) -> Fingerprint) -> Option<u64> {
         self.base
             .map(|base| add(Fingerprint::default().number(base)).finish())
@@ -193,10 +193,8 @@ impl Made<'_> {
         fingerprint: Option<u64>,
         render: impl FnOnce() -> tera::Result<String>,
     ) -> tera::Result<String> {
-        match (self.memo, fingerprint) {
-            (Some(memo), Some(fingerprint)) => memo
-                .get_or(fingerprint, render)
-                .map(|text| text.to_string()),
+        match (self.cache, fingerprint) {
+            (Some(cache), Some(fingerprint)) => cache.get_or(fingerprint, render),
             _ => render(),
         }
     }
@@ -512,7 +510,7 @@ fn data_files(
     site: &Site,
     views: &Views,
     stats: &crate::stats::Stats,
-    memo: Option<&Memo>,
+    cache: Option<&Cache>,
 ) -> Vec<OutputFile> {
     let t = views.t;
     let mut points = vec![
@@ -548,7 +546,7 @@ fn data_files(
         },
         OutputFile {
             path: crate::search::INDEX.into(),
-            bytes: crate::search::index(site, memo),
+            bytes: crate::search::index(site, cache),
         },
         OutputFile {
             path: "nyt.json".into(),

@@ -7,13 +7,13 @@ use std::collections::HashSet;
 use rayon::prelude::*;
 use serde_json::json;
 
-use crate::memo::{Fingerprint, Memo, or_make};
+use crate::cache::{Cache, Fingerprint, remember};
 use crate::model::*;
 use crate::slug::fold_latin;
 
 pub const INDEX: &str = "haku/indeksi.json";
 
-pub fn index(site: &Site, memo: Option<&Memo>) -> Vec<u8> {
+pub fn index(site: &Site, cache: Option<&Cache>) -> Vec<u8> {
     let config = &site.config;
     let mut docs: Vec<_> = site
         .entries
@@ -39,7 +39,7 @@ pub fn index(site: &Site, memo: Option<&Memo>) -> Vec<u8> {
             );
             texts.extend(entry.format.map(|f| config.formats[f].label.as_str()));
             let inputs = |f: Fingerprint| texts.iter().fold(f.text("words"), |f, t| f.text(t));
-            let words = or_make(memo, inputs, || words(&texts));
+            let words = remember(cache, inputs, || words(&texts));
             json!({"id": format!("e{i}"), "w": words})
         })
         .collect();

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use notify_debouncer_full::notify::{self, EventKind, RecursiveMode};
 use tiny_http::{Header, Method, Request, Response, StatusCode};
 
-use crate::memo::Memo;
+use crate::cache::Cache;
 use crate::render::{OutputFile, Sink};
 use crate::{Failure, Options, diagnostics::Diagnostics};
 
@@ -77,7 +77,7 @@ pub fn serve(config: Config) -> io::Result<()> {
         clients: Mutex::new(Vec::new()),
     });
     let origin = format!("http://{address}");
-    let mut memo = rebuild(&config.root, &shared, &origin, Memo::default());
+    let mut cache = rebuild(&config.root, &shared, &origin, Cache::default());
     let url = format!(
         "{origin}{}",
         shared
@@ -103,7 +103,7 @@ pub fn serve(config: Config) -> io::Result<()> {
         let root = config.root.clone();
         std::thread::spawn(move || {
             for _ in events {
-                memo = rebuild(&root, &shared, &origin, memo);
+                cache = rebuild(&root, &shared, &origin, cache);
             }
         });
     }
@@ -140,8 +140,8 @@ fn bind(host: &str, port: u16) -> io::Result<(tiny_http::Server, SocketAddr)> {
 }
 
 /// One build into memory; the server switches to it only when it is complete. Pages made the
-/// same as in the last build are taken from its `memo`; returns the memo for the next build.
-fn rebuild(root: &Path, shared: &Shared, origin: &str, memo: Memo) -> Memo {
+/// same as in the last build are taken from its `cache`; returns the cache for the next build.
+fn rebuild(root: &Path, shared: &Shared, origin: &str, cache: Cache) -> Cache {
     let started = Instant::now();
     let options = Options {
         update_record: false,
@@ -149,7 +149,7 @@ fn rebuild(root: &Path, shared: &Shared, origin: &str, memo: Memo) -> Memo {
         ..Options::default()
     };
     let memory = Memory::default();
-    let outcome = crate::render_site(root, &options, &memory, Some(&memo));
+    let outcome = crate::render_site(root, &options, &memory, Some(&cache));
     let completed = outcome.is_ok();
     let message = match outcome {
         Ok(rendered) => {
@@ -190,7 +190,7 @@ fn rebuild(root: &Path, shared: &Shared, origin: &str, memo: Memo) -> Memo {
         }
     };
     notify_clients(shared, message);
-    memo.next(completed)
+    cache.next(completed)
 }
 
 fn report_text(diagnostics: &Diagnostics) -> String {

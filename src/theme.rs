@@ -63,13 +63,13 @@ pub struct Theme {
     pub fingerprint: u64,
 }
 
-/// Loads the theme `name`; its compiled templates are taken from `memo` when their text is the
+/// Loads the theme `name`; its compiled templates are taken from `cache` when their text is the
 /// same as in the previous build.
 pub fn load(
     root: &Path,
     name: &str,
     lang: &str,
-    memo: Option<&crate::memo::Memo>,
+    cache: Option<&crate::cache::Cache>,
 ) -> Result<Theme, Diagnostics> {
     let folder = root.join("themes").join(name);
     let mut problems = Diagnostics::default();
@@ -115,27 +115,24 @@ pub fn load(
 
     let fingerprint = templates
         .iter()
-        .fold(crate::memo::Fingerprint::default(), |f, (name, text)| {
+        .fold(crate::cache::Fingerprint::default(), |f, (name, text)| {
             f.text(name).text(text)
         })
         .finish();
-    let tera = match memo.and_then(|m| m.templates(fingerprint)) {
-        Some(tera) => tera,
-        None => {
-            let mut tera = Tera::default();
-            tera.autoescape_on(vec![".html", ".xml"]);
-            tera.set_escape_fn(escape_html);
-            match tera.add_raw_templates(templates) {
-                Err(error) => problems.push(template_error(name, &error)),
-                Ok(()) => {
-                    if let Some(memo) = memo {
-                        memo.keep_templates(fingerprint, &tera);
-                    }
-                }
-            }
-            tera
-        }
+    let compile = || {
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        tera.set_escape_fn(escape_html);
+        tera.add_raw_templates(templates).map(|()| tera)
     };
+    let compiled = match cache {
+        Some(cache) => cache.get_or(fingerprint, compile),
+        None => compile(),
+    };
+    let tera = compiled.unwrap_or_else(|error| {
+        problems.push(template_error(name, &error));
+        Tera::default()
+    });
     let words = Translations::load(root, name, lang).unwrap_or_else(|found| {
         problems.extend(found.iter().cloned());
         Translations::default()

@@ -8,6 +8,7 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use rayon::prelude::*;
 
+use crate::cache::{Cache, Fingerprint, remember};
 use crate::diagnostics::{Diagnostic, Diagnostics, Span, backticked_list, did_you_mean};
 use crate::fields::{Fields, Yaml};
 use crate::frontmatter;
@@ -68,9 +69,11 @@ pub const RESERVED_PATHS: [&str; 11] = [
     "static",
 ];
 
-pub fn validate(sources: &Sources) -> (Option<Site>, Diagnostics) {
+pub fn validate(sources: &Sources, cache: Option<&Cache>) -> (Option<Site>, Diagnostics) {
     let mut problems = Diagnostics::default();
     let config = read_config(sources, &mut problems);
+    // An entry is read with the settings, which come from this file alone.
+    let settings = sources.site.as_ref().map_or("", |f| f.text.as_str());
 
     let mut organisers = Vec::new();
     let mut drafts = Vec::new();
@@ -80,7 +83,17 @@ pub fn validate(sources: &Sources) -> (Option<Site>, Diagnostics) {
     }
     let entries: Vec<_> = drafts
         .par_iter()
-        .map(|(organiser, file)| read_entry(file, organisers[*organiser].is_some(), &config))
+        .map(|(organiser, file)| {
+            let has_profile = organisers[*organiser].is_some();
+            let inputs = |f: Fingerprint| {
+                f.text("entry")
+                    .text(settings)
+                    .text(&file.rel)
+                    .text(&file.text)
+                    .number(u64::from(has_profile))
+            };
+            remember(cache, inputs, || read_entry(file, has_profile, &config))
+        })
         .collect();
     let mut kept = Vec::new();
     for (entry, found) in entries {
@@ -114,20 +127,21 @@ pub fn validate(sources: &Sources) -> (Option<Site>, Diagnostics) {
         targets: &targets,
         base_path: &config.base_path,
     };
-    let organisers = render_all(organisers, &links, &mut problems, |o, r| {
-        o.body_html = r.html
-    });
-    let entries = render_all(kept, &links, &mut problems, |e, r| {
+    let markdown = Markdown {
+        links: &links,
+        cache,
+        links_fingerprint: cache.map_or(0, |_| links.fingerprint()),
+    };
+    let organisers = markdown.render_all(organisers, &mut problems, |o, r| o.body_html = r.html);
+    let entries = markdown.render_all(kept, &mut problems, |e, r| {
         e.body_html = r.html;
         e.body_text = r.text;
     });
-    let memos = render_all(memos_kept, &links, &mut problems, |m, r| {
+    let memos = markdown.render_all(memos_kept, &mut problems, |m, r| {
         m.body_html = r.html;
         m.body_text = r.text;
     });
-    let pages = render_all(pages_kept, &links, &mut problems, |p, r| {
-        p.body_html = r.html
-    });
+    let pages = markdown.render_all(pages_kept, &mut problems, |p, r| p.body_html = r.html);
 
     let mut site = assemble(config, organisers, entries, memos, pages, sources);
     if let Some(file) = &sources.calendar_lock {
@@ -146,6 +160,7 @@ pub fn validate(sources: &Sources) -> (Option<Site>, Diagnostics) {
 }
 
 /// A model value read from a file whose Markdown body is still to be rendered.
+#[derive(Clone)]
 struct Draft<T> {
     value: T,
     file: SourceFile,
@@ -155,28 +170,46 @@ struct Draft<T> {
     ok: bool,
 }
 
-fn render_all<T: Send>(
-    drafts: Vec<Draft<T>>,
-    links: &Links,
-    problems: &mut Diagnostics,
-    set: impl Fn(&mut T, markdown::Rendered) + Sync,
-) -> Vec<T> {
-    let rendered: Vec<(Option<T>, Vec<Diagnostic>)> = drafts
-        .into_par_iter()
-        .map(|mut draft| {
-            let mut out = markdown::render(&draft.file, draft.body_offset, links);
-            let found = std::mem::take(&mut out.problems);
-            set(&mut draft.value, out);
-            (draft.ok.then_some(draft.value), found)
-        })
-        .collect();
-    rendered
-        .into_iter()
-        .filter_map(|(value, found)| {
-            problems.extend(found);
-            value
-        })
-        .collect()
+/// How bodies are rendered in this build: with these link targets, and maybe a cache.
+struct Markdown<'a> {
+    links: &'a Links<'a>,
+    cache: Option<&'a Cache>,
+    links_fingerprint: u64,
+}
+
+impl Markdown<'_> {
+    fn render_all<T: Send>(
+        &self,
+        drafts: Vec<Draft<T>>,
+        problems: &mut Diagnostics,
+        set: impl Fn(&mut T, markdown::Rendered) + Sync,
+    ) -> Vec<T> {
+        let rendered: Vec<(Option<T>, Vec<Diagnostic>)> = drafts
+            .into_par_iter()
+            .map(|mut draft| {
+                let inputs = |f: Fingerprint| {
+                    f.text("markdown")
+                        .number(self.links_fingerprint)
+                        .text(&draft.file.rel)
+                        .text(&draft.file.text)
+                        .number(draft.body_offset as u64)
+                };
+                let mut out = remember(self.cache, inputs, || {
+                    markdown::render(&draft.file, draft.body_offset, self.links)
+                });
+                let found = std::mem::take(&mut out.problems);
+                set(&mut draft.value, out);
+                (draft.ok.then_some(draft.value), found)
+            })
+            .collect();
+        rendered
+            .into_iter()
+            .filter_map(|(value, found)| {
+                problems.extend(found);
+                value
+            })
+            .collect()
+    }
 }
 
 fn parse<'a>(file: &'a SourceFile, problems: &mut Vec<Diagnostic>) -> Option<(Fields<'a>, usize)> {

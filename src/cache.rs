@@ -1,79 +1,72 @@
-//! Rendered pages and cards kept by a fingerprint of everything they were made from, so that the
-//! preview server renders again only what an edit changed. `viikko build` keeps none: each build
-//! starts from scratch, which is what a preview must equal.
+//! What a build made (rendered pages and cards, parsed files, compiled templates) kept by a
+//! fingerprint of everything it was made from, so that the preview server makes again only what
+//! an edit changed. `viikko build` keeps none: each build starts from scratch, which is what a
+//! preview must equal.
 
+use std::any::Any;
 use std::collections::HashMap;
+use std::convert::Infallible;
 use std::hash::{DefaultHasher, Hasher};
 use std::sync::{Arc, Mutex};
 
 use serde_json::Value;
-use tera::Tera;
+
+/// Anything a build made, by fingerprint: page text, cards, parsed files, compiled templates.
+type Made = HashMap<u64, Arc<dyn Any + Send + Sync>>;
 
 #[derive(Default)]
-pub struct Memo {
-    previous: HashMap<u64, Arc<str>>,
-    made: Mutex<HashMap<u64, Arc<str>>>,
-    /// The theme's compiled templates, by the fingerprint of their text.
-    templates: Mutex<Option<(u64, Tera)>>,
+pub struct Cache {
+    previous: Made,
+    made: Mutex<Made>,
 }
 
-impl Memo {
-    /// The text made from inputs with this fingerprint by the previous build, else `make()`.
-    pub fn get_or<E>(
+impl Cache {
+    /// What the previous build made from inputs with this fingerprint, else `make()`.
+    pub fn get_or<T, E>(
         &self,
         fingerprint: u64,
-        make: impl FnOnce() -> Result<String, E>,
-    ) -> Result<Arc<str>, E> {
-        let text = match self.previous.get(&fingerprint) {
-            Some(text) => text.clone(),
-            None => Arc::from(make()?),
+        make: impl FnOnce() -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        T: Clone + Send + Sync + 'static,
+    {
+        let kept = self.previous.get(&fingerprint);
+        let value = match kept.and_then(|v| v.downcast_ref::<T>()) {
+            Some(value) => value.clone(),
+            None => make()?,
         };
         if let Ok(mut made) = self.made.lock() {
-            made.insert(fingerprint, text.clone());
+            made.insert(fingerprint, Arc::new(value.clone()));
         }
-        Ok(text)
+        Ok(value)
     }
 
-    pub fn templates(&self, fingerprint: u64) -> Option<Tera> {
-        let kept = self.templates.lock().ok()?;
-        kept.as_ref()
-            .filter(|(f, _)| *f == fingerprint)
-            .map(|(_, tera)| tera.clone())
-    }
-
-    pub fn keep_templates(&self, fingerprint: u64, tera: &Tera) {
-        if let Ok(mut kept) = self.templates.lock() {
-            *kept = Some((fingerprint, tera.clone()));
-        }
-    }
-
-    /// The memo for the next build: what this build made, and nothing older once a build has
+    /// The cache for the next build: what this build made, and nothing older once a build has
     /// completed; after a failed one, what the last good build made too.
-    pub fn next(self, completed: bool) -> Memo {
+    pub fn next(self, completed: bool) -> Cache {
         let made = self.made.into_inner().unwrap_or_default();
         let previous = match completed {
             true => made,
             false => self.previous.into_iter().chain(made).collect(),
         };
-        Memo {
+        Cache {
             previous,
             made: Mutex::default(),
-            templates: self.templates,
         }
     }
 }
 
-/// `make()`, or what it made before from the same inputs when there is a memo.
-pub fn or_make(
-    memo: Option<&Memo>,
+/// `make()`, or what it made before from the same inputs when there is a cache.
+pub fn remember<T: Clone + Send + Sync + 'static>(
+    cache: Option<&Cache>,
     inputs: impl FnOnce(Fingerprint) -> Fingerprint,
-    make: impl FnOnce() -> String,
-) -> String {
-    match memo {
-        Some(memo) => {
+    make: impl FnOnce() -> T,
+) -> T {
+    match cache {
+        Some(cache) => {
             let fingerprint = inputs(Fingerprint::default()).finish();
-            let made = memo.get_or(fingerprint, || Ok::<_, std::convert::Infallible>(make()));
-            made.map(|text| text.to_string()).unwrap_or_default()
+            let made = cache.get_or(fingerprint, || Ok::<_, Infallible>(make()));
+            made.unwrap_or_else(|never| match never {})
         }
         None => make(),
     }
@@ -151,21 +144,26 @@ mod tests {
             fingerprint(&json!(["ab", "c"])),
             fingerprint(&json!(["a", "bc"]))
         );
-        let memo = Memo::default();
-        let made = memo.get_or(fingerprint(&a), || Ok::<_, ()>("page A".into()));
-        assert_eq!(made.unwrap().as_ref(), "page A");
-        let memo = memo.next(true);
-        let again = memo.get_or(fingerprint(&a), || Err("rendered again"));
-        assert_eq!(again.unwrap().as_ref(), "page A");
-        let other = memo.get_or(fingerprint(&b), || Ok::<_, ()>("page B".into()));
-        assert_eq!(other.unwrap().as_ref(), "page B");
+        let cache = Cache::default();
+        let made = cache.get_or(fingerprint(&a), || Ok::<_, ()>("page A".to_string()));
+        assert_eq!(made.unwrap(), "page A");
+        let cache = cache.next(true);
+        let again = cache.get_or(fingerprint(&a), || Err::<String, _>("rendered again"));
+        assert_eq!(again.unwrap(), "page A");
+        let other = cache.get_or(fingerprint(&b), || Ok::<_, ()>("page B".to_string()));
+        assert_eq!(other.unwrap(), "page B");
         // A failed build keeps what the last good one made; a completed one only its own.
-        let memo = memo.next(false);
+        let cache = cache.next(false);
         assert!(
-            memo.get_or(fingerprint(&a), || Err("rendered again"))
+            cache
+                .get_or(fingerprint(&a), || Err::<String, _>("rendered again"))
                 .is_ok()
         );
-        let memo = memo.next(true).next(true);
-        assert!(memo.get_or(fingerprint(&a), || Err("gone")).is_err());
+        let cache = cache.next(true).next(true);
+        assert!(
+            cache
+                .get_or(fingerprint(&a), || Err::<String, _>("gone"))
+                .is_err()
+        );
     }
 }

@@ -1,0 +1,138 @@
+//! The preview's cache never changes what is built: after each kind of edit, a rebuild that
+//! takes from the cache makes the same files, byte for byte, as one that renders everything.
+
+mod common;
+
+use common::*;
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+use std::sync::Mutex;
+
+use viikko::cache::Cache;
+use viikko::render::{OutputFile, Sink};
+
+#[derive(Default)]
+struct Files(Mutex<BTreeMap<String, Vec<u8>>>);
+
+impl Sink for Files {
+    fn put(&self, file: OutputFile) -> std::io::Result<()> {
+        self.0.lock().unwrap().insert(file.path, file.bytes);
+        Ok(())
+    }
+}
+
+fn build(root: &Path, cache: Option<&Cache>) -> BTreeMap<String, Vec<u8>> {
+    let options = viikko::Options {
+        update_record: false,
+        now: "2026-11-01T12:00:00Z".parse().unwrap(),
+        origin: None,
+    };
+    let files = Files::default();
+    viikko::render_site(root, &options, &files, cache)
+        .unwrap_or_else(|failure| panic!("the site builds: {failure:?}"));
+    files.0.into_inner().unwrap()
+}
+
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = read(path);
+    assert!(text.contains(from), "{from} in {}", path.display());
+    fs::write(path, text.replace(from, to)).unwrap();
+}
+
+#[test]
+fn a_cached_rebuild_equals_a_fresh_one_after_every_kind_of_edit() {
+    let site = site("site");
+    let root = site.path();
+    let content = root.join("content");
+    let mut cache = Cache::default();
+    build(root, Some(&cache));
+    let edits: Vec<(&str, Box<dyn Fn()>)> = vec![
+        (
+            "an entry's title",
+            Box::new(|| {
+                edit(
+                    &content.join("programme/porin-kaupunki/digituki.md"),
+                    "Webinaari: digituki",
+                    "Webinaari: digitaidot",
+                )
+            }),
+        ),
+        (
+            "an entry's body",
+            Box::new(|| {
+                let path = content.join("programme/sosped-ry/hybridi.md");
+                fs::write(&path, read(&path) + "\nUusi kappale.\n").unwrap()
+            }),
+        ),
+        (
+            "an audience's label in the settings",
+            Box::new(|| {
+                edit(
+                    &content.join("site.yaml"),
+                    "nuoret: Nuoret",
+                    "nuoret: Nuoret ja nuoret aikuiset",
+                )
+            }),
+        ),
+        (
+            "a new entry that others link to",
+            Box::new(|| {
+                let folder = content.join("programme/sosped-ry");
+                fs::write(
+                    folder.join("uusi.md"),
+                    read(folder.join("hybridi.md")).replace("Hybridikeskustelu", "Uusi tilaisuus"),
+                )
+                .unwrap();
+                let path = folder.join("kesaaika.md");
+                fs::write(&path, read(&path) + "\nKatso myös [uusi](uusi.md).\n").unwrap()
+            }),
+        ),
+        (
+            "a deleted entry",
+            Box::new(|| {
+                fs::remove_file(content.join("programme/porin-kaupunki/peruttu.md")).unwrap()
+            }),
+        ),
+        (
+            "the site's address",
+            Box::new(|| {
+                edit(
+                    &content.join("site.yaml"),
+                    "example.fi/rsv",
+                    "example.fi/viikko",
+                )
+            }),
+        ),
+        (
+            "a template",
+            Box::new(|| {
+                let templates = root.join("themes/default/templates");
+                fs::create_dir_all(&templates).unwrap();
+                let card = read(repo().join("themes/default/templates/card.html"));
+                fs::write(
+                    templates.join("card.html"),
+                    card.replace("entry-title", "entry-title oma"),
+                )
+                .unwrap()
+            }),
+        ),
+    ];
+    for (what, apply) in edits {
+        apply();
+        let cached = build(root, Some(&cache));
+        let fresh = build(root, None);
+        assert_eq!(
+            cached.keys().collect::<Vec<_>>(),
+            fresh.keys().collect::<Vec<_>>(),
+            "after {what}"
+        );
+        for (path, bytes) in &fresh {
+            assert!(
+                cached[path] == *bytes,
+                "after {what}, {path} differs from a fresh build"
+            );
+        }
+        cache = cache.next(true);
+    }
+}
