@@ -40,6 +40,9 @@ fn edit(path: &Path, from: &str, to: &str) {
     fs::write(path, text.replace(from, to)).unwrap();
 }
 
+/// What is changed, and the change.
+type Edit<'a> = (&'static str, Box<dyn Fn() + 'a>);
+
 #[test]
 fn a_cached_rebuild_equals_a_fresh_one_after_every_kind_of_edit() {
     let site = site("site");
@@ -47,7 +50,7 @@ fn a_cached_rebuild_equals_a_fresh_one_after_every_kind_of_edit() {
     let content = root.join("content");
     let mut cache = Cache::default();
     build(root, Some(&cache));
-    let edits: Vec<(&str, Box<dyn Fn()>)> = vec![
+    let edits: Vec<Edit> = vec![
         (
             "an entry's title",
             Box::new(|| {
