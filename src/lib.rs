@@ -169,15 +169,13 @@ pub fn render_site(
         pages: AtomicUsize::new(0),
         files: AtomicUsize::new(0),
     };
-    render::render(&site, &theme, &feeds, &sink, cache)?;
-    let record = feeds::write(
-        &site,
-        &feeds,
-        &site.revisions,
-        options.now,
-        &theme.words,
-        &sink,
-    )?;
+    // Pages and feeds are independent: each fills the cores while the other waits on its parts.
+    let (pages, record) = rayon::join(
+        || render::render(&site, &theme, &feeds, &sink, cache),
+        || feeds::write(&site, &feeds, &site.revisions, options.now, &theme.words, &sink),
+    );
+    pages?;
+    let record = record?;
     Ok(Rendered {
         site,
         record,
