@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use rayon::prelude::*;
+
 use crate::load::StaticFile;
 use crate::render::{OutputFile, Sink};
 
@@ -121,10 +123,24 @@ pub fn sibling(output: &Path, suffix: &str) -> PathBuf {
 }
 
 pub fn remove_if_exists(path: &Path) -> io::Result<()> {
-    match fs::remove_dir_all(path) {
+    match remove_tree(path) {
         Err(error) if error.kind() != io::ErrorKind::NotFound => Err(error),
         _ => Ok(()),
     }
+}
+
+/// `fs::remove_dir_all`, with the folders of a level removed in parallel: an old site has a
+/// folder per entry.
+fn remove_tree(path: &Path) -> io::Result<()> {
+    let entries: Vec<fs::DirEntry> = fs::read_dir(path)?.collect::<io::Result<_>>()?;
+    entries.par_iter().try_for_each(|entry| {
+        if entry.file_type()?.is_dir() {
+            remove_tree(&entry.path())
+        } else {
+            fs::remove_file(entry.path())
+        }
+    })?;
+    fs::remove_dir(path)
 }
 
 #[cfg(test)]
