@@ -95,7 +95,7 @@ pub fn validate(sources: &Sources, cache: Option<&Cache>) -> (Option<Site>, Diag
             remember(cache, inputs, || read_entry(file, has_profile, &config))
         })
         .collect();
-    let mut kept = Vec::new();
+    let mut kept = Vec::with_capacity(entries.len());
     for (entry, found) in entries {
         problems.extend(found);
         kept.extend(entry);
