@@ -159,7 +159,9 @@ pub fn write(
     feeds.par_iter().try_for_each(|feed| {
         sink.put(OutputFile {
             path: feed.path.clone(),
-            bytes: calendar(site, &feed.title, &feed.path, &feed.entries, &events).into_bytes(),
+            bytes: calendar(site, &feed.title, &feed.path, &feed.entries, &events)
+                .into_bytes()
+                .into(),
         })
     })?;
     site.entries
@@ -167,7 +169,9 @@ pub fn write(
         .enumerate()
         .try_for_each(|(i, entry)| {
             let path = entry_feed(entry);
-            let bytes = calendar(site, &entry.title, &path, &[i], &events).into_bytes();
+            let bytes = calendar(site, &entry.title, &path, &[i], &events)
+                .into_bytes()
+                .into();
             sink.put(OutputFile { path, bytes })
         })?;
     Ok(record)

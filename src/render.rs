@@ -8,6 +8,7 @@ use sha2::{Digest, Sha256};
 use tera::Context;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::Failure;
 use crate::cache::{Cache, Fingerprint};
@@ -21,7 +22,8 @@ use crate::view::Views;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputFile {
     pub path: String,
-    pub bytes: Vec<u8>,
+    /// Shared, so that the preview's cache and its served site hold one copy.
+    pub bytes: Arc<[u8]>,
 }
 
 /// Where the files of a site go as they are made: the staging folder of a build, or the preview
@@ -115,13 +117,14 @@ pub fn render(
                 context.extend(common.clone());
                 context.insert("nav", &nav);
                 context.insert("page", &page);
-                theme.tera.render(job.template, &context)
+                let html = theme.tera.render(job.template, &context)?;
+                Ok(Arc::<[u8]>::from(html.into_bytes()))
             });
             match html {
                 Ok(html) => sink
                     .put(OutputFile {
                         path: file,
-                        bytes: html.into_bytes(),
+                        bytes: html,
                     })
                     .err()
                     .map(Failure::from),
@@ -138,7 +141,7 @@ pub fn render(
     for (name, bytes) in &theme.assets {
         sink.put(OutputFile {
             path: format!("assets/{name}"),
-            bytes: bytes.clone(),
+            bytes: bytes.as_slice().into(),
         })?;
     }
     Ok(())
@@ -188,11 +191,11 @@ impl Made<'_> {
             .map(|base| add(Fingerprint::default().number(base)).finish())
     }
 
-    fn or_render(
+    fn or_render<T: Clone + Send + Sync + 'static>(
         &self,
         fingerprint: Option<u64>,
-        render: impl FnOnce() -> tera::Result<String>,
-    ) -> tera::Result<String> {
+        render: impl FnOnce() -> tera::Result<T>,
+    ) -> tera::Result<T> {
         match (self.cache, fingerprint) {
             (Some(cache), Some(fingerprint)) => cache.get_or(fingerprint, render),
             _ => render(),
@@ -538,19 +541,19 @@ fn data_files(
     vec![
         OutputFile {
             path: "tilastot.csv".into(),
-            bytes: crate::stats::csv(stats, t),
+            bytes: crate::stats::csv(stats, t).into(),
         },
         OutputFile {
             path: "viestit.csv".into(),
-            bytes: crate::stats::csv_bytes(&points),
+            bytes: crate::stats::csv_bytes(&points).into(),
         },
         OutputFile {
             path: crate::search::INDEX.into(),
-            bytes: crate::search::index(site, cache),
+            bytes: crate::search::index(site, cache).into(),
         },
         OutputFile {
             path: "nyt.json".into(),
-            bytes: now_and_next(site),
+            bytes: now_and_next(site).into(),
         },
         OutputFile {
             path: "robots.txt".into(),
@@ -558,7 +561,8 @@ fn data_files(
                 "User-agent: *\nAllow: /\nSitemap: {}\n",
                 site.config.absolute("sitemap.xml")
             )
-            .into_bytes(),
+            .into_bytes()
+            .into(),
         },
     ]
 }

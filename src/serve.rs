@@ -39,13 +39,13 @@ struct State {
 /// (images, documents) by the path they are published at, read when asked for.
 #[derive(Default)]
 struct Built {
-    files: HashMap<String, Vec<u8>>,
+    files: HashMap<String, Arc<[u8]>>,
     statics: HashMap<String, PathBuf>,
 }
 
 /// The sink a preview build renders into.
 #[derive(Default)]
-struct Memory(Mutex<HashMap<String, Vec<u8>>>);
+struct Memory(Mutex<HashMap<String, Arc<[u8]>>>);
 
 impl Sink for Memory {
     fn put(&self, file: OutputFile) -> io::Result<()> {
@@ -386,12 +386,12 @@ fn serve_file(shared: &Shared, raw_path: &str, segments: &[String]) -> Reply {
         format!("{path}/index.html")
     };
     let (name, body) = if let Some(body) = site.files.get(&path) {
-        (path.as_str(), body.clone())
+        (path.as_str(), body.to_vec())
     } else if let Some(body) = site.files.get(&index) {
         if !raw_path.ends_with('/') {
             return redirect(&format!("{raw_path}/"));
         }
-        (index.as_str(), body.clone())
+        (index.as_str(), body.to_vec())
     } else {
         match site.statics.get(&path).map(std::fs::read) {
             Some(Ok(body)) => (path.as_str(), body),
@@ -415,8 +415,7 @@ fn not_found(site: &Built, errors: Option<&str>) -> Reply {
     let body = site
         .files
         .get("404.html")
-        .cloned()
-        .unwrap_or_else(|| b"404".to_vec());
+        .map_or_else(|| b"404".to_vec(), |body| body.to_vec());
     bytes(404, "text/html; charset=utf-8", inject(body, errors))
 }
 
