@@ -172,7 +172,16 @@ pub fn render_site(
     // Pages and feeds are independent: each fills the cores while the other waits on its parts.
     let (pages, record) = rayon::join(
         || render::render(&site, &theme, &feeds, &sink, cache),
-        || feeds::write(&site, &feeds, &site.revisions, options.now, &theme.words, &sink),
+        || {
+            feeds::write(
+                &site,
+                &feeds,
+                &site.revisions,
+                options.now,
+                &theme.words,
+                &sink,
+            )
+        },
     );
     pages?;
     let record = record?;

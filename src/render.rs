@@ -23,7 +23,7 @@ use crate::view::Views;
 pub struct OutputFile {
     pub path: String,
     /// Shared, so that the preview's cache and its served site hold one copy.
-    pub bytes: Arc<[u8]>,
+    pub bytes: Arc<Vec<u8>>,
 }
 
 /// Where the files of a site go as they are made: the staging folder of a build, or the preview
@@ -118,7 +118,7 @@ pub fn render(
                 context.insert("nav", &nav);
                 context.insert("page", &page);
                 let html = theme.tera.render(job.template, &context)?;
-                Ok(Arc::<[u8]>::from(html.into_bytes()))
+                Ok(Arc::new(html.into_bytes()))
             });
             match html {
                 Ok(html) => sink
@@ -141,7 +141,7 @@ pub fn render(
     for (name, bytes) in &theme.assets {
         sink.put(OutputFile {
             path: format!("assets/{name}"),
-            bytes: bytes.as_slice().into(),
+            bytes: Arc::new(bytes.clone()),
         })?;
     }
     Ok(())

@@ -39,13 +39,13 @@ struct State {
 /// (images, documents) by the path they are published at, read when asked for.
 #[derive(Default)]
 struct Built {
-    files: HashMap<String, Arc<[u8]>>,
+    files: HashMap<String, Arc<Vec<u8>>>,
     statics: HashMap<String, PathBuf>,
 }
 
 /// The sink a preview build renders into.
 #[derive(Default)]
-struct Memory(Mutex<HashMap<String, Arc<[u8]>>>);
+struct Memory(Mutex<HashMap<String, Arc<Vec<u8>>>>);
 
 impl Sink for Memory {
     fn put(&self, file: OutputFile) -> io::Result<()> {

@@ -150,7 +150,7 @@ mod tests {
     fn file(path: &str, text: &str) -> OutputFile {
         OutputFile {
             path: path.into(),
-            bytes: text.as_bytes().into(),
+            bytes: text.as_bytes().to_vec().into(),
         }
     }
 

@@ -13,7 +13,7 @@ use viikko::cache::Cache;
 use viikko::render::{OutputFile, Sink};
 
 #[derive(Default)]
-struct Files(Mutex<BTreeMap<String, std::sync::Arc<[u8]>>>);
+struct Files(Mutex<BTreeMap<String, std::sync::Arc<Vec<u8>>>>);
 
 impl Sink for Files {
     fn put(&self, file: OutputFile) -> std::io::Result<()> {
@@ -22,7 +22,7 @@ impl Sink for Files {
     }
 }
 
-fn build(root: &Path, cache: Option<&Cache>) -> BTreeMap<String, std::sync::Arc<[u8]>> {
+fn build(root: &Path, cache: Option<&Cache>) -> BTreeMap<String, std::sync::Arc<Vec<u8>>> {
     let options = viikko::Options {
         update_record: false,
         now: "2026-11-01T12:00:00Z".parse().unwrap(),
