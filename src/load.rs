@@ -215,11 +215,14 @@ fn read_text(rel: &str, path: &Path) -> Result<SourceFile, Diagnostic> {
                 ));
         }
     };
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    };
     let text = if text.contains('\r') {
         text.replace("\r\n", "\n").replace('\r', "\n")
     } else {
-        text.to_string()
+        text
     };
     Ok(SourceFile {
         rel: rel.to_string(),

@@ -1,6 +1,6 @@
-//! The only step that touches the output folder. The new site is written beside it and swapped
-//! in by renaming, so readers (and `serve`) see the old site or the new one, never a mixture, and
-//! a failed build leaves the old one in place.
+//! The only step that touches the output folder. The new site is written beside it, file by file
+//! as it is rendered, and swapped in by renaming, so readers (a web server serving the folder) see
+//! the old site or the new one, never a mixture, and a failed build leaves the old one in place.
 
 use std::collections::HashSet;
 use std::fs;
