@@ -93,46 +93,50 @@ pub fn render(
         .collect();
     let failures: Vec<Failure> = jobs
         .into_par_iter()
-        .filter_map(|job| {
-            let file = if job.path.is_empty() || job.path.ends_with('/') {
-                format!("{}index.html", job.path)
-            } else {
-                job.path.clone()
-            };
-            let values = (job.values)();
-            let nav = views.nav(&job.path);
-            let feed = job
-                .feed
-                .as_deref()
-                .filter(|f| titles.contains_key(f) || f.starts_with("ohjelma/"));
-            let feed = feed.unwrap_or(crate::feeds::WHOLE);
-            let feed_title = titles.get(feed).copied().unwrap_or(&job.title);
-            let mut page = views.page(&job.title, &job.path, None);
-            page["feed"] = json!({"url": site.config.link(feed), "title": feed_title});
-            let inputs =
-                made.fingerprint(|f| f.text(job.template).value(&values).value(&nav).value(&page));
-            let html = made.or_render(inputs, || {
-                // Moved into the context, not copied: the values of a listing page are large.
-                let mut context = Context::from_value(values).unwrap_or_default();
-                context.extend(common.clone());
-                context.insert("nav", &nav);
-                context.insert("page", &page);
-                let html = theme.tera.render(job.template, &context)?;
-                Ok(Arc::new(html.into_bytes()))
-            });
-            match html {
-                Ok(html) => sink
-                    .put(OutputFile {
-                        path: file,
-                        bytes: html,
-                    })
-                    .err()
-                    .map(Failure::from),
-                Err(error) => Some(Failure::Content(Diagnostics::from(
-                    crate::theme::template_error(theme_name, &error),
-                ))),
-            }
-        })
+        // Each thread keeps one context with what all pages share, and lends it to each page.
+        .map_init(
+            || common.clone(),
+            |context, job| {
+                let file = if job.path.is_empty() || job.path.ends_with('/') {
+                    format!("{}index.html", job.path)
+                } else {
+                    job.path.clone()
+                };
+                let values = (job.values)();
+                let nav = views.nav(&job.path);
+                let feed = job
+                    .feed
+                    .as_deref()
+                    .filter(|f| titles.contains_key(f) || f.starts_with("ohjelma/"));
+                let feed = feed.unwrap_or(crate::feeds::WHOLE);
+                let feed_title = titles.get(feed).copied().unwrap_or(&job.title);
+                let mut page = views.page(&job.title, &job.path, None);
+                page["feed"] = json!({"url": site.config.link(feed), "title": feed_title});
+                let inputs = made
+                    .fingerprint(|f| f.text(job.template).value(&values).value(&nav).value(&page));
+                let html = made.or_render(inputs, || {
+                    let lent = lend(context, values, [("nav", nav), ("page", page)]);
+                    let html = theme.tera.render(job.template, context);
+                    for key in lent {
+                        context.remove(&key);
+                    }
+                    Ok(Arc::new(html?.into_bytes()))
+                });
+                match html {
+                    Ok(html) => sink
+                        .put(OutputFile {
+                            path: file,
+                            bytes: html,
+                        })
+                        .err()
+                        .map(Failure::from),
+                    Err(error) => Some(Failure::Content(Diagnostics::from(
+                        crate::theme::template_error(theme_name, &error),
+                    ))),
+                }
+            },
+        )
+        .flatten()
         .collect();
     Failure::gather(failures)?;
     for file in data_files(site, views, &stats, cache) {
@@ -145,6 +149,26 @@ pub fn render(
         })?;
     }
     Ok(())
+}
+
+/// Moves a page's values (an object) and `more` into `context`, without copying them: the
+/// values of a listing page are large. Keys the context has already (what all pages share) win.
+/// Returns the keys added, for the caller to take out after rendering.
+fn lend<const N: usize>(
+    context: &mut Context,
+    values: Value,
+    more: [(&str, Value); N],
+) -> Vec<String> {
+    let Value::Object(mut values) = values else {
+        return Vec::new();
+    };
+    for (key, value) in more {
+        values.insert(key.to_string(), value);
+    }
+    values.retain(|key, _| !context.contains_key(key));
+    let keys = values.keys().cloned().collect();
+    context.extend(Context::from_value(Value::Object(values)).unwrap_or_default());
+    keys
 }
 
 /// Asset links carry a hash of their bytes, so browsers never keep a stale stylesheet and
