@@ -7,6 +7,7 @@ use std::any::Any;
 use std::collections::HashMap;
 use std::convert::Infallible;
 use std::hash::{DefaultHasher, Hasher};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use serde_json::Value;
@@ -18,6 +19,8 @@ type Made = HashMap<u64, Arc<dyn Any + Send + Sync>>;
 pub struct Cache {
     previous: Made,
     made: Mutex<Made>,
+    /// How many times this build took something from the previous one.
+    reused: AtomicUsize,
 }
 
 impl Cache {
@@ -31,14 +34,25 @@ impl Cache {
         T: Clone + Send + Sync + 'static,
     {
         let kept = self.previous.get(&fingerprint);
-        let value = match kept.and_then(|v| v.downcast_ref::<T>()) {
-            Some(value) => value.clone(),
-            None => make()?,
-        };
+        let (value, keep): (T, Arc<dyn Any + Send + Sync>) =
+            match kept.and_then(|k| Some((k.downcast_ref::<T>()?.clone(), k.clone()))) {
+                Some(found) => {
+                    self.reused.fetch_add(1, Ordering::Relaxed);
+                    found
+                }
+                None => {
+                    let value = make()?;
+                    (value.clone(), Arc::new(value))
+                }
+            };
         if let Ok(mut made) = self.made.lock() {
-            made.insert(fingerprint, Arc::new(value.clone()));
+            made.insert(fingerprint, keep);
         }
         Ok(value)
+    }
+
+    pub fn reused(&self) -> usize {
+        self.reused.load(Ordering::Relaxed)
     }
 
     /// The cache for the next build: what this build made, and nothing older once a build has
@@ -52,7 +66,20 @@ impl Cache {
         Cache {
             previous,
             made: Mutex::default(),
+            reused: AtomicUsize::new(0),
         }
+    }
+}
+
+/// `make()`, or what the previous build made from the same inputs; `key` is the cache and the
+/// fingerprint of the inputs, when there is a cache.
+pub fn cached<T, E>(key: Option<(&Cache, u64)>, make: impl FnOnce() -> Result<T, E>) -> Result<T, E>
+where
+    T: Clone + Send + Sync + 'static,
+{
+    match key {
+        Some((cache, fingerprint)) => cache.get_or(fingerprint, make),
+        None => make(),
     }
 }
 
@@ -62,14 +89,8 @@ pub fn remember<T: Clone + Send + Sync + 'static>(
     inputs: impl FnOnce(Fingerprint) -> Fingerprint,
     make: impl FnOnce() -> T,
 ) -> T {
-    match cache {
-        Some(cache) => {
-            let fingerprint = inputs(Fingerprint::default()).finish();
-            let made = cache.get_or(fingerprint, || Ok::<_, Infallible>(make()));
-            made.unwrap_or_else(|never| match never {})
-        }
-        None => make(),
-    }
+    let key = cache.map(|cache| (cache, inputs(Fingerprint::default()).finish()));
+    cached(key, || Ok::<_, Infallible>(make())).unwrap_or_else(|never| match never {})
 }
 
 /// A hash of the values a page is made from: equal values give equal fingerprints.
@@ -78,9 +99,14 @@ pub struct Fingerprint(DefaultHasher);
 
 impl Fingerprint {
     pub fn text(mut self, text: &str) -> Fingerprint {
+        self.bytes(text);
+        self
+    }
+
+    // With its length first, so that ("ab", "c") and ("a", "bc") differ.
+    fn bytes(&mut self, text: &str) {
         self.0.write_usize(text.len());
         self.0.write(text.as_bytes());
-        self
     }
 
     pub fn number(mut self, number: u64) -> Fingerprint {
@@ -105,8 +131,7 @@ impl Fingerprint {
             }
             Value::String(s) => {
                 h.write_u8(4);
-                h.write_usize(s.len());
-                h.write(s.as_bytes());
+                self.bytes(s);
             }
             Value::Array(items) => {
                 h.write_u8(5);
@@ -117,8 +142,7 @@ impl Fingerprint {
                 h.write_u8(6);
                 h.write_usize(map.len());
                 for (key, item) in map {
-                    self.0.write_usize(key.len());
-                    self.0.write(key.as_bytes());
+                    self.bytes(key);
                     self.walk(item);
                 }
             }

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::Failure;
-use crate::cache::{Cache, Fingerprint};
+use crate::cache::{Cache, Fingerprint, cached};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::feeds::Feed;
 use crate::model::*;
@@ -56,16 +56,15 @@ pub fn render(
     let assets = asset_urls(site, theme);
     let common = json!({"site": views.site(), "assets": assets, "t": t.as_map()});
     // What every page is made from besides its own values.
-    let base = cache.map(|_| {
-        Fingerprint::default()
+    let shared: Key = cache.map(|cache| {
+        let base = Fingerprint::default()
             .value(&common)
-            .number(theme.fingerprint)
-            .finish()
+            .number(theme.fingerprint);
+        (cache, base.finish())
     });
     let common = Context::from_value(common).unwrap_or_default();
     let stats = crate::stats::stats(site, t);
-    let made = Made { cache, base };
-    let cards = &cards(site, views, theme, &common, made).map_err(Failure::Content)?;
+    let cards = &cards(site, views, theme, &common, shared).map_err(Failure::Content)?;
     let mut jobs = jobs(site, views, cards);
     jobs.push(Job {
         template: "calendar.html",
@@ -112,9 +111,10 @@ pub fn render(
                 let feed_title = titles.get(feed).copied().unwrap_or(&job.title);
                 let mut page = views.page(&job.title, &job.path, None);
                 page["feed"] = json!({"url": site.config.link(feed), "title": feed_title});
-                let inputs = made
-                    .fingerprint(|f| f.text(job.template).value(&values).value(&nav).value(&page));
-                let html = made.or_render(inputs, || {
+                let key = with(shared, |f| {
+                    f.text(job.template).value(&values).value(&nav).value(&page)
+                });
+                let html = cached(key, || {
                     let lent = lend(context, values, [("nav", nav), ("page", page)]);
                     let html = theme.tera.render(job.template, context);
                     for key in lent {
@@ -200,31 +200,12 @@ struct Cards {
     dated: Vec<String>,
 }
 
-/// How pages are made in this build: rendered, or taken from the cache of the previous one.
-#[derive(Clone, Copy)]
-struct Made<'a> {
-    cache: Option<&'a Cache>,
-    /// The fingerprint of what all pages share, when there is a cache.
-    base: Option<u64>,
-}
+/// The cache, and the fingerprint of the inputs of what is looked up in it, when there is one.
+type Key<'a> = Option<(&'a Cache, u64)>;
 
-impl Made<'_> {
-    /// The fingerprint of a page's own inputs, when there is a cache to look it up in.
-    fn fingerprint(&self, add: impl FnOnce(Fingerprint) -> Fingerprint) -> Option<u64> {
-        self.base
-            .map(|base| add(Fingerprint::default().number(base)).finish())
-    }
-
-    fn or_render<T: Clone + Send + Sync + 'static>(
-        &self,
-        fingerprint: Option<u64>,
-        render: impl FnOnce() -> tera::Result<T>,
-    ) -> tera::Result<T> {
-        match (self.cache, fingerprint) {
-            (Some(cache), Some(fingerprint)) => cache.get_or(fingerprint, render),
-            _ => render(),
-        }
-    }
+/// The key of something made from what all pages share (`shared`) and the inputs `add` adds.
+fn with<'a>(shared: Key<'a>, add: impl FnOnce(Fingerprint) -> Fingerprint) -> Key<'a> {
+    shared.map(|(cache, base)| (cache, add(Fingerprint::default().number(base)).finish()))
 }
 
 /// Cards are rendered once per entry and listing style: a listing page then only joins them.
@@ -233,7 +214,7 @@ fn cards(
     views: &Views,
     theme: &Theme,
     common: &Context,
-    made: Made,
+    shared: Key,
 ) -> Result<Cards, Diagnostics> {
     let theme_name = &site.config.theme;
     let rendered: Result<Vec<[String; 3]>, Diagnostic> = (0..site.entries.len())
@@ -243,13 +224,21 @@ fn cards(
             |context, i| {
                 let all_day = site.entries[i].is_all_day();
                 let value = views.card(i);
+                let entry = with(shared, |f| f.value(&value));
+                // Into the context once, before the first card of this entry that is rendered.
+                let mut value = Some(value);
                 let mut card = |level: u8, show_date: bool| {
-                    let inputs = made.fingerprint(|f| {
-                        f.value(&value)
-                            .number(u64::from(level) * 2 + u64::from(show_date))
+                    let variant = u64::from(level) * 2 + u64::from(show_date);
+                    let key = entry.map(|(cache, e)| {
+                        (
+                            cache,
+                            Fingerprint::default().number(e).number(variant).finish(),
+                        )
                     });
-                    made.or_render(inputs, || {
-                        context.insert("e", &value);
+                    cached(key, || {
+                        if let Some(value) = value.take() {
+                            context.insert("e", &value);
+                        }
                         context.insert("level", &level);
                         context.insert("show_date", &show_date);
                         theme.tera.render("card.html", context)

@@ -125,10 +125,7 @@ pub fn load(
         tera.set_escape_fn(escape_html);
         tera.add_raw_templates(templates).map(|()| tera)
     };
-    let compiled = match cache {
-        Some(cache) => cache.get_or(fingerprint, compile),
-        None => compile(),
-    };
+    let compiled = crate::cache::cached(cache.map(|c| (c, fingerprint)), compile);
     let tera = compiled.unwrap_or_else(|error| {
         problems.push(template_error(name, &error));
         Tera::default()

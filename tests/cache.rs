@@ -48,8 +48,9 @@ fn a_cached_rebuild_equals_a_fresh_one_after_every_kind_of_edit() {
     let site = site("site");
     let root = site.path();
     let content = root.join("content");
-    let mut cache = Cache::default();
+    let cache = Cache::default();
     build(root, Some(&cache));
+    let mut cache = cache.next(true);
     let edits: Vec<Edit> = vec![
         (
             "an entry's title",
@@ -124,6 +125,10 @@ fn a_cached_rebuild_equals_a_fresh_one_after_every_kind_of_edit() {
     for (what, apply) in edits {
         apply();
         let cached = build(root, Some(&cache));
+        assert!(
+            cache.reused() > 0,
+            "after {what}, nothing was taken from the cache"
+        );
         let fresh = build(root, None);
         assert_eq!(
             cached.keys().collect::<Vec<_>>(),
