@@ -16,7 +16,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::feeds::Feed;
 use crate::model::*;
 use crate::theme::Theme;
-use crate::view::Views;
+use crate::view::{Views, object};
 
 /// A file of the built site: its path below the output folder and its bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,11 +116,12 @@ pub fn render(
                 });
                 let html = cached(key, || {
                     let lent = lend(context, values, [("nav", nav), ("page", page)]);
-                    let html = theme.tera.render(job.template, context);
+                    let mut html = Vec::with_capacity(PAGE_SIZE);
+                    let rendered = theme.tera.render_to(job.template, context, &mut html);
                     for key in lent {
                         context.remove(&key);
                     }
-                    Ok(Arc::new(html?.into_bytes()))
+                    rendered.map(|()| Arc::new(html))
                 });
                 match html {
                     Ok(html) => sink
@@ -150,6 +151,9 @@ pub fn render(
     }
     Ok(())
 }
+
+/// Room for most pages, so that rendering one rarely grows its buffer.
+const PAGE_SIZE: usize = 16 * 1024;
 
 /// Moves a page's values (an object) and `more` into `context`, without copying them: the
 /// values of a listing page are large. Keys the context has already (what all pages share) win.
@@ -237,7 +241,9 @@ fn cards(
                     });
                     cached(key, || {
                         if let Some(value) = value.take() {
-                            context.insert("e", &value);
+                            // Moved in: `insert` would copy it by serializing it again.
+                            let e = Context::from_value(object([("e", value)]));
+                            context.extend(e.unwrap_or_default());
                         }
                         context.insert("level", &level);
                         context.insert("show_date", &show_date);
@@ -332,7 +338,16 @@ fn jobs<'a>(site: &'a Site, views: &'a Views, cards: &'a Cards) -> Vec<Job<'a>> 
             path: day.path(),
             title: view["label"].as_str().unwrap_or_default().to_string(),
             feed: Some(crate::feeds::day_feed(day.date)),
-            values: Box::new(move || json!({"day": view, "previous": neighbour(i.checked_sub(1).and_then(|p| site.days.get(p))), "next": neighbour(site.days.get(i + 1))})),
+            values: Box::new(move || {
+                object([
+                    ("day", view),
+                    (
+                        "previous",
+                        neighbour(i.checked_sub(1).and_then(|p| site.days.get(p))).into(),
+                    ),
+                    ("next", neighbour(site.days.get(i + 1)).into()),
+                ])
+            }),
         });
     }
     for (i, entry) in site.entries.iter().enumerate() {
@@ -340,7 +355,7 @@ fn jobs<'a>(site: &'a Site, views: &'a Views, cards: &'a Cards) -> Vec<Job<'a>> 
             template: "entry.html",
             path: entry.path.clone(),
             title: entry.title.clone(),
-            values: Box::new(move || json!({"entry": views.entry(i)})),
+            values: Box::new(move || object([("entry", views.entry(i))])),
             feed: Some(crate::feeds::entry_feed(entry)),
         });
     }
@@ -356,8 +371,8 @@ fn jobs<'a>(site: &'a Site, views: &'a Views, cards: &'a Cards) -> Vec<Job<'a>> 
                     .iter()
                     .map(|&e| cards.dated[e].as_str())
                     .collect();
-                view["entries"] = json!(entries);
-                json!({"organiser": view})
+                view["entries"] = entries.into();
+                object([("organiser", view)])
             }),
             feed: Some(crate::feeds::organiser_feed(organiser)),
         });
@@ -375,7 +390,15 @@ fn jobs<'a>(site: &'a Site, views: &'a Views, cards: &'a Cards) -> Vec<Job<'a>> 
             template: "audience.html",
             path: format!("kohderyhma/{}/", audience.key),
             title: audience.label.clone(),
-            values: Box::new(move || json!({"audience": {"key": audience.key, "label": audience.label}, "days": days()})),
+            values: Box::new(move || {
+                object([
+                    (
+                        "audience",
+                        json!({"key": audience.key, "label": audience.label}),
+                    ),
+                    ("days", days().into()),
+                ])
+            }),
             feed: Some(crate::feeds::audience_feed(&audience.key)),
         });
     }
@@ -384,7 +407,7 @@ fn jobs<'a>(site: &'a Site, views: &'a Views, cards: &'a Cards) -> Vec<Job<'a>> 
             template: "memo.html",
             path: memo.path.clone(),
             title: memo.title.clone(),
-            values: Box::new(move || json!({"memo": views.memo(i)})),
+            values: Box::new(move || object([("memo", views.memo(i))])),
             feed: None,
         });
     }
@@ -480,7 +503,7 @@ fn search_listing(site: &Site, views: &Views) -> Value {
             card
         })
         .collect();
-    json!({"entries": entries, "memos": memos})
+    object([("entries", entries.into()), ("memos", memos.into())])
 }
 
 fn atom(site: &Site, views: &Views) -> Value {
@@ -604,7 +627,7 @@ fn programme(site: &Site, views: &Views, cards: &[String]) -> Value {
         .iter()
         .filter_map(|d| views.day(d, &|_| true, cards))
         .collect();
-    json!({"days": days, "filters": filters(site)})
+    object([("days", days.into()), ("filters", filters(site))])
 }
 
 /// The choices of the programme filter, each with the entries it would keep counted.

@@ -2,10 +2,11 @@
 //! the way the search script folds the query (lower case, `ä` → `a`, `ö` → `o`, accents off).
 //! Inflected Finnish forms are matched by the script on shared prefixes, so words are kept whole.
 
-use std::collections::HashSet;
-
+// Words are short and not chosen by an attacker who could profit from collisions: a fast hash
+// suffices, and the order kept does not depend on it.
+use foldhash::HashSet;
 use rayon::prelude::*;
-use serde_json::json;
+use serde::Serialize;
 
 use crate::cache::{Cache, Fingerprint, remember};
 use crate::model::*;
@@ -40,16 +41,33 @@ pub fn index(site: &Site, cache: Option<&Cache>) -> Vec<u8> {
             texts.extend(entry.format.map(|f| config.formats[f].label.as_str()));
             let inputs = |f: Fingerprint| texts.iter().fold(f.text("words"), |f, t| f.text(t));
             let words = remember(cache, inputs, || words(&texts));
-            json!({"id": format!("e{i}"), "w": words})
+            Doc {
+                id: format!("e{i}"),
+                w: words,
+            }
         })
         .collect();
     for (i, memo) in site.memos.iter().enumerate() {
         let mut texts: Vec<&str> = vec![&memo.title, &memo.body_text];
         texts.extend(memo.themes.iter().map(String::as_str));
         texts.extend(memo.points.iter().map(String::as_str));
-        docs.push(json!({"id": format!("m{i}"), "w": words(&texts)}));
+        docs.push(Doc {
+            id: format!("m{i}"),
+            w: words(&texts),
+        });
     }
-    serde_json::to_vec(&docs).unwrap_or_default()
+    let size = docs.iter().map(|d| d.id.len() + d.w.len() + 16).sum();
+    let mut json = Vec::with_capacity(size);
+    // Strings and a Vec: serializing cannot fail.
+    serde_json::to_writer(&mut json, &docs).unwrap_or_default();
+    json
+}
+
+/// A document of the index: `id` is the listing's element, `w` its words.
+#[derive(Serialize)]
+struct Doc {
+    id: String,
+    w: String,
 }
 
 /// Distinct folded words of two letters or more, space-separated. A word with a
@@ -62,15 +80,10 @@ pub fn words(texts: &[&str]) -> String {
             let start = folded.len();
             if word.is_ascii() {
                 // Most words: no case table or folding needed.
-                folded.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
-            } else {
-                for c in word.chars().flat_map(char::to_lowercase).map(fold_latin) {
-                    if !c.is_ascii_alphanumeric() {
-                        folded.truncate(start);
-                        break;
-                    }
-                    folded.push(c);
-                }
+                folded.push_str(word);
+                folded[start..].make_ascii_lowercase();
+            } else if !fold_word(word, &mut folded) {
+                folded.truncate(start);
             }
             if folded.len() > start {
                 folded.push(' ');
@@ -78,13 +91,35 @@ pub fn words(texts: &[&str]) -> String {
         }
     }
     // In order of first appearance: the script does not care, and a sort was most of the cost.
-    let mut seen = HashSet::new();
-    let words: Vec<&str> = folded
-        .split(' ')
-        .filter(|w| w.len() >= 2 && !w.bytes().all(|b| b.is_ascii_digit()))
-        .filter(|w| seen.insert(*w))
-        .collect();
-    words.join(" ")
+    let mut seen = HashSet::default();
+    let mut words = String::with_capacity(folded.len() / 2);
+    for word in folded.split(' ') {
+        if word.len() >= 2 && !word.bytes().all(|b| b.is_ascii_digit()) && seen.insert(word) {
+            if !words.is_empty() {
+                words.push(' ');
+            }
+            words.push_str(word);
+        }
+    }
+    words
+}
+
+/// Appends `word` folded to ASCII to `out`; false if one of its letters has no ASCII form.
+fn fold_word(word: &str, out: &mut String) -> bool {
+    for c in word.chars() {
+        // Words with `ä` or `ö` are mostly ASCII: the case table is for the other letters.
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+            continue;
+        }
+        for c in c.to_lowercase().map(fold_latin) {
+            if !c.is_ascii_alphanumeric() {
+                return false;
+            }
+            out.push(c);
+        }
+    }
+    true
 }
 
 #[cfg(test)]

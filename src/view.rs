@@ -192,7 +192,7 @@ impl<'a> Views<'a> {
             "days": entry.days().iter().map(|d| json!({"label": self.lang.date(*d), "url": self.link(&day_path(*d))})).collect::<Vec<_>>(),
         });
         merge(&mut card, detail);
-        card["json_ld"] = json!(self.json_ld(index));
+        card["json_ld"] = Value::String(self.json_ld(index));
         let when = self.when(&entry.when);
         let summary = entry.summary.clone().unwrap_or_else(|| {
             format!(
@@ -202,7 +202,7 @@ impl<'a> Views<'a> {
                 organiser.name
             )
         });
-        card["description"] = json!(summary);
+        card["description"] = Value::String(summary);
         card
     }
 
@@ -298,15 +298,15 @@ impl<'a> Views<'a> {
                 .map(|s| s["entries"].as_array().map_or(0, Vec::len))
                 .sum::<usize>();
         (count > 0).then(|| {
-            json!({
-                "date": day.date.to_string(),
-                "label": self.lang.long_date(day.date),
-                "short": self.lang.date(day.date),
-                "url": self.link(&day.path()),
-                "count": count,
-                "all_day": all_day,
-                "slots": slots,
-            })
+            object([
+                ("date", day.date.to_string().into()),
+                ("label", self.lang.long_date(day.date).into()),
+                ("short", self.lang.date(day.date).into()),
+                ("url", self.link(&day.path()).into()),
+                ("count", count.into()),
+                ("all_day", all_day.into()),
+                ("slots", slots.into()),
+            ])
         })
     }
 
@@ -534,6 +534,17 @@ fn strip_nulls(value: &mut Value) {
         Value::Array(items) => items.iter_mut().for_each(strip_nulls),
         _ => {}
     }
+}
+
+/// A JSON object of `fields`, moved in. `json!` would copy each value by serializing it again,
+/// which for a listing is every card it holds.
+pub fn object<const N: usize>(fields: [(&str, Value); N]) -> Value {
+    Value::Object(
+        fields
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+    )
 }
 
 fn merge(into: &mut Value, from: Value) {
