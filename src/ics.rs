@@ -108,18 +108,24 @@ fn is_name(name: &str) -> bool {
 }
 
 fn escape_text(out: &mut String, value: &str) {
-    for c in value.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            ';' => out.push_str("\\;"),
-            ',' => out.push_str("\\,"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push(' '),
+    // Runs of plain text are copied whole: most values have no character to escape.
+    let mut plain = 0;
+    for (i, c) in value.char_indices() {
+        let escaped = match c {
+            '\\' => "\\\\",
+            ';' => "\\;",
+            ',' => "\\,",
+            '\n' => "\\n",
+            '\t' => " ",
             // The CR of a CRLF is covered by the `\n`; RFC 5545 allows no other controls in TEXT.
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
+            c if c.is_control() => "",
+            _ => continue,
+        };
+        out.push_str(&value[plain..i]);
+        out.push_str(escaped);
+        plain = i + c.len_utf8();
     }
+    out.push_str(&value[plain..]);
 }
 
 /// A parameter value has no escapes: it may hold `:` `;` `,` only inside DQUOTEs, and can never

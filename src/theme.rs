@@ -177,16 +177,22 @@ fn read_folder(folder: &Path, problems: &mut Diagnostics) -> Vec<(String, Vec<u8
 /// unreadable; these five are all HTML needs in text and quoted attributes.
 pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    // Runs of plain text are copied whole. The five are ASCII, so each byte found is a character.
+    let mut plain = 0;
+    for (i, byte) in text.bytes().enumerate() {
+        let escaped = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&text[plain..i]);
+        out.push_str(escaped);
+        plain = i + 1;
     }
+    out.push_str(&text[plain..]);
     out
 }
 
@@ -206,6 +212,16 @@ pub fn template_error(theme: &str, error: &tera::Error) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escaping_changes_the_five_and_keeps_the_rest() {
+        assert_eq!(
+            escape_html("<a href=\"/x?a=1&b='2'\">Äö</a>"),
+            "&lt;a href=&quot;/x?a=1&amp;b=&#39;2&#39;&quot;&gt;Äö&lt;/a&gt;"
+        );
+        assert_eq!(escape_html("plain"), "plain");
+        assert_eq!(escape_html(""), "");
+    }
 
     #[test]
     fn every_default_template_file_is_embedded() {
