@@ -76,22 +76,11 @@ pub fn words(texts: &[&str]) -> String {
     // One buffer for all words, so that a 3 KB body costs no allocation per word.
     let mut folded = String::new();
     for text in texts {
-        for word in text.split(|c: char| !c.is_alphanumeric()) {
-            let start = folded.len();
-            if word.is_ascii() {
-                // Most words: no case table or folding needed.
-                folded.push_str(word);
-                folded[start..].make_ascii_lowercase();
-            } else if !fold_word(word, &mut folded) {
-                folded.truncate(start);
-            }
-            if folded.len() > start {
-                folded.push(' ');
-            }
-        }
+        fold_words(text, &mut folded);
     }
     // In order of first appearance: the script does not care, and a sort was most of the cost.
-    let mut seen = HashSet::default();
+    // Sized for a text that seldom repeats a word, so that the set never grows.
+    let mut seen = HashSet::with_capacity_and_hasher(folded.len() / 6, Default::default());
     let mut words = String::with_capacity(folded.len() / 2);
     for word in folded.split(' ') {
         if word.len() >= 2 && !word.bytes().all(|b| b.is_ascii_digit()) && seen.insert(word) {
@@ -104,22 +93,44 @@ pub fn words(texts: &[&str]) -> String {
     words
 }
 
-/// Appends `word` folded to ASCII to `out`; false if one of its letters has no ASCII form.
-fn fold_word(word: &str, out: &mut String) -> bool {
-    for c in word.chars() {
-        // Words with `ä` or `ö` are mostly ASCII: the case table is for the other letters.
-        if c.is_ascii() {
+/// Appends each word of `text` to `out` folded to ASCII and followed by a space, leaving out
+/// words with a letter that has no ASCII form. One pass, character by character: most are ASCII
+/// and cost a comparison; the case table is only for the others.
+fn fold_words(text: &str, out: &mut String) {
+    let mut start = out.len();
+    let mut foldable = true;
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
             out.push(c.to_ascii_lowercase());
-            continue;
-        }
-        for c in c.to_lowercase().map(fold_latin) {
-            if !c.is_ascii_alphanumeric() {
-                return false;
-            }
-            out.push(c);
+        } else if c.is_alphanumeric() {
+            foldable = foldable && push_folded(c, out);
+        } else {
+            end_word(out, &mut start, &mut foldable);
         }
     }
+    end_word(out, &mut start, &mut foldable);
+}
+
+/// Appends the ASCII form of a non-ASCII letter; false if it has none.
+fn push_folded(c: char, out: &mut String) -> bool {
+    for c in c.to_lowercase().map(fold_latin) {
+        if !c.is_ascii_alphanumeric() {
+            return false;
+        }
+        out.push(c);
+    }
     true
+}
+
+/// Closes the word begun at `start`: keeps it with a space after, or drops it if not foldable.
+fn end_word(out: &mut String, start: &mut usize, foldable: &mut bool) {
+    if !*foldable {
+        out.truncate(*start);
+    } else if out.len() > *start {
+        out.push(' ');
+    }
+    *start = out.len();
+    *foldable = true;
 }
 
 #[cfg(test)]
