@@ -79,22 +79,30 @@ impl Failure {
     }
 }
 
-/// Loads and checks the site under `root` without writing anything.
+/// Loads and checks the site under `root` and its theme, without writing anything.
 pub fn check(root: &Path) -> Result<(model::Site, Diagnostics), Failure> {
-    check_with(root, None)
+    check_with(root, None).map(|(site, _, problems)| (site, problems))
 }
 
-/// [`check`], taking each file's parsed and rendered form from `cache` when its text is unchanged.
+/// [`check`], keeping the compiled theme, and taking each file's parsed and rendered form from
+/// `cache` when its text is unchanged.
 fn check_with(
     root: &Path,
     cache: Option<&cache::Cache>,
-) -> Result<(model::Site, Diagnostics), Failure> {
+) -> Result<(model::Site, theme::Theme, Diagnostics), Failure> {
     let (sources, mut problems) = load::load(root).map_err(|e| Failure::Io(e.to_string()))?;
-    let (site, found) = validate::validate(&sources, cache);
+    // The theme compiles while the content is read, and its problems are reported with the
+    // content's: one run shows them all.
+    let settings = validate::settings(&sources);
+    let ((site, found), theme) = rayon::join(
+        || validate::validate(&sources, cache),
+        || theme::load(root, &settings.theme, settings.lang.code(), cache),
+    );
     problems.extend(found.iter().cloned());
+    let theme = theme.map_err(|found| problems.extend(found.iter().cloned()));
     let problems = problems.sorted();
-    match site {
-        Some(site) if !problems.has_errors() => Ok((site, problems)),
+    match (site, theme) {
+        (Some(site), Ok(theme)) if !problems.has_errors() => Ok((site, theme, problems)),
         _ => Err(Failure::Content(problems)),
     }
 }
@@ -156,13 +164,11 @@ pub fn render_site(
     sink: &dyn render::Sink,
     cache: Option<&cache::Cache>,
 ) -> Result<Rendered, Failure> {
-    let (mut site, diagnostics) = check_with(root, cache)?;
+    let (mut site, theme, diagnostics) = check_with(root, cache)?;
     if let Some(origin) = &options.origin {
         let url = format!("{origin}{}", site.config.base_path);
         site.config.set_base_url(&url);
     }
-    let theme = theme::load(root, &site.config.theme, site.config.lang.code(), cache)
-        .map_err(Failure::Content)?;
     let feeds = feeds::feeds(&site, &theme.words);
     let sink = Counted {
         sink,

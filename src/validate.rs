@@ -237,6 +237,12 @@ fn parse<'a>(file: &'a SourceFile, problems: &mut Vec<Diagnostic>) -> Option<(Fi
 // ---------------------------------------------------------------------------------------------
 // site.yaml
 
+/// The settings alone, for what must start before the content is checked (the theme); their
+/// problems are reported by [`validate`].
+pub fn settings(sources: &Sources) -> Config {
+    read_config(sources, &mut Diagnostics::default())
+}
+
 fn read_config(sources: &Sources, problems: &mut Diagnostics) -> Config {
     let mut config = Config {
         title: String::new(),

@@ -529,3 +529,23 @@ fn a_rebuild_writes_only_what_changed_and_equals_a_clean_build() {
         read(clean.path().join("content/calendar.lock"))
     );
 }
+
+#[test]
+fn check_reports_a_broken_template_with_the_content_problems() {
+    let site = site("site");
+    let templates = site.path().join("themes/oma/templates");
+    fs::create_dir_all(&templates).unwrap();
+    fs::write(templates.join("page.html"), "{% if %}").unwrap();
+    let yaml = read(site.path().join("content/site.yaml")) + "theme: oma\n";
+    fs::write(site.path().join("content/site.yaml"), yaml).unwrap();
+    fs::write(
+        site.path().join("content/programme/porin-kaupunki/rikki.md"),
+        "---\ntitle: Rikki\nstart: huomenna\n---\n",
+    )
+    .unwrap();
+    let out = viikko(&["check", "--root", site.path().to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("themes/oma/templates"), "{stderr}");
+    assert!(stderr.contains("rikki.md"), "{stderr}");
+}
