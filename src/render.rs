@@ -233,13 +233,7 @@ fn cards(
                 let mut value = Some(value);
                 let mut card = |level: u8, show_date: bool| {
                     let variant = u64::from(level) * 2 + u64::from(show_date);
-                    let key = entry.map(|(cache, e)| {
-                        (
-                            cache,
-                            Fingerprint::default().number(e).number(variant).finish(),
-                        )
-                    });
-                    cached(key, || {
+                    cached(with(entry, |f| f.number(variant)), || {
                         if let Some(value) = value.take() {
                             // Moved in: `insert` would copy it by serializing it again.
                             let e = Context::from_value(object([("e", value)]));

@@ -130,12 +130,21 @@ pub fn remove_if_exists(path: &Path) -> io::Result<()> {
 }
 
 /// `fs::remove_dir_all`, with the folders of a level removed in parallel: an old site has a
-/// folder per entry.
+/// folder per entry. Like it, removes a link and never what the link points to (an output
+/// folder may be a link).
 fn remove_tree(path: &Path) -> io::Result<()> {
+    if fs::symlink_metadata(path)?.is_dir() {
+        remove_folder(path)
+    } else {
+        fs::remove_file(path)
+    }
+}
+
+fn remove_folder(path: &Path) -> io::Result<()> {
     let entries: Vec<fs::DirEntry> = fs::read_dir(path)?.collect::<io::Result<_>>()?;
     entries.par_iter().try_for_each(|entry| {
         if entry.file_type()?.is_dir() {
-            remove_tree(&entry.path())
+            remove_folder(&entry.path())
         } else {
             fs::remove_file(entry.path())
         }
@@ -152,6 +161,22 @@ mod tests {
             path: path.into(),
             bytes: text.as_bytes().to_vec().into(),
         }
+    }
+
+    #[test]
+    fn removing_a_link_keeps_what_it_points_to() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("sivusto");
+        fs::create_dir_all(target.join("ohjelma")).unwrap();
+        fs::write(target.join("ohjelma/index.html"), "pysyy").unwrap();
+        let link = dir.path().join("public.viikko-old");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        remove_if_exists(&link).unwrap();
+        assert!(fs::symlink_metadata(&link).is_err());
+        assert_eq!(
+            fs::read_to_string(target.join("ohjelma/index.html")).unwrap(),
+            "pysyy"
+        );
     }
 
     #[test]

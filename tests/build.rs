@@ -170,15 +170,11 @@ fn a_folder_with_only_content_builds_with_the_built_in_theme() {
 #[test]
 fn a_site_theme_overrides_templates_and_can_extend_the_default() {
     let site = site("site");
-    let templates = site.path().join("themes/oma/templates");
-    fs::create_dir_all(&templates).unwrap();
-    fs::write(
-        templates.join("page.html"),
+    own_theme(
+        site.path(),
+        "templates/page.html",
         r#"{% extends "default/page.html" %}{% block title %}OMA {{ page.title }}{% endblock title %}"#,
-    )
-    .unwrap();
-    let yaml = read(site.path().join("content/site.yaml")) + "theme: oma\n";
-    fs::write(site.path().join("content/site.yaml"), yaml).unwrap();
+    );
     let out = site.path().join("public");
     build_ok(site.path(), &out);
     let page = read(out.join("tietoa/index.html"));
@@ -387,11 +383,7 @@ fn every_interface_string_follows_the_site_language() {
 #[test]
 fn a_site_theme_overrides_words_and_an_unknown_key_is_an_error() {
     let site = site("site");
-    let i18n = site.path().join("themes/oma/i18n");
-    fs::create_dir_all(&i18n).unwrap();
-    fs::write(i18n.join("fi.yaml"), "skip_link: Suoraan asiaan\n").unwrap();
-    let yaml = read(site.path().join("content/site.yaml")) + "theme: oma\n";
-    fs::write(site.path().join("content/site.yaml"), yaml).unwrap();
+    own_theme(site.path(), "i18n/fi.yaml", "skip_link: Suoraan asiaan\n");
     let out = site.path().join("public");
     build_ok(site.path(), &out);
     let page = read(out.join("index.html"));
@@ -399,7 +391,7 @@ fn a_site_theme_overrides_words_and_an_unknown_key_is_an_error() {
     assert!(page.contains(">Ohjelma</a>"));
 
     fs::write(
-        i18n.join("fi.yaml"),
+        site.path().join("themes/oma/i18n/fi.yaml"),
         "skip_link: Suoraan asiaan\nskip_lnik: x\n",
     )
     .unwrap();
@@ -423,15 +415,11 @@ fn a_template_that_fails_midway_leaves_the_previous_site_whole() {
         .map(|f| (f.clone(), read(out.join(&f))))
         .collect();
     // Entry pages fail while the other pages (and the feeds) are already written to disk.
-    let templates = site.path().join("themes/oma/templates");
-    fs::create_dir_all(&templates).unwrap();
-    fs::write(
-        templates.join("entry.html"),
+    own_theme(
+        site.path(),
+        "templates/entry.html",
         r#"{% extends "default/entry.html" %}{% block content %}{{ entry.no_such_field.x }}{% endblock content %}"#,
-    )
-    .unwrap();
-    let yaml = read(site.path().join("content/site.yaml")) + "theme: oma\n";
-    fs::write(site.path().join("content/site.yaml"), yaml).unwrap();
+    );
     let failed = build(site.path(), &out);
     let stderr = String::from_utf8_lossy(&failed.stderr);
     assert_eq!(failed.status.code(), Some(1), "{stderr}");
@@ -533,13 +521,10 @@ fn a_rebuild_writes_only_what_changed_and_equals_a_clean_build() {
 #[test]
 fn check_reports_a_broken_template_with_the_content_problems() {
     let site = site("site");
-    let templates = site.path().join("themes/oma/templates");
-    fs::create_dir_all(&templates).unwrap();
-    fs::write(templates.join("page.html"), "{% if %}").unwrap();
-    let yaml = read(site.path().join("content/site.yaml")) + "theme: oma\n";
-    fs::write(site.path().join("content/site.yaml"), yaml).unwrap();
+    own_theme(site.path(), "templates/page.html", "{% if %}");
     fs::write(
-        site.path().join("content/programme/porin-kaupunki/rikki.md"),
+        site.path()
+            .join("content/programme/porin-kaupunki/rikki.md"),
         "---\ntitle: Rikki\nstart: huomenna\n---\n",
     )
     .unwrap();
@@ -548,4 +533,13 @@ fn check_reports_a_broken_template_with_the_content_problems() {
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("themes/oma/templates"), "{stderr}");
     assert!(stderr.contains("rikki.md"), "{stderr}");
+}
+
+/// Makes the site use its own theme `oma`, with `file` (below `themes/oma/`) holding `text`.
+fn own_theme(root: &Path, file: &str, text: &str) {
+    let path = root.join("themes/oma").join(file);
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, text).unwrap();
+    let yaml = read(root.join("content/site.yaml")) + "theme: oma\n";
+    fs::write(root.join("content/site.yaml"), yaml).unwrap();
 }
