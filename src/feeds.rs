@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 
 use crate::ics::{self, Ics};
 use crate::model::*;
-use crate::render::{OutputFile, Sink};
+use crate::render::Sink;
 use crate::revisions::{Revision, Revisions};
 use crate::translations::Translations;
 
@@ -142,38 +142,40 @@ pub fn write(
             (hash(body.as_str()), body)
         })
         .collect();
-    let mut record = Revisions::default();
-    let events: Vec<Ics> = site
+    let (revisions, events): (Vec<Revision>, Vec<Ics>) = site
         .entries
-        .iter()
+        .par_iter()
         .zip(&bodies)
         .map(|(entry, (hash, body))| {
             let revision = previous.next(&entry.id, hash, now);
             let event = event(site, entry, &revision, body);
-            record.insert(entry.id.clone(), revision);
-            event
+            (revision, event)
         })
-        .collect();
+        .unzip();
+    let mut record = Revisions::default();
+    for (entry, revision) in site.entries.iter().zip(revisions) {
+        record.insert(entry.id.clone(), revision);
+    }
     record.keep_missing_from(previous);
 
-    feeds.par_iter().try_for_each(|feed| {
-        sink.put(OutputFile {
-            path: feed.path.clone(),
-            bytes: calendar(site, &feed.title, &feed.path, &feed.entries, &events)
-                .into_bytes()
-                .into(),
-        })
-    })?;
+    let end = end_of_calendar();
+    // Each calendar goes out as its head, the shared events and its end: a feed of the whole
+    // week is never copied together in memory.
+    let put = |path: String, title: &str, entries: &[usize]| {
+        let head = head(site, title, &path, entries);
+        let mut parts: Vec<&[u8]> = Vec::with_capacity(entries.len() + 2);
+        parts.push(head.as_str().as_bytes());
+        parts.extend(entries.iter().map(|&i| events[i].as_str().as_bytes()));
+        parts.push(end.as_str().as_bytes());
+        sink.put_parts(path, &parts)
+    };
+    feeds
+        .par_iter()
+        .try_for_each(|feed| put(feed.path.clone(), &feed.title, &feed.entries))?;
     site.entries
         .par_iter()
         .enumerate()
-        .try_for_each(|(i, entry)| {
-            let path = entry_feed(entry);
-            let bytes = calendar(site, &entry.title, &path, &[i], &events)
-                .into_bytes()
-                .into();
-            sink.put(OutputFile { path, bytes })
-        })?;
+        .try_for_each(|(i, entry)| put(entry_feed(entry), &entry.title, &[i]))?;
     Ok(record)
 }
 
@@ -185,15 +187,16 @@ fn hash(text: &str) -> String {
         .collect()
 }
 
-fn calendar(site: &Site, title: &str, path: &str, entries: &[usize], events: &[Ics]) -> String {
+/// A calendar up to its first event: its name, where it is published, and the time zone its
+/// events' times refer to.
+fn head(site: &Site, title: &str, path: &str, entries: &[usize]) -> Ics {
     let config = &site.config;
     let name = if title == config.title {
         title.to_string()
     } else {
         format!("{} – {title}", config.title)
     };
-    let events_len: usize = entries.iter().map(|&i| events[i].as_str().len()).sum();
-    let mut cal = Ics::with_capacity(events_len + 4096);
+    let mut cal = Ics::new();
     cal.begin("VCALENDAR");
     cal.raw("VERSION", &[], "2.0");
     cal.raw(
@@ -216,11 +219,13 @@ fn calendar(site: &Site, title: &str, path: &str, entries: &[usize], events: &[I
     if let Some((from, until)) = timed_span(site, entries) {
         crate::vtimezone::write_vtimezone(&mut cal, &config.tz, &config.tz_name, from, until);
     }
-    for &i in entries {
-        cal.append(&events[i]);
-    }
-    cal.end("VCALENDAR");
-    cal.into_string()
+    cal
+}
+
+fn end_of_calendar() -> Ics {
+    let mut end = Ics::new();
+    end.end("VCALENDAR");
+    end
 }
 
 /// The dates a VTIMEZONE must cover: those of the timed events (all-day ones use no zone).

@@ -23,13 +23,6 @@ impl Ics {
         Ics::default()
     }
 
-    /// Room for `bytes` up front: a whole-week feed is tens of megabytes.
-    pub fn with_capacity(bytes: usize) -> Ics {
-        Ics {
-            buf: String::with_capacity(bytes),
-        }
-    }
-
     /// Opens a component, e.g. `VEVENT`.
     pub fn begin(&mut self, component: &str) {
         self.raw("BEGIN", &[], component);

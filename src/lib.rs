@@ -154,6 +154,11 @@ impl render::Sink for Counted<'_> {
         self.files.fetch_add(1, Ordering::Relaxed);
         self.sink.put(file)
     }
+
+    fn put_parts(&self, path: String, parts: &[&[u8]]) -> std::io::Result<()> {
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.sink.put_parts(path, parts)
+    }
 }
 
 /// load → validate → render: every file of the site, into `sink`. Pages in `cache` are taken

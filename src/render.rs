@@ -30,6 +30,14 @@ pub struct OutputFile {
 /// server's memory.
 pub trait Sink: Sync {
     fn put(&self, file: OutputFile) -> std::io::Result<()>;
+
+    /// A file given as the pieces it joins, so that a large one (the whole week's feed, made of
+    /// events every feed shares) need not be copied whole first. A sink that keeps files in
+    /// memory joins them.
+    fn put_parts(&self, path: String, parts: &[&[u8]]) -> std::io::Result<()> {
+        let bytes = Arc::new(parts.concat());
+        self.put(OutputFile { path, bytes })
+    }
 }
 
 /// One page to make: the template, where it goes, and the values it shows.

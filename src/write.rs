@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 use std::fs;
-use std::io;
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -84,12 +84,16 @@ impl Staging {
 
 impl Sink for Staging {
     fn put(&self, file: OutputFile) -> io::Result<()> {
-        let path = self.dir.join(&file.path);
-        let previous = self.previous.as_ref().map(|p| p.join(&file.path));
+        self.put_parts(file.path, &[&file.bytes])
+    }
+
+    fn put_parts(&self, path: String, parts: &[&[u8]]) -> io::Result<()> {
+        let previous = self.previous.as_ref().map(|p| p.join(&path));
+        let path = self.dir.join(&path);
         let same = path
             .parent()
             .map_or(Ok(()), |folder| self.folder(folder))
-            .and_then(|()| put(&path, &file.bytes, previous))
+            .and_then(|()| put(&path, parts, previous))
             .map_err(|e| {
                 io::Error::new(e.kind(), format!("cannot write {}: {e}", path.display()))
             })?;
@@ -100,18 +104,42 @@ impl Sink for Staging {
     }
 }
 
-/// Writes `bytes` at `path`, or hard-links the previous build's file when it has the same bytes,
-/// so an unchanged rebuild writes no data. Returns whether the file was unchanged.
-fn put(path: &Path, bytes: &[u8], previous: Option<PathBuf>) -> io::Result<bool> {
-    if let Some(previous) = previous {
-        let same = fs::metadata(&previous).is_ok_and(|m| m.len() == bytes.len() as u64)
-            && fs::read(&previous).is_ok_and(|old| old == bytes);
-        if same && fs::hard_link(&previous, path).is_ok() {
-            return Ok(true);
-        }
+/// Writes the bytes `parts` join at `path`, or hard-links the previous build's file when it has
+/// the same bytes, so an unchanged rebuild writes no data. Returns whether the file was
+/// unchanged.
+fn put(path: &Path, parts: &[&[u8]], previous: Option<PathBuf>) -> io::Result<bool> {
+    let len: usize = parts.iter().map(|part| part.len()).sum();
+    if let Some(previous) = previous
+        && holds(&previous, len, parts)
+        && fs::hard_link(&previous, path).is_ok()
+    {
+        return Ok(true);
     }
-    fs::write(path, bytes)?;
+    let mut file = io::BufWriter::with_capacity(len.min(BUFFER), fs::File::create(path)?);
+    for part in parts {
+        file.write_all(part)?;
+    }
+    file.flush()?;
     Ok(false)
+}
+
+/// Enough to write or compare a feed in a few large calls rather than one per event.
+const BUFFER: usize = 64 * 1024;
+
+/// Whether the file at `path` holds exactly the `len` bytes `parts` join.
+fn holds(path: &Path, len: usize, parts: &[&[u8]]) -> bool {
+    let Ok(file) = fs::File::open(path) else {
+        return false;
+    };
+    if !file.metadata().is_ok_and(|m| m.len() == len as u64) {
+        return false;
+    }
+    let mut file = io::BufReader::with_capacity(len.min(BUFFER), file);
+    let mut old = Vec::new();
+    parts.iter().all(|part| {
+        old.resize(part.len(), 0);
+        file.read_exact(&mut old).is_ok() && old == *part
+    })
 }
 
 /// `public` → `public.viikko-new`, in the same folder so the final rename stays on one file system.
@@ -199,6 +227,22 @@ mod tests {
             "files of the old build are gone"
         );
         assert!(!sibling(&out, "viikko-new").exists() && !sibling(&out, "viikko-old").exists());
+    }
+
+    #[test]
+    fn a_file_given_in_parts_is_compared_by_its_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let write = |parts: &[&[u8]]| {
+            let staging = Staging::new(&out).unwrap();
+            staging.put_parts("koko.ics".into(), parts).unwrap();
+            let unchanged = staging.commit(&[]).unwrap();
+            (unchanged, fs::read(out.join("koko.ics")).unwrap())
+        };
+        assert_eq!(write(&[b"BEGIN", b"", b"END"]), (0, b"BEGINEND".to_vec()));
+        assert_eq!(write(&[b"BEG", b"INEND"]), (1, b"BEGINEND".to_vec()));
+        assert_eq!(write(&[b"BEGIN", b"END!"]), (0, b"BEGINEND!".to_vec()));
+        assert_eq!(write(&[b"BEGIN", b"ENX!"]), (0, b"BEGINENX!".to_vec()));
     }
 
     #[test]
