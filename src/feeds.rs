@@ -135,20 +135,14 @@ pub fn write(
     t: &Translations,
     sink: &dyn Sink,
 ) -> std::io::Result<Revisions> {
-    let bodies: Vec<(String, Ics)> = (0..site.entries.len())
-        .into_par_iter()
-        .map(|i| {
-            let body = event_body(site, t, i);
-            (hash(body.as_str()), body)
-        })
-        .collect();
     let (revisions, events): (Vec<Revision>, Vec<Ics>) = site
         .entries
         .par_iter()
-        .zip(&bodies)
-        .map(|(entry, (hash, body))| {
-            let revision = previous.next(&entry.id, hash, now);
-            let event = event(site, entry, &revision, body);
+        .enumerate()
+        .map(|(i, entry)| {
+            let body = event_body(site, t, i);
+            let revision = previous.next(&entry.id, &hash(body.as_str()), now);
+            let event = event(site, entry, &revision, &body);
             (revision, event)
         })
         .unzip();
