@@ -115,11 +115,18 @@ fn put(path: &Path, parts: &[&[u8]], previous: Option<PathBuf>) -> io::Result<bo
     {
         return Ok(true);
     }
-    let mut file = io::BufWriter::with_capacity(len.min(BUFFER), fs::File::create(path)?);
-    for part in parts {
-        file.write_all(part)?;
+    let file = fs::File::create(path)?;
+    // A page is one part, written as it is; a feed's many small events go through a buffer.
+    match parts {
+        [bytes] => (&file).write_all(bytes)?,
+        _ => {
+            let mut file = io::BufWriter::with_capacity(len.min(BUFFER), file);
+            for part in parts {
+                file.write_all(part)?;
+            }
+            file.flush()?;
+        }
     }
-    file.flush()?;
     Ok(false)
 }
 
