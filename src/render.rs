@@ -98,55 +98,53 @@ pub fn render(
         .iter()
         .map(|f| (f.path.as_str(), f.title.as_str()))
         .collect();
+    let render_page = |context: &mut Context, job: Job| -> Option<Failure> {
+        let file = if job.path.is_empty() || job.path.ends_with('/') {
+            format!("{}index.html", job.path)
+        } else {
+            job.path.clone()
+        };
+        let values = (job.values)();
+        let nav = views.nav(&job.path);
+        let feed = job
+            .feed
+            .as_deref()
+            .filter(|f| titles.contains_key(f) || f.starts_with("ohjelma/"));
+        let feed = feed.unwrap_or(crate::feeds::WHOLE);
+        let feed_title = titles.get(feed).copied().unwrap_or(&job.title);
+        let mut page = views.page(&job.title, &job.path, None);
+        page["feed"] = json!({"url": site.config.link(feed), "title": feed_title});
+        let key = with(shared, |f| {
+            f.text(job.template).value(&values).value(&nav).value(&page)
+        });
+        let html = cached(key, || {
+            let lent = lend(context, values, [("nav", nav), ("page", page)]);
+            let mut html = Vec::with_capacity(PAGE_SIZE);
+            let rendered = theme.tera.render_to(job.template, context, &mut html);
+            for key in lent {
+                context.remove(&key);
+            }
+            rendered.map(|()| Arc::new(html))
+        });
+        match html {
+            Ok(html) => sink
+                .put(OutputFile {
+                    path: file,
+                    bytes: html,
+                })
+                .err()
+                .map(Failure::from),
+            Err(error) => Some(Failure::Content(Diagnostics::from(
+                crate::theme::template_error(theme_name, &error),
+            ))),
+        }
+    };
+    // Each thread keeps one context with what all pages share, and lends it to each page.
     let pages = || -> Vec<Failure> {
-        jobs.into_par_iter()
-            // Each thread keeps one context with what all pages share, and lends it to each page.
-            .map_init(
-                || common.clone(),
-                |context, job| {
-                    let file = if job.path.is_empty() || job.path.ends_with('/') {
-                        format!("{}index.html", job.path)
-                    } else {
-                        job.path.clone()
-                    };
-                    let values = (job.values)();
-                    let nav = views.nav(&job.path);
-                    let feed = job
-                        .feed
-                        .as_deref()
-                        .filter(|f| titles.contains_key(f) || f.starts_with("ohjelma/"));
-                    let feed = feed.unwrap_or(crate::feeds::WHOLE);
-                    let feed_title = titles.get(feed).copied().unwrap_or(&job.title);
-                    let mut page = views.page(&job.title, &job.path, None);
-                    page["feed"] = json!({"url": site.config.link(feed), "title": feed_title});
-                    let key = with(shared, |f| {
-                        f.text(job.template).value(&values).value(&nav).value(&page)
-                    });
-                    let html = cached(key, || {
-                        let lent = lend(context, values, [("nav", nav), ("page", page)]);
-                        let mut html = Vec::with_capacity(PAGE_SIZE);
-                        let rendered = theme.tera.render_to(job.template, context, &mut html);
-                        for key in lent {
-                            context.remove(&key);
-                        }
-                        rendered.map(|()| Arc::new(html))
-                    });
-                    match html {
-                        Ok(html) => sink
-                            .put(OutputFile {
-                                path: file,
-                                bytes: html,
-                            })
-                            .err()
-                            .map(Failure::from),
-                        Err(error) => Some(Failure::Content(Diagnostics::from(
-                            crate::theme::template_error(theme_name, &error),
-                        ))),
-                    }
-                },
-            )
-            .flatten()
-            .collect()
+        let pages = jobs
+            .into_par_iter()
+            .map_init(|| common.clone(), render_page);
+        pages.flatten().collect()
     };
     // The search index is the largest of these: made beside the pages, it fills the cores
     // while the last large pages finish.
