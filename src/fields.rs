@@ -22,6 +22,17 @@ pub struct Yaml<'a> {
 impl<'a> Yaml<'a> {
     /// Parses the YAML into a mapping (an empty text is an empty mapping).
     pub fn parse(self) -> Result<Fields<'a>, Diagnostic> {
+        if let Some(at) = too_deep(self.text) {
+            return Err(Diagnostic::error(
+                &self.file.rel,
+                format!("the fields are nested more than {MAX_NESTING} levels deep"),
+            )
+            .with_span(Span::at(&self.file.text, self.offset + at, 1))
+            .with_help(
+                "a value is text, a list like `[kaikki, nuoret]`, or fields under a field: \
+                 check the brackets on this line, or put the text in quotes",
+            ));
+        }
         let value: Value = if self.text.trim().is_empty() {
             Value::Mapping(Mapping::new())
         } else {
@@ -40,6 +51,9 @@ impl<'a> Yaml<'a> {
 
     fn syntax_error(self, error: &serde_yaml::Error) -> Diagnostic {
         let message = without_position(&error.to_string());
+        if error.location().is_none() {
+            return self.whole_file_error(&message);
+        }
         let mut diagnostic = Diagnostic::error(
             &self.file.rel,
             format!("the fields cannot be read: {message}"),
@@ -64,6 +78,46 @@ impl<'a> Yaml<'a> {
             ));
         }
         diagnostic
+    }
+
+    /// Errors serde_yaml gives without a position, pointed at the line that causes them.
+    fn whole_file_error(self, message: &str) -> Diagnostic {
+        let lines = || {
+            self.text.split_inclusive('\n').scan(0, |at, line| {
+                let start = *at;
+                *at += line.len();
+                Some((start, line))
+            })
+        };
+        let (found, problem, help) = if message.contains("more than one document") {
+            (
+                lines()
+                    .filter(|(_, l)| l.starts_with("---") || l.starts_with("..."))
+                    .last(),
+                "the fields are split in two by this line",
+                "a line of three dashes ends the fields: remove it, or put the text after it \
+                 in quotes",
+            )
+        } else if message.contains("limit exceeded") {
+            (
+                lines().find(|(_, l)| l.contains('*') || l.contains('&')),
+                "the fields repeat values too many times",
+                "`&name` and `*name` copy a value within the file: write the values out instead",
+            )
+        } else {
+            (
+                None,
+                "the fields cannot be read",
+                "check the line: each field is `key: value`",
+            )
+        };
+        let at = found.map_or(0, |(at, _)| at);
+        Diagnostic::error(&self.file.rel, format!("{problem} ({message})"))
+            .with_span(Span::line(
+                &self.file.text,
+                Span::at(&self.file.text, self.offset + at, 0).line,
+            ))
+            .with_help(help)
     }
 
     /// The span of the key at `path` in the file, falling back to outer keys, then the first line.
@@ -392,6 +446,44 @@ impl<'a> Fields<'a> {
     pub fn absorb(&mut self, problems: Vec<Diagnostic>) {
         self.problems.extend(problems);
     }
+}
+
+/// How deep brackets may nest in front matter. A partner writes a list, at most a list in a
+/// group; deeper nesting is a mistake, and the parser takes seconds on thousands of levels.
+const MAX_NESTING: usize = 16;
+
+/// Where brackets first nest deeper than [`MAX_NESTING`], outside quotes and comments. A quote
+/// or comment is taken to end with its line: a quote left open must not hide what follows.
+fn too_deep(yaml: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut quote = None;
+    let mut comment = false;
+    let mut previous = '\n';
+    let mut chars = yaml.char_indices();
+    while let Some((at, c)) = chars.next() {
+        let starts_value = previous.is_whitespace() || "[{,:".contains(previous);
+        match (quote, c) {
+            (_, '\n') => (quote, comment) = (None, false),
+            _ if comment => {}
+            (Some('"'), '\\') => {
+                chars.next();
+            }
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') if starts_value => quote = Some(c),
+            (None, '#') if previous.is_whitespace() => comment = true,
+            (None, '[' | '{') => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(at);
+                }
+            }
+            (None, ']' | '}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        previous = c;
+    }
+    None
 }
 
 /// The commonest slip: a title like `Webinaari: digituki`, whose second colon YAML reads as a

@@ -121,6 +121,24 @@ fn escape_text(out: &mut String, value: &str) {
     out.push_str(&value[plain..]);
 }
 
+/// A TEXT value as written by [`escape_text`], read back.
+pub fn unescape_text(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut chars = value.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n' | 'N') => out.push('\n'),
+            Some(other) => out.push(other),
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
 /// A parameter value has no escapes: it may hold `:` `;` `,` only inside DQUOTEs, and can never
 /// hold a DQUOTE, so that becomes an apostrophe.
 fn push_param_value(out: &mut String, value: &str) {

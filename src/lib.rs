@@ -29,11 +29,13 @@ pub mod view;
 pub mod vtimezone;
 pub mod write;
 
-use std::path::Path;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use diagnostics::Diagnostics;
+use diagnostics::{Diagnostic, Diagnostics};
 
 /// What a finished build made.
 #[derive(Debug)]
@@ -118,6 +120,9 @@ pub struct Options {
     /// Publish at this origin (`http://127.0.0.1:1111`) instead of `base_url`'s, keeping its
     /// path, so the preview's links work as the published site's will.
     pub origin: Option<String>,
+    /// The output of the previous build: the SEQUENCEs its feeds published are never lowered,
+    /// even when the calendar record lost them.
+    pub published: Option<PathBuf>,
 }
 
 impl Default for Options {
@@ -126,6 +131,7 @@ impl Default for Options {
             update_record: true,
             now: revisions::build_time(),
             origin: None,
+            published: None,
         }
     }
 }
@@ -139,15 +145,76 @@ pub struct Rendered {
     pub files: usize,
 }
 
-/// Counts what passes through to the sink, for the report.
+/// Counts what passes through to the sink, for the report, and keeps a second file for a path
+/// from replacing the first: a page or a content file that would take the place of one the site
+/// makes itself is an error, not a silent replacement.
 struct Counted<'a> {
     sink: &'a dyn render::Sink,
     pages: AtomicUsize,
     files: AtomicUsize,
+    paths: Mutex<HashSet<String>>,
+    collisions: Mutex<Vec<String>>,
+}
+
+impl Counted<'_> {
+    /// Whether `path` is new; a second file for it is noted and goes no further.
+    fn first(&self, path: &str) -> bool {
+        let new = self
+            .paths
+            .lock()
+            .map(|mut paths| paths.insert(path.to_string()))
+            .unwrap_or(false);
+        if !new && let Ok(mut collisions) = self.collisions.lock() {
+            collisions.push(path.to_string());
+        }
+        new
+    }
+
+    /// The problems of files that would replace others, naming both.
+    fn collisions(self, site: &model::Site) -> Diagnostics {
+        let paths = self.paths.into_inner().unwrap_or_default();
+        let mut problems = Diagnostics::default();
+        for path in self.collisions.into_inner().unwrap_or_default() {
+            let page = site
+                .pages
+                .iter()
+                .find(|p| format!("{}index.html", p.path()) == path);
+            problems.push(match page {
+                Some(page) => Diagnostic::error(
+                    &page.source,
+                    format!("this page would replace the site's own page `{path}`"),
+                )
+                .with_help("rename the file"),
+                None => Diagnostic::error(
+                    load::SITE_FILE,
+                    format!("two parts of the site make the file `{path}`"),
+                ),
+            });
+        }
+        for file in site.statics.iter().filter(|f| paths.contains(&f.output)) {
+            problems.push(
+                Diagnostic::error(
+                    format!("content/static/{}", file.output),
+                    format!(
+                        "this file would replace the site's own file `{}`",
+                        file.output
+                    ),
+                )
+                .with_help(
+                    "rename or move the file: content/static/ is for images and documents \
+                     that the site does not make itself",
+                ),
+            );
+        }
+        problems
+    }
 }
 
 impl render::Sink for Counted<'_> {
     fn put(&self, file: render::OutputFile) -> std::io::Result<()> {
+        if !self.first(&file.path) {
+            return Ok(());
+        }
         if file.path.ends_with(".html") {
             self.pages.fetch_add(1, Ordering::Relaxed);
         }
@@ -156,6 +223,9 @@ impl render::Sink for Counted<'_> {
     }
 
     fn put_parts(&self, path: String, parts: &[&[u8]]) -> std::io::Result<()> {
+        if !self.first(&path) {
+            return Ok(());
+        }
         self.files.fetch_add(1, Ordering::Relaxed);
         self.sink.put_parts(path, parts)
     }
@@ -169,7 +239,27 @@ pub fn render_site(
     sink: &dyn render::Sink,
     cache: Option<&cache::Cache>,
 ) -> Result<Rendered, Failure> {
-    let (mut site, theme, diagnostics) = check_with(root, cache)?;
+    let (mut site, theme, mut diagnostics) = check_with(root, cache)?;
+    let published = options.published.as_deref();
+    if let Some(feed) = published.and_then(|o| write::published(o, feeds::WHOLE)) {
+        let raised = site.revisions.raise_to_published(&feed, site.config.host());
+        if raised > 0 {
+            diagnostics.push(
+                Diagnostic::warning(
+                    load::CALENDAR_LOCK_FILE,
+                    format!(
+                        "{raised} entries had a lower SEQUENCE here than in the published \
+                         calendar {}; their numbering continues from the published one",
+                        feeds::WHOLE
+                    ),
+                )
+                .with_help(
+                    "commit content/calendar.lock with the content, so that every build \
+                     continues the same numbering",
+                ),
+            );
+        }
+    }
     if let Some(origin) = &options.origin {
         let url = format!("{origin}{}", site.config.base_path);
         site.config.set_base_url(&url);
@@ -179,6 +269,8 @@ pub fn render_site(
         sink,
         pages: AtomicUsize::new(0),
         files: AtomicUsize::new(0),
+        paths: Mutex::default(),
+        collisions: Mutex::default(),
     };
     // Pages and feeds are independent: each fills the cores while the other waits on its parts.
     let (pages, record) = rayon::join(
@@ -196,38 +288,58 @@ pub fn render_site(
     );
     pages?;
     let record = record?;
+    let (pages, files) = (
+        sink.pages.load(Ordering::Relaxed),
+        sink.files.load(Ordering::Relaxed),
+    );
+    let collisions = sink.collisions(&site);
+    if collisions.has_errors() {
+        return Err(Failure::Content(collisions.sorted()));
+    }
     Ok(Rendered {
         site,
         record,
         diagnostics,
-        pages: sink.pages.into_inner(),
-        files: sink.files.into_inner(),
+        pages,
+        files,
     })
 }
 
 /// The whole pipeline: load → validate → render → write into `output`. Files are written into a
-/// staging folder as they are rendered, which replaces `output` only when the build succeeded.
+/// staging folder as they are rendered, which replaces `output` only when the build succeeded;
+/// the calendar record is saved just before, so a record that cannot be saved publishes nothing.
 pub fn build(root: &Path, output: &Path, options: &Options) -> Result<Report, Failure> {
     let started = Instant::now();
+    let output = write::claim(root, output).map_err(Failure::Io)?;
     let cannot_write =
         |e: std::io::Error| Failure::Io(format!("cannot write {}: {e}", output.display()));
-    let staging = write::Staging::new(output).map_err(cannot_write)?;
-    let rendered = match render_site(root, options, &staging, None) {
-        Ok(rendered) => rendered,
+    let staging = write::Staging::new(&output).map_err(cannot_write)?;
+    let options = Options {
+        published: Some(output.clone()),
+        ..options.clone()
+    };
+    let finish = || {
+        let rendered = render_site(root, &options, &staging, None)?;
+        staging
+            .add_statics(&rendered.site.statics)
+            .map_err(cannot_write)?;
+        if options.update_record && rendered.record != rendered.site.revisions {
+            let path = root.join(load::CALENDAR_LOCK_FILE);
+            write::replace_file(&path, rendered.record.to_text().as_bytes())
+                .map_err(|e| Failure::Io(format!("cannot save {}: {e}", path.display())))?;
+        }
+        Ok(rendered)
+    };
+    match finish() {
+        Ok(rendered) => {
+            let unchanged = staging.commit().map_err(cannot_write)?;
+            Ok(Report::new(&rendered, unchanged, started))
+        }
         Err(failure) => {
             staging.abandon();
-            return Err(failure);
+            Err(failure)
         }
-    };
-    let unchanged = staging
-        .commit(&rendered.site.statics)
-        .map_err(cannot_write)?;
-    if options.update_record && rendered.record != rendered.site.revisions {
-        let path = root.join(load::CALENDAR_LOCK_FILE);
-        std::fs::write(&path, rendered.record.to_text())
-            .map_err(|e| Failure::Io(format!("cannot write {}: {e}", path.display())))?;
     }
-    Ok(Report::new(&rendered, unchanged, started))
 }
 
 impl Report {

@@ -1,7 +1,7 @@
 //! Reads the content folder into memory. This is the only step of the build that knows the file
 //! system layout of `content/`; everything after it works on [`Sources`].
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -54,10 +54,19 @@ pub struct Sources {
     pub statics: Vec<StaticFile>,
     /// The record of published feed versions kept beside the content, if there is one yet.
     pub calendar_lock: Option<SourceFile>,
+    /// Files that are there but could not be read (already reported): not to be reported
+    /// again as missing.
+    pub unreadable: BTreeSet<String>,
+    /// The folders under `themes/`: the themes a site may name.
+    pub themes: Vec<String>,
 }
 
 pub const SITE_FILE: &str = "content/site.yaml";
 pub const CALENDAR_LOCK_FILE: &str = "content/calendar.lock";
+
+/// The largest text file read. An entry is a few kilobytes; this keeps a pasted document or a
+/// mistaken file from holding up the build, while leaving room for the longest memo.
+pub const MAX_TEXT_BYTES: u64 = 1024 * 1024;
 
 /// Reads everything under `ROOT/content/`. Problems with single files are reported and the file
 /// is left out; the error is only for a content folder that cannot be read at all.
@@ -81,6 +90,9 @@ pub fn load(root: &Path) -> Result<(Sources, Diagnostics), std::io::Error> {
     {
         match item {
             Ok(item) if item.file_type().is_file() => paths.push(item.into_path()),
+            Ok(item) if item.file_type().is_symlink() => {
+                diagnostics.push(link(&relative(root, item.path())));
+            }
             Ok(_) => {}
             Err(error) => diagnostics.push(Diagnostic::error(
                 error.path().map_or("content".into(), |p| relative(root, p)),
@@ -124,13 +136,14 @@ pub fn load(root: &Path) -> Result<(Sources, Diagnostics), std::io::Error> {
 
     let read: Vec<_> = texts
         .into_par_iter()
-        .map(|(kind, rel, path)| (kind, read_text(&rel, &path)))
+        .map(|(kind, rel, path)| (kind, read_text(&rel, &path).map_err(|d| (rel, d))))
         .collect();
     for (kind, file) in read {
         let file = match file {
             Ok(file) => file,
-            Err(diagnostic) => {
+            Err((rel, diagnostic)) => {
                 diagnostics.push(diagnostic);
+                sources.unreadable.insert(rel);
                 continue;
             }
         };
@@ -144,7 +157,21 @@ pub fn load(root: &Path) -> Result<(Sources, Diagnostics), std::io::Error> {
         }
     }
     sources.organisers = organisers.into_values().collect();
+    sources.themes = folders(&root.join("themes"));
     Ok((sources, diagnostics))
+}
+
+/// The names of the folders in `dir` (not links), sorted.
+fn folders(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|item| item.file_type().is_ok_and(|t| t.is_dir()))
+        .map(|item| item.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
 }
 
 fn organiser<'a>(
@@ -197,9 +224,40 @@ fn misplaced(rel: &str) -> Diagnostic {
     Diagnostic::warning(rel, "this file is not part of the site and was left out").with_help(help)
 }
 
+/// A link in the content folder is not followed: it could publish any file of the computer,
+/// and the calendar record must never be written through one.
+fn link(rel: &str) -> Diagnostic {
+    if rel == CALENDAR_LOCK_FILE {
+        return Diagnostic::error(rel, "the calendar record is a link to another file").with_help(
+            "viikko writes this file at every build and will not write through a link: \
+                 put the file itself here (copy the file the link points to over the link)",
+        );
+    }
+    Diagnostic::warning(
+        rel,
+        "this is a link to another file or folder, and was left out",
+    )
+    .with_help("copy the file itself into the content folder")
+}
+
 fn read_text(rel: &str, path: &Path) -> Result<SourceFile, Diagnostic> {
-    let bytes = std::fs::read(path)
-        .map_err(|error| Diagnostic::error(rel, format!("cannot read the file: {error}")))?;
+    let cannot_read =
+        |error: std::io::Error| Diagnostic::error(rel, format!("cannot read the file: {error}"));
+    let size = std::fs::metadata(path).map_err(cannot_read)?.len();
+    if size > MAX_TEXT_BYTES {
+        return Err(Diagnostic::error(
+            rel,
+            format!(
+                "the file is {:.1} MB; a text file of the content may be at most 1 MB",
+                size as f64 / 1_000_000.0
+            ),
+        )
+        .with_help(
+            "a programme entry or memo is a few pages of text: put pictures and long \
+             documents in content/static/ and link to them",
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(cannot_read)?;
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(error) => {

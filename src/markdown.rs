@@ -67,7 +67,8 @@ pub fn render(file: &SourceFile, body_offset: usize, links: &Links) -> Rendered 
     let mut problems = Vec::new();
     let mut raw_html = false;
     let shift = heading_shift(&events);
-    let mut ids: HashSet<String> = TEMPLATE_IDS.iter().map(|s| s.to_string()).collect();
+    let mut ids = HeadingIds::default();
+    let mut html_depth = 0;
     let mut out = Vec::with_capacity(events.len());
     for (i, (event, range)) in events.iter().enumerate() {
         let event = match event {
@@ -83,7 +84,7 @@ pub fn render(file: &SourceFile, body_offset: usize, links: &Links) -> Rendered 
                 };
                 Event::Start(Tag::Heading {
                     level: shifted(*level, shift),
-                    id: Some(unique_id(&mut ids, wanted).into()),
+                    id: Some(ids.unique(wanted).into()),
                     classes: classes.clone(),
                     attrs: attrs.clone(),
                 })
@@ -127,8 +128,12 @@ pub fn render(file: &SourceFile, body_offset: usize, links: &Links) -> Rendered 
                 })
             }
             Event::Text(text) => Event::Text(finnish_quotes(text)),
-            Event::Html(_) | Event::InlineHtml(_) => {
+            Event::Html(html) | Event::InlineHtml(html) => {
                 raw_html = true;
+                if nest(&mut html_depth, html) {
+                    problems.push(too_deep(file, body_offset + range.start));
+                    break;
+                }
                 event.clone()
             }
             _ => event.clone(),
@@ -184,19 +189,82 @@ fn heading_text(rest: &[(Event, std::ops::Range<usize>)]) -> String {
     text
 }
 
-fn unique_id(ids: &mut HashSet<String>, wanted: String) -> String {
-    let base = if wanted.is_empty() {
-        "otsikko".to_string()
-    } else {
-        wanted
-    };
-    let mut id = base.clone();
-    let mut n = 1;
-    while !ids.insert(id.clone()) {
-        n += 1;
-        id = format!("{base}-{n}");
+/// The ids given to headings so far. Each repeated heading takes the next free number from
+/// where the last one of its name stopped, so a body of many equal headings costs linear time.
+struct HeadingIds {
+    taken: HashSet<String>,
+    next: HashMap<String, usize>,
+}
+
+impl Default for HeadingIds {
+    fn default() -> HeadingIds {
+        HeadingIds {
+            taken: TEMPLATE_IDS.iter().map(|s| s.to_string()).collect(),
+            next: HashMap::new(),
+        }
     }
-    id
+}
+
+impl HeadingIds {
+    fn unique(&mut self, wanted: String) -> String {
+        let base = if wanted.is_empty() {
+            "otsikko".to_string()
+        } else {
+            wanted
+        };
+        if self.taken.insert(base.clone()) {
+            return base;
+        }
+        let n = self.next.entry(base.clone()).or_insert(1);
+        loop {
+            *n += 1;
+            let id = format!("{base}-{n}");
+            if self.taken.insert(id.clone()) {
+                return id;
+            }
+        }
+    }
+}
+
+/// How deep raw HTML may nest. Real descriptions stay within a dozen levels; the sanitizer's
+/// time grows with the square of the depth, so thousands of levels would hold up the build.
+const MAX_HTML_DEPTH: usize = 200;
+
+/// Follows the depth of the elements opened and closed in a piece of raw HTML; true when it
+/// goes past [`MAX_HTML_DEPTH`]. Elements that close themselves or that HTML closes without
+/// an end tag do not count.
+fn nest(depth: &mut usize, html: &str) -> bool {
+    const UNNESTED: [&str; 22] = [
+        "area", "base", "br", "col", "dd", "dt", "embed", "hr", "img", "input", "li", "link",
+        "meta", "option", "p", "param", "source", "td", "th", "tr", "track", "wbr",
+    ];
+    for tag in html.split('<').skip(1) {
+        let Some(rest) = tag.strip_prefix('/') else {
+            let name: String = tag
+                .chars()
+                .take_while(char::is_ascii_alphanumeric)
+                .map(|c| c.to_ascii_lowercase())
+                .collect();
+            let closed = tag.split('>').next().is_some_and(|t| t.ends_with('/'));
+            if !name.is_empty() && !closed && !UNNESTED.contains(&name.as_str()) {
+                *depth += 1;
+            }
+            continue;
+        };
+        if rest.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            *depth = depth.saturating_sub(1);
+        }
+    }
+    *depth > MAX_HTML_DEPTH
+}
+
+fn too_deep(file: &SourceFile, at: usize) -> Diagnostic {
+    Diagnostic::error(
+        &file.rel,
+        format!("the HTML in the text is nested more than {MAX_HTML_DEPTH} levels deep"),
+    )
+    .with_span(Span::at(&file.text, at, 1))
+    .with_help("write the text in Markdown, or remove the HTML tags that are never closed")
 }
 
 /// Smart punctuation makes English quotes; Finnish and Swedish use the closing mark on both sides.

@@ -14,8 +14,12 @@ use crate::load::SourceFile;
 const HEADER: &str = "\
 # viikko calendar record: keeps calendar updates in step with the content.
 # Written by `viikko build`; commit it with the content and do not edit it by hand.
-# entry id, hash of the published event, SEQUENCE, last modified (UTC)
+# entry id (spaces written %20), hash of the published event, SEQUENCE, last modified (UTC)
 ";
+
+/// The highest SEQUENCE: RFC 5545 makes it an integer, which clients read as 32 bits signed.
+/// An event at the top stays there rather than wrap to a number clients have already seen.
+pub const MAX_SEQUENCE: u32 = i32::MAX as u32;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Revision {
@@ -29,7 +33,7 @@ pub struct Revisions(BTreeMap<String, Revision>);
 
 impl Revisions {
     pub fn parse(file: &SourceFile) -> Result<Revisions, Diagnostic> {
-        let mut map = BTreeMap::new();
+        let mut record = Revisions::default();
         for (n, line) in file.text.lines().enumerate() {
             let line = line.trim();
             if line.is_empty() || line.starts_with('#') {
@@ -37,9 +41,9 @@ impl Revisions {
             }
             let parsed = (|| {
                 let mut parts = line.split_whitespace();
-                let id = parts.next()?.to_string();
+                let id = crate::slug::percent_decode(parts.next()?)?;
                 let hash = parts.next()?.to_string();
-                let sequence = parts.next()?.parse().ok()?;
+                let sequence = parts.next()?.parse::<u32>().ok()?.min(MAX_SEQUENCE);
                 let modified = parts.next()?.parse().ok()?;
                 parts.next().is_none().then_some((
                     id,
@@ -61,9 +65,47 @@ impl Revisions {
                          keep the line with the higher number (SEQUENCE) for each entry",
                 ));
             };
-            map.insert(id, revision);
+            // Two lines for one entry (a merge that kept both): the higher SEQUENCE wins, so
+            // clients never see a number go back.
+            record.raise(id, revision);
         }
-        Ok(Revisions(map))
+        Ok(record)
+    }
+
+    /// Keeps `revision` for `id` unless the record already has a higher SEQUENCE for it.
+    fn raise(&mut self, id: String, revision: Revision) {
+        match self.0.get(&id) {
+            Some(kept) if kept.sequence >= revision.sequence => {}
+            _ => {
+                self.0.insert(id, revision);
+            }
+        }
+    }
+
+    /// Raises each entry to the SEQUENCE the previous output's feed published for it, for a
+    /// record that lost lines (deleted, cut short, an old copy). Such an entry cannot be known
+    /// unchanged, so its next build publishes it once more, one SEQUENCE higher: clients see a
+    /// harmless update instead of missing every change until the number climbs back. Returns
+    /// how many entries were raised.
+    pub fn raise_to_published(&mut self, feed: &str, host: &str) -> usize {
+        let suffix = format!("@{host}");
+        let mut raised = 0;
+        for (uid, sequence) in published_sequences(feed) {
+            let Some(id) = uid.strip_suffix(&suffix) else {
+                continue;
+            };
+            if self.0.get(id).is_some_and(|kept| kept.sequence >= sequence) {
+                continue;
+            }
+            let revision = Revision {
+                hash: String::new(),
+                sequence,
+                modified: Timestamp::UNIX_EPOCH,
+            };
+            self.0.insert(id.to_string(), revision);
+            raised += 1;
+        }
+        raised
     }
 
     pub fn get(&self, id: &str) -> Option<&Revision> {
@@ -77,7 +119,7 @@ impl Revisions {
             Some(old) if old.hash == hash => old.clone(),
             Some(old) => Revision {
                 hash: hash.to_string(),
-                sequence: old.sequence + 1,
+                sequence: old.sequence.saturating_add(1).min(MAX_SEQUENCE),
                 modified: now,
             },
             None => Revision {
@@ -103,10 +145,51 @@ impl Revisions {
     pub fn to_text(&self) -> String {
         let mut text = String::from(HEADER);
         for (id, r) in &self.0 {
+            let id = escape_id(id);
             text.push_str(&format!("{id} {} {} {}\n", r.hash, r.sequence, r.modified));
         }
         text
     }
+}
+
+/// Each event's UID and SEQUENCE in a published feed.
+fn published_sequences(feed: &str) -> Vec<(String, u32)> {
+    let mut found = Vec::new();
+    let mut uid = None;
+    for property in ical::PropertyParser::from_reader(feed.as_bytes()).flatten() {
+        let value = property.value.unwrap_or_default();
+        match property.name.as_str() {
+            "BEGIN" => uid = None,
+            "UID" => uid = Some(crate::ics::unescape_text(&value)),
+            "SEQUENCE" => {
+                let sequence = value.trim().parse::<u32>().map(|s| s.min(MAX_SEQUENCE));
+                if let (Some(uid), Ok(sequence)) = (uid.take(), sequence) {
+                    found.push((uid, sequence));
+                }
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
+/// An entry id as one word of its line: an id is made from file names, which may hold spaces
+/// (`Avoin ilta.md`) or anything else a file system allows.
+fn escape_id(id: &str) -> String {
+    let mut out = String::with_capacity(id.len());
+    for c in id.chars() {
+        match c {
+            '%' | '#' => out.push_str(&format!("%{:02X}", c as u32)),
+            c if c.is_whitespace() || c.is_control() => {
+                let mut bytes = [0; 4];
+                for byte in c.encode_utf8(&mut bytes).bytes() {
+                    out.push_str(&format!("%{byte:02X}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The time a changed event is stamped with: `SOURCE_DATE_EPOCH` when set (reproducible builds),

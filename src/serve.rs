@@ -41,6 +41,8 @@ struct State {
 struct Built {
     files: HashMap<String, Arc<Vec<u8>>>,
     statics: HashMap<String, PathBuf>,
+    /// `content/static/`, the only folder the content's own files are served from.
+    static_root: PathBuf,
 }
 
 /// The sink a preview build renders into.
@@ -97,12 +99,14 @@ pub fn serve(config: Config) -> io::Result<()> {
         let _ = ctrlc::set_handler(move || server.unblock());
     }
     let (changes, events) = mpsc::channel();
-    let _watcher = watch(&config.root, config.poll, changes)?;
+    let mut watcher = watch(&config.root, config.poll, changes)?;
     {
         let shared = shared.clone();
         let root = config.root.clone();
         std::thread::spawn(move || {
             for _ in events {
+                // Watched again first, so that whatever arrives while the build runs is heard.
+                watcher.follow();
                 cache = rebuild(&root, &shared, &origin, cache);
             }
         });
@@ -168,6 +172,7 @@ fn rebuild(root: &Path, shared: &Shared, origin: &str, cache: Cache) -> Cache {
                     .iter()
                     .map(|s| (s.output.clone(), s.path.clone()))
                     .collect(),
+                static_root: root.join("content/static"),
             };
             if let Ok(mut state) = shared.state.write() {
                 state.site = Some(Arc::new(built));
@@ -205,50 +210,128 @@ fn notify_clients(shared: &Shared, message: &'static str) {
     }
 }
 
-/// Watches `content/` and `themes/`; each burst of relevant changes sends one message.
-fn watch(root: &Path, poll: bool, changes: Sender<()>) -> io::Result<Box<dyn std::any::Any>> {
+/// Watches the site folder, and `content/` and `themes/` in it; each burst of relevant changes
+/// sends one message.
+fn watch(root: &Path, poll: bool, changes: Sender<()>) -> io::Result<Watcher> {
     let root_owned = root.to_path_buf();
     let handler = move |result: notify_debouncer_full::DebounceEventResult| {
-        if let Ok(events) = result {
-            if events.iter().any(|e| is_relevant(&e.event, &root_owned)) {
-                let _ = changes.send(());
-            }
+        if let Ok(events) = result
+            && events.iter().any(|e| is_relevant(&e.event, &root_owned))
+        {
+            let _ = changes.send(());
         }
     };
     // Long enough to take an editor's save (write, rename) as one change, short enough that the
     // page reloads about as soon as the rebuild allows.
     let delay = Duration::from_millis(20);
-    let folders: Vec<PathBuf> = ["content", "themes"]
-        .iter()
-        .map(|f| root.join(f))
-        .filter(|p| p.is_dir())
-        .collect();
-    let error = |e: notify::Error| io::Error::other(format!("cannot watch the site: {e}"));
-    if poll {
+    let debouncer = if poll {
         let config = notify::Config::default().with_poll_interval(Duration::from_millis(300));
-        let mut debouncer = notify_debouncer_full::new_debouncer_opt::<_, notify::PollWatcher, _>(
-            delay,
-            None,
-            handler,
-            notify_debouncer_full::NoCache,
-            config,
+        Debouncer::Poll(
+            notify_debouncer_full::new_debouncer_opt(
+                delay,
+                None,
+                handler,
+                notify_debouncer_full::NoCache,
+                config,
+            )
+            .map_err(watch_error)?,
         )
-        .map_err(error)?;
-        for folder in &folders {
-            debouncer
-                .watch(folder, RecursiveMode::Recursive)
-                .map_err(error)?;
-        }
-        Ok(Box::new(debouncer))
     } else {
-        let mut debouncer =
-            notify_debouncer_full::new_debouncer(delay, None, handler).map_err(error)?;
-        for folder in &folders {
-            debouncer
-                .watch(folder, RecursiveMode::Recursive)
-                .map_err(error)?;
+        Debouncer::Native(
+            notify_debouncer_full::new_debouncer(delay, None, handler).map_err(watch_error)?,
+        )
+    };
+    let mut watcher = Watcher {
+        debouncer,
+        root: root.to_path_buf(),
+        watched: HashMap::new(),
+    };
+    // The site folder itself, not its subfolders: a `content/` deleted and made anew (restored
+    // from a copy, switched by git) is seen, and watched again.
+    watcher
+        .debouncer
+        .watch(root, RecursiveMode::NonRecursive)
+        .map_err(watch_error)?;
+    watcher.follow();
+    Ok(watcher)
+}
+
+#[cfg(unix)]
+fn identity(meta: &std::fs::Metadata) -> (u64, u64) {
+    use std::os::unix::fs::MetadataExt;
+    (meta.dev(), meta.ino())
+}
+
+#[cfg(not(unix))]
+fn identity(meta: &std::fs::Metadata) -> (u64, u64) {
+    let made = meta
+        .created()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+    (0, made.map_or(0, |d| d.as_nanos() as u64))
+}
+
+fn watch_error(e: notify::Error) -> io::Error {
+    io::Error::other(format!("cannot watch the site: {e}"))
+}
+
+enum Debouncer {
+    Native(
+        notify_debouncer_full::Debouncer<
+            notify::RecommendedWatcher,
+            notify_debouncer_full::RecommendedCache,
+        >,
+    ),
+    Poll(notify_debouncer_full::Debouncer<notify::PollWatcher, notify_debouncer_full::NoCache>),
+}
+
+impl Debouncer {
+    fn watch(&mut self, path: &Path, mode: RecursiveMode) -> notify::Result<()> {
+        match self {
+            Debouncer::Native(d) => d.watch(path, mode),
+            Debouncer::Poll(d) => d.watch(path, mode),
         }
-        Ok(Box::new(debouncer))
+    }
+
+    fn unwatch(&mut self, path: &Path) -> notify::Result<()> {
+        match self {
+            Debouncer::Native(d) => d.unwatch(path),
+            Debouncer::Poll(d) => d.unwatch(path),
+        }
+    }
+}
+
+/// The folders being watched, each known by its identity on disk: a folder deleted and made
+/// again is a new folder, which a watch on the old one never hears from.
+struct Watcher {
+    debouncer: Debouncer,
+    root: PathBuf,
+    watched: HashMap<&'static str, (u64, u64)>,
+}
+
+impl Watcher {
+    /// Watches `content/` and `themes/` as they are now.
+    fn follow(&mut self) {
+        for name in ["content", "themes"] {
+            let folder = self.root.join(name);
+            let now = std::fs::metadata(&folder)
+                .ok()
+                .filter(|m| m.is_dir())
+                .map(|m| identity(&m));
+            if now == self.watched.get(name).copied() {
+                continue;
+            }
+            if self.watched.remove(name).is_some() {
+                let _ = self.debouncer.unwatch(&folder);
+            }
+            let Some(identity) = now else { continue };
+            match self.debouncer.watch(&folder, RecursiveMode::Recursive) {
+                Ok(()) => {
+                    self.watched.insert(name, identity);
+                }
+                Err(error) => eprintln!("cannot watch {}: {error}", folder.display()),
+            }
+        }
     }
 }
 
@@ -276,11 +359,10 @@ fn handle(request: Request, shared: &Shared) {
         .next()
         .unwrap_or("/")
         .to_string();
-    if path == EVENTS {
-        return stream_events(request, shared);
-    }
     let response = if !matches!(request.method(), Method::Get | Method::Head) {
-        text(405, "only GET and HEAD")
+        text(405, "only GET and HEAD").with_header(header("Allow", "GET, HEAD"))
+    } else if path == EVENTS {
+        return stream_events(request, shared);
     } else if path == SCRIPT {
         bytes(
             200,
@@ -321,7 +403,7 @@ fn header(name: &str, value: &str) -> Header {
 /// The URL path as folder names, or `None` for anything that could leave the site folder:
 /// `..` in any spelling, backslashes, NUL, drive letters.
 pub fn safe_path(path: &str) -> Option<Vec<String>> {
-    let decoded = percent_decode(path)?;
+    let decoded = crate::slug::percent_decode(path)?;
     if !decoded.starts_with('/') || decoded.contains(['\\', '\0']) {
         return None;
     }
@@ -333,23 +415,6 @@ pub fn safe_path(path: &str) -> Option<Vec<String>> {
         segments.push(segment.to_string());
     }
     Some(segments)
-}
-
-fn percent_decode(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 fn serve_file(shared: &Shared, raw_path: &str, segments: &[String]) -> Reply {
@@ -389,11 +454,15 @@ fn serve_file(shared: &Shared, raw_path: &str, segments: &[String]) -> Reply {
         (path.as_str(), body.to_vec())
     } else if let Some(body) = site.files.get(&index) {
         if !raw_path.ends_with('/') {
-            return redirect(&format!("{raw_path}/"));
+            return redirect(&folder_url(raw_path));
         }
         (index.as_str(), body.to_vec())
     } else {
-        match site.statics.get(&path).map(std::fs::read) {
+        match site
+            .statics
+            .get(&path)
+            .map(|file| read_static(&site.static_root, file))
+        {
             Some(Ok(body)) => (path.as_str(), body),
             _ => return not_found(&site, errors.as_deref()),
         }
@@ -405,6 +474,24 @@ fn serve_file(shared: &Shared, raw_path: &str, segments: &[String]) -> Reply {
         body
     };
     bytes(200, kind, body)
+}
+
+/// `//rsv/ohjelma` → `/rsv/ohjelma/`: a redirect goes to a path of this server, never to
+/// what a browser would read as another host (`//host/…`).
+fn folder_url(raw_path: &str) -> String {
+    let segments: Vec<&str> = raw_path.split('/').filter(|s| !s.is_empty()).collect();
+    format!("/{}/", segments.join("/"))
+}
+
+/// A file of `content/static/` as it is now: only a regular file inside that folder, not a link
+/// the folder gained after the build (to `/etc/passwd`, say).
+fn read_static(static_root: &Path, file: &Path) -> io::Result<Vec<u8>> {
+    let real = std::fs::canonicalize(file)?;
+    let inside = std::fs::canonicalize(static_root).is_ok_and(|root| real.starts_with(root));
+    if !inside || !std::fs::symlink_metadata(file)?.is_file() {
+        return Err(io::ErrorKind::NotFound.into());
+    }
+    std::fs::read(real)
 }
 
 fn redirect(location: &str) -> Reply {

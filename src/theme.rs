@@ -71,21 +71,9 @@ pub fn load(
     lang: &str,
     cache: Option<&crate::cache::Cache>,
 ) -> Result<Theme, Diagnostics> {
+    // validate::settings accepts only a folder under themes/ (or the built-in default).
     let folder = root.join("themes").join(name);
     let mut problems = Diagnostics::default();
-    if name != "default" && !folder.is_dir() {
-        problems.push(
-            Diagnostic::error(
-                "content/site.yaml",
-                format!("the theme `{name}` does not exist"),
-            )
-            .with_field("theme")
-            .with_help(format!(
-                "create themes/{name}/templates/, or remove `theme` to use the default theme"
-            )),
-        );
-        return Err(problems);
-    }
     let own_templates = read_folder(&folder.join("templates"), &mut problems);
     let mut templates: Vec<(String, String)> = Vec::new();
     for (template, text) in DEFAULT_TEMPLATES {

@@ -34,6 +34,10 @@ pub fn parse_time(text: &str) -> Result<TimeInput, String> {
             .map_err(|_| invalid());
     }
     let text = &pad_hour(text);
+    // jiff reads a leap second, `13:00:60`, as `13:00:59`; no programme time is one.
+    if text.contains(":60") {
+        return Err(invalid());
+    }
     if let Ok(ts) = text.parse::<Timestamp>() {
         return Ok(TimeInput::Exact(ts));
     }
@@ -366,6 +370,8 @@ mod tests {
             "17.11.2026 klo",
             "2026-02-30",
             "1.2.3.4",
+            "2026-11-17 13:00:60",
+            "2026-11-17T13:00:60+02:00",
         ] {
             if text == "17.11.2026 klo" {
                 // `klo` with no time is a date: all day.

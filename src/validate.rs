@@ -72,13 +72,21 @@ pub const RESERVED_PATHS: [&str; 11] = [
 pub fn validate(sources: &Sources, cache: Option<&Cache>) -> (Option<Site>, Diagnostics) {
     let mut problems = Diagnostics::default();
     let config = read_config(sources, &mut problems);
+    // Every entry is read against the settings: without them each would report the same
+    // unknown audiences and times, burying the one mistake in site.yaml.
+    if !settings_readable(sources) {
+        return (None, problems);
+    }
     // An entry is read with the settings, which come from this file alone.
     let settings = sources.site.as_ref().map_or("", |f| f.text.as_str());
 
     let mut organisers = Vec::new();
     let mut drafts = Vec::new();
     for (index, folder) in sources.organisers.iter().enumerate() {
-        organisers.push(read_organiser(folder, &mut problems));
+        let unreadable = sources
+            .unreadable
+            .contains(&format!("content/programme/{}/_index.md", folder.folder));
+        organisers.push(read_organiser(folder, unreadable, &mut problems));
         drafts.extend(folder.entries.iter().map(|file| (index, file)));
     }
     let entries: Vec<_> = drafts
@@ -243,6 +251,18 @@ pub fn settings(sources: &Sources) -> Config {
     read_config(sources, &mut Diagnostics::default())
 }
 
+/// Whether site.yaml is there and its fields can be read, whatever their values.
+fn settings_readable(sources: &Sources) -> bool {
+    sources.site.as_ref().is_some_and(|file| {
+        let yaml = Yaml {
+            file,
+            text: &file.text,
+            offset: 0,
+        };
+        yaml.parse().is_ok()
+    })
+}
+
 fn read_config(sources: &Sources, problems: &mut Diagnostics) -> Config {
     let mut config = Config {
         title: String::new(),
@@ -263,6 +283,9 @@ fn read_config(sources: &Sources, problems: &mut Diagnostics) -> Config {
         contact: None,
     };
     let Some(file) = &sources.site else {
+        if sources.unreadable.contains(SITE_FILE) {
+            return config;
+        }
         problems.push(
             Diagnostic::error(SITE_FILE, "the site has no settings file")
                 .with_help("create content/site.yaml with at least `title`, `base_url`, `week` and `audiences` (see README)"),
@@ -319,7 +342,10 @@ fn read_config(sources: &Sources, problems: &mut Diagnostics) -> Config {
     config.formats = read_terms(&mut fields, "formats");
     config.series = read_terms(&mut fields, "series");
     if let Some(theme) = fields.text("theme") {
-        config.theme = theme;
+        match theme == "default" || sources.themes.contains(&theme) {
+            true => config.theme = theme,
+            false => unknown_theme(&mut fields, &theme, &sources.themes),
+        }
     }
     if let Some(mut contact) = fields.group("contact") {
         let name = contact.required_text("name", "Viikon koordinaatio");
@@ -335,6 +361,20 @@ fn read_config(sources: &Sources, problems: &mut Diagnostics) -> Config {
     }
     problems.extend(fields.finish(&SITE_KEYS));
     config
+}
+
+/// A theme is a folder under `themes/`, named by its folder name alone: nothing from elsewhere on
+/// the computer is published.
+fn unknown_theme(fields: &mut Fields, theme: &str, themes: &[String]) {
+    let names = themes.iter().map(String::as_str).chain(["default"]);
+    let help = if theme.contains(['/', '\\']) {
+        "a theme is the name of a folder under themes/: `oma` for themes/oma/".to_string()
+    } else if let Some(near) = did_you_mean(theme, names) {
+        format!("did you mean `{near}`?")
+    } else {
+        format!("create themes/{theme}/templates/, or remove `theme` to use the default theme")
+    };
+    fields.error("theme", format!("there is no theme `{theme}`"), help);
 }
 
 fn read_week(fields: &mut Fields, config: &mut Config) {
@@ -389,18 +429,38 @@ fn read_terms(fields: &mut Fields, key: &str) -> Vec<Term> {
         }
         terms.push(Term { key: term, label });
     }
+    if terms.len() > MAX_TERMS {
+        fields.error(
+            key,
+            format!(
+                "{} are listed here; a site can have at most {MAX_TERMS}",
+                terms.len()
+            ),
+            "group them into fewer: each one gets a page and a feed, and every page lists them all",
+        );
+    }
     terms
 }
+
+/// The most audiences, formats or series a site may list. A week has a handful; every page
+/// lists them all, so thousands would make the site grow with their square.
+const MAX_TERMS: usize = 60;
 
 // ---------------------------------------------------------------------------------------------
 // Organisers and entries
 
+/// Reads an organiser's profile; `unreadable` when it is there but could not be read (and that
+/// was reported).
 fn read_organiser(
     folder: &crate::load::OrganiserSources,
+    unreadable: bool,
     problems: &mut Diagnostics,
 ) -> Option<Draft<Organiser>> {
     let rel = format!("content/programme/{}/_index.md", folder.folder);
     let Some(file) = &folder.profile else {
+        if unreadable {
+            return None;
+        }
         problems.push(
             Diagnostic::error(
                 &rel,

@@ -1,6 +1,11 @@
 //! The only step that touches the output folder. The new site is written beside it, file by file
-//! as it is rendered, and swapped in by renaming, so readers (a web server serving the folder) see
-//! the old site or the new one, never a mixture, and a failed build leaves the old one in place.
+//! as it is rendered, and swapped in by one rename, so readers (a web server serving the folder)
+//! see the old site or the new one, never a mixture or nothing, and a failed build leaves the old
+//! one in place.
+//!
+//! A build replaces its output folder whole, so the folder must be viikko's to replace: absent,
+//! empty, or marked by an earlier build. Anything else (a folder of documents, the content
+//! itself) is refused, and nothing is removed or written through that viikko did not make.
 
 use std::collections::HashSet;
 use std::fs;
@@ -13,6 +18,113 @@ use rayon::prelude::*;
 
 use crate::load::StaticFile;
 use crate::render::{OutputFile, Sink};
+
+/// The file that marks a folder as a viikko output, which a later build may replace.
+pub const MARKER: &str = ".viikko-output";
+const MARKER_TEXT: &str =
+    "This folder is made by `viikko build`, which replaces all of it at every build.\n";
+
+/// The folder a build may write to for `output`: `output` itself, or the folder it links to.
+/// Refuses a path that holds anything viikko did not make, or that holds or lies inside the
+/// site's own sources.
+pub fn claim(root: &Path, output: &Path) -> Result<PathBuf, String> {
+    let shown = output.display();
+    let output = match fs::symlink_metadata(output) {
+        Ok(meta) if meta.file_type().is_symlink() => fs::canonicalize(output)
+            .map_err(|e| format!("the output {shown} is a link that cannot be followed: {e}"))?,
+        _ => output.to_path_buf(),
+    };
+    let absolute = absolute(&output);
+    for (folder, what) in [("content", "the content"), ("themes", "the themes")] {
+        let Ok(sources) = fs::canonicalize(root.join(folder)) else {
+            continue;
+        };
+        if sources.starts_with(&absolute) {
+            return Err(format!(
+                "the output {shown} holds {what} ({}): a build replaces its output folder \
+                 whole; give --output a folder of its own, such as {}",
+                sources.display(),
+                root.join("public").display()
+            ));
+        }
+        if absolute.starts_with(&sources) {
+            return Err(format!(
+                "the output {shown} is inside {what} ({}): give --output a folder outside it",
+                sources.display()
+            ));
+        }
+    }
+    match ownership(&output) {
+        Ownership::Foreign(why) => Err(format!(
+            "the output {shown} {why}; a build replaces its output folder whole, so viikko \
+             writes only into a folder that is empty or that it made (it has a `{MARKER}` \
+             file). Choose another --output, or move the files away first"
+        )),
+        _ => Ok(output),
+    }
+}
+
+/// `path` made absolute, with the links of its existing part resolved.
+fn absolute(path: &Path) -> PathBuf {
+    if let Ok(path) = fs::canonicalize(path) {
+        return path;
+    }
+    let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    match (path.parent(), path.file_name()) {
+        (Some(parent), Some(name)) => absolute(parent).join(name),
+        _ => path,
+    }
+}
+
+enum Ownership {
+    Absent,
+    /// An empty folder, or one an earlier build made.
+    Ours,
+    /// Why viikko must not replace it.
+    Foreign(&'static str),
+}
+
+fn ownership(path: &Path) -> Ownership {
+    let meta = match fs::symlink_metadata(path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ownership::Absent,
+        Err(_) => return Ownership::Foreign("cannot be read"),
+    };
+    if !meta.is_dir() {
+        return Ownership::Foreign("is a file, not a folder");
+    }
+    let marked = fs::symlink_metadata(path.join(MARKER)).is_ok_and(|m| m.is_file());
+    let empty = fs::read_dir(path).is_ok_and(|mut items| items.next().is_none());
+    match marked || empty {
+        true => Ownership::Ours,
+        false => Ownership::Foreign("holds files that viikko did not make"),
+    }
+}
+
+/// Removes `path` if viikko made it (or it is empty); refuses to touch anything else.
+fn remove_ours(path: &Path) -> io::Result<()> {
+    match ownership(path) {
+        Ownership::Absent => Ok(()),
+        Ownership::Ours => remove_if_exists(path),
+        Ownership::Foreign(why) => Err(io::Error::other(format!(
+            "{} {why}; viikko uses this name for a build in progress: move it away",
+            path.display()
+        ))),
+    }
+}
+
+/// Finishes what an interrupted build left: if it stopped between the two renames of a swap
+/// that could not be made in one, the output is missing and the old site is beside it.
+fn recover(output: &Path) -> io::Result<()> {
+    let retired = sibling(output, "viikko-old");
+    if matches!(ownership(output), Ownership::Absent)
+        && fs::symlink_metadata(retired.join(MARKER)).is_ok_and(|m| m.is_file())
+    {
+        fs::rename(&retired, output)?;
+    }
+    remove_ours(&retired)?;
+    remove_ours(&sibling(output, "viikko-new"))
+}
 
 /// A new site being written beside the output folder, file by file as it is rendered; it
 /// replaces the output only on [`Staging::commit`].
@@ -27,13 +139,20 @@ pub struct Staging {
 }
 
 impl Staging {
+    /// Starts a build into `output`, which [`claim`] has accepted.
     pub fn new(output: &Path) -> io::Result<Staging> {
+        if let Some(parent) = output.parent().filter(|p| !p.as_os_str().is_empty()) {
+            fs::create_dir_all(parent)?;
+        }
+        recover(output)?;
         let dir = sibling(output, "viikko-new");
-        remove_if_exists(&dir)?;
-        fs::create_dir_all(&dir)?;
+        fs::create_dir(&dir)?;
+        let previous = output.is_dir().then(|| output.to_path_buf());
+        let marker = previous.as_ref().map(|p| p.join(MARKER));
+        put(&dir.join(MARKER), &[MARKER_TEXT.as_bytes()], marker)?;
         Ok(Staging {
             output: output.to_path_buf(),
-            previous: output.is_dir().then(|| output.to_path_buf()),
+            previous,
             dir,
             folders: Mutex::new(HashSet::new()),
             unchanged: AtomicUsize::new(0),
@@ -52,34 +171,100 @@ impl Staging {
         Ok(())
     }
 
-    /// Copies the content's own files (images, documents), then swaps the new site in. Returns
-    /// how many rendered files were unchanged.
-    pub fn commit(self, statics: &[StaticFile]) -> io::Result<usize> {
+    /// Copies the content's own files (images, documents), each into a file of its own: never
+    /// through a link into the live site, and never from a link the content gained after it
+    /// was read.
+    pub fn add_statics(&self, statics: &[StaticFile]) -> io::Result<()> {
         for file in statics {
             let target = self.dir.join(&file.output);
             if let Some(folder) = target.parent() {
                 self.folder(folder)?;
             }
-            fs::copy(&file.path, target)?;
+            let mut from = open_no_follow(&file.path)?;
+            let mut to = fs::File::create_new(&target)?;
+            io::copy(&mut from, &mut to)?;
         }
+        Ok(())
+    }
+
+    /// Swaps the new site in. Returns how many rendered files were unchanged.
+    pub fn commit(self) -> io::Result<usize> {
+        let unchanged = self.unchanged.into_inner();
+        if matches!(ownership(&self.output), Ownership::Absent) {
+            fs::rename(&self.dir, &self.output)?;
+            return Ok(unchanged);
+        }
+        if exchange(&self.dir, &self.output).is_ok() {
+            // The old site is where the new one was made; the next build removes it if this
+            // one cannot.
+            let _ = remove_if_exists(&self.dir);
+            return Ok(unchanged);
+        }
+        // Where the file system cannot exchange two folders: two renames, and if the build
+        // stops between them, the next one puts the old site back first.
         let retired = sibling(&self.output, "viikko-old");
-        remove_if_exists(&retired)?;
-        if self.output.exists() {
-            fs::rename(&self.output, &retired)?;
-        }
+        remove_ours(&retired)?;
+        fs::rename(&self.output, &retired)?;
         if let Err(error) = fs::rename(&self.dir, &self.output) {
-            // Put the old site back rather than leave none.
             let _ = fs::rename(&retired, &self.output);
             return Err(error);
         }
-        remove_if_exists(&retired)?;
-        Ok(self.unchanged.into_inner())
+        let _ = remove_if_exists(&retired);
+        Ok(unchanged)
     }
 
     /// Drops the half-made site; the output folder was never touched.
     pub fn abandon(self) {
         let _ = remove_if_exists(&self.dir);
     }
+}
+
+/// The text of a file the previous build published, if there is one.
+pub fn published(output: &Path, path: &str) -> Option<String> {
+    fs::read_to_string(output.join(path)).ok()
+}
+
+/// Replaces the file at `path` with `bytes` in one step: written beside it, flushed to the disk,
+/// then renamed over it. A crash or a full disk leaves the old file or the new one, never a part
+/// of one, and a link at `path` is replaced, never written through.
+pub fn replace_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    let temporary = path.with_file_name(format!(".{name}.viikko-tmp"));
+    let _ = fs::remove_file(&temporary);
+    let written = fs::File::create_new(&temporary)
+        .and_then(|mut file| file.write_all(bytes).and_then(|()| file.sync_all()))
+        .and_then(|()| fs::rename(&temporary, path));
+    if written.is_err() {
+        let _ = fs::remove_file(&temporary);
+    }
+    written
+}
+
+/// Exchanges two folders in one step, so the output path never stands empty.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(io::Error::from)
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+fn exchange(_: &Path, _: &Path) -> io::Result<()> {
+    Err(io::ErrorKind::Unsupported.into())
+}
+
+/// Opens a file for reading, refusing a symbolic link.
+fn open_no_follow(path: &Path) -> io::Result<fs::File> {
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32);
+    }
+    options.open(path)
 }
 
 impl Sink for Staging {
@@ -115,7 +300,8 @@ fn put(path: &Path, parts: &[&[u8]], previous: Option<PathBuf>) -> io::Result<bo
     {
         return Ok(true);
     }
-    let file = fs::File::create(path)?;
+    // A new file, never one already there: that could be a link into the live site.
+    let file = fs::File::create_new(path)?;
     // A page is one part, written as it is; a feed's many small events go through a buffer.
     match parts {
         [bytes] => (&file).write_all(bytes)?,
@@ -223,7 +409,7 @@ mod tests {
             for f in files {
                 staging.put(f.clone()).unwrap();
             }
-            staging.commit(&[]).unwrap()
+            staging.commit().unwrap()
         };
         write(&[file("a/index.html", "A"), file("b.txt", "B")]);
         let written = write(&[file("a/index.html", "A"), file("c.txt", "C")]);
@@ -243,7 +429,7 @@ mod tests {
         let write = |parts: &[&[u8]]| {
             let staging = Staging::new(&out).unwrap();
             staging.put_parts("koko.ics".into(), parts).unwrap();
-            let unchanged = staging.commit(&[]).unwrap();
+            let unchanged = staging.commit().unwrap();
             (unchanged, fs::read(out.join("koko.ics")).unwrap())
         };
         assert_eq!(write(&[b"BEGIN", b"", b"END"]), (0, b"BEGINEND".to_vec()));
@@ -258,11 +444,92 @@ mod tests {
         let out = dir.path().join("public");
         let staging = Staging::new(&out).unwrap();
         staging.put(file("a.txt", "A")).unwrap();
-        staging.commit(&[]).unwrap();
+        staging.commit().unwrap();
         let staging = Staging::new(&out).unwrap();
         staging.put(file("a.txt", "changed")).unwrap();
         staging.abandon();
         assert_eq!(fs::read_to_string(out.join("a.txt")).unwrap(), "A");
         assert!(!sibling(&out, "viikko-new").exists());
+    }
+
+    #[test]
+    fn refuses_an_output_that_viikko_did_not_make() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join("content/pages")).unwrap();
+        let docs = root.join("docs");
+        fs::create_dir(&docs).unwrap();
+        fs::write(docs.join("thesis.docx"), "years of work").unwrap();
+        fs::write(root.join("notes.txt"), "a file").unwrap();
+        for refused in [
+            docs.clone(),
+            root.join("notes.txt"),
+            root.join("content"),
+            root.to_path_buf(),
+            root.join("content/pages/public"),
+        ] {
+            let error = claim(root, &refused).unwrap_err();
+            assert!(error.contains("output"), "{error}");
+        }
+        assert_eq!(
+            fs::read_to_string(docs.join("thesis.docx")).unwrap(),
+            "years of work"
+        );
+        // Absent, empty and earlier outputs are viikko's.
+        assert!(claim(root, &root.join("public")).is_ok());
+        fs::create_dir(root.join("empty")).unwrap();
+        assert!(claim(root, &root.join("empty")).is_ok());
+        let out = root.join("public");
+        Staging::new(&out).unwrap().commit().unwrap();
+        assert!(out.join(MARKER).is_file());
+        assert!(claim(root, &out).is_ok());
+    }
+
+    #[test]
+    fn a_swap_cut_between_its_renames_is_finished_by_the_next_build() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let staging = Staging::new(&out).unwrap();
+        staging.put(file("index.html", "old")).unwrap();
+        staging.commit().unwrap();
+        // A build stopped after moving the old site aside, before moving the new one in.
+        let staging = Staging::new(&out).unwrap();
+        staging.put(file("index.html", "new")).unwrap();
+        let Staging { dir: new, .. } = staging;
+        fs::rename(&out, sibling(&out, "viikko-old")).unwrap();
+        assert!(new.exists() && !out.exists());
+        let staging = Staging::new(&out).unwrap();
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "old");
+        staging.abandon();
+        assert!(!sibling(&out, "viikko-old").exists());
+        assert!(!sibling(&out, "viikko-new").exists());
+    }
+
+    #[test]
+    fn leftovers_that_viikko_did_not_make_are_refused_not_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let stranger = sibling(&out, "viikko-new");
+        fs::create_dir(&stranger).unwrap();
+        fs::write(stranger.join("kuva.jpg"), "mine").unwrap();
+        assert!(Staging::new(&out).is_err());
+        assert_eq!(
+            fs::read_to_string(stranger.join("kuva.jpg")).unwrap(),
+            "mine"
+        );
+    }
+
+    #[test]
+    fn a_second_file_at_one_path_never_writes_through_a_link_to_the_live_site() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let staging = Staging::new(&out).unwrap();
+        staging.put(file("index.html", "live")).unwrap();
+        staging.commit().unwrap();
+        let staging = Staging::new(&out).unwrap();
+        staging.put(file("index.html", "live")).unwrap();
+        assert!(staging.put(file("index.html", "intruder")).is_err());
+        staging.abandon();
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "live");
     }
 }

@@ -27,6 +27,7 @@ fn build(root: &Path, cache: Option<&Cache>) -> BTreeMap<String, std::sync::Arc<
         update_record: false,
         now: "2026-11-01T12:00:00Z".parse().unwrap(),
         origin: None,
+        published: None,
     };
     let files = Files::default();
     viikko::render_site(root, &options, &files, cache)

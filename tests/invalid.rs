@@ -29,6 +29,8 @@ fn check_case(name: &str) -> Result<(), String> {
     let out = dir.path().join("public");
     fs::create_dir_all(&out).unwrap();
     fs::write(out.join("index.html"), "previous site").unwrap();
+    // An earlier build's output: viikko may replace it.
+    fs::write(out.join(".viikko-output"), "").unwrap();
 
     let result = build(dir.path(), &out);
     let stderr = String::from_utf8_lossy(&result.stderr);
