@@ -252,6 +252,7 @@ fn read_text(rel: &str, path: &Path) -> Result<SourceFile, Diagnostic> {
                 size as f64 / 1_000_000.0
             ),
         )
+        .with_span(first_line(path))
         .with_help(
             "a programme entry or memo is a few pages of text: put pictures and long \
              documents in content/static/ and link to them",
@@ -286,6 +287,17 @@ fn read_text(rel: &str, path: &Path) -> Result<SourceFile, Diagnostic> {
         rel: rel.to_string(),
         text,
     })
+}
+
+/// The first line of a file too large to read whole, to show where the report points.
+fn first_line(path: &Path) -> Span {
+    use std::io::Read;
+    let mut start = Vec::new();
+    if let Ok(file) = std::fs::File::open(path) {
+        let _ = file.take(200).read_to_end(&mut start);
+    }
+    let text = String::from_utf8_lossy(&start);
+    Span::line(text.split('\n').next().unwrap_or_default(), 1)
 }
 
 fn relative(root: &Path, path: &Path) -> String {

@@ -55,7 +55,9 @@ const MEMO_KEYS: [&str; 6] = ["title", "date", "event", "themes", "participants"
 const PAGE_KEYS: [&str; 1] = ["title"];
 
 /// Top-level paths the site itself uses; a page may not take them.
-pub const RESERVED_PATHS: [&str; 11] = [
+pub const RESERVED_PATHS: [&str; 13] = [
+    "assets",
+    "viestit",
     "ohjelma",
     "paiva",
     "jarjestajat",

@@ -261,9 +261,11 @@ impl<'a> Views<'a> {
             event["offers"] = json!({"@type": "Offer", "price": 0, "priceCurrency": "EUR", "url": url, "availability": "https://schema.org/InStock"});
         }
         strip_nulls(&mut event);
+        // No `<` at all inside the script element: neither `</script>` nor `<!--` in a title can
+        // end it or change how the browser reads it.
         serde_json::to_string(&event)
             .unwrap_or_default()
-            .replace("</", "<\\/")
+            .replace('<', "\\u003c")
     }
 
     /// A day's schedule of rendered `cards`, keeping only the entries `keep` accepts; `None`

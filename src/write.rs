@@ -93,19 +93,24 @@ fn ownership(path: &Path) -> Ownership {
     if !meta.is_dir() {
         return Ownership::Foreign("is a file, not a folder");
     }
-    let marked = fs::symlink_metadata(path.join(MARKER)).is_ok_and(|m| m.is_file());
     let empty = fs::read_dir(path).is_ok_and(|mut items| items.next().is_none());
-    match marked || empty {
+    match marked(path) || empty {
         true => Ownership::Ours,
         false => Ownership::Foreign("holds files that viikko did not make"),
     }
+}
+
+/// Whether `path` is a folder (not a link to one) holding the marker of a viikko output.
+fn marked(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|m| m.is_dir())
+        && fs::symlink_metadata(path.join(MARKER)).is_ok_and(|m| m.is_file())
 }
 
 /// Removes `path` if viikko made it (or it is empty); refuses to touch anything else.
 fn remove_ours(path: &Path) -> io::Result<()> {
     match ownership(path) {
         Ownership::Absent => Ok(()),
-        Ownership::Ours => remove_if_exists(path),
+        Ownership::Ours => remove_output(path),
         Ownership::Foreign(why) => Err(io::Error::other(format!(
             "{} {why}; viikko uses this name for a build in progress: move it away",
             path.display()
@@ -117,9 +122,7 @@ fn remove_ours(path: &Path) -> io::Result<()> {
 /// that could not be made in one, the output is missing and the old site is beside it.
 fn recover(output: &Path) -> io::Result<()> {
     let retired = sibling(output, "viikko-old");
-    if matches!(ownership(output), Ownership::Absent)
-        && fs::symlink_metadata(retired.join(MARKER)).is_ok_and(|m| m.is_file())
-    {
+    if matches!(ownership(output), Ownership::Absent) && marked(&retired) {
         fs::rename(&retired, output)?;
     }
     remove_ours(&retired)?;
@@ -197,7 +200,7 @@ impl Staging {
         if exchange(&self.dir, &self.output).is_ok() {
             // The old site is where the new one was made; the next build removes it if this
             // one cannot.
-            let _ = remove_if_exists(&self.dir);
+            let _ = remove_output(&self.dir);
             return Ok(unchanged);
         }
         // Where the file system cannot exchange two folders: two renames, and if the build
@@ -209,13 +212,13 @@ impl Staging {
             let _ = fs::rename(&retired, &self.output);
             return Err(error);
         }
-        let _ = remove_if_exists(&retired);
+        let _ = remove_output(&retired);
         Ok(unchanged)
     }
 
     /// Drops the half-made site; the output folder was never touched.
     pub fn abandon(self) {
-        let _ = remove_if_exists(&self.dir);
+        let _ = remove_output(&self.dir);
     }
 }
 
@@ -343,34 +346,33 @@ pub fn sibling(output: &Path, suffix: &str) -> PathBuf {
     output.with_file_name(format!("{name}.{suffix}"))
 }
 
-pub fn remove_if_exists(path: &Path) -> io::Result<()> {
-    match remove_tree(path) {
-        Err(error) if error.kind() != io::ErrorKind::NotFound => Err(error),
-        _ => Ok(()),
+/// Removes an output folder viikko made, its marker last: a build stopped half-way through
+/// leaves a folder that is still marked as viikko's, which the next build finishes removing.
+fn remove_output(path: &Path) -> io::Result<()> {
+    let entries: Vec<fs::DirEntry> = match fs::read_dir(path) {
+        Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(()),
+        entries => entries?.collect::<io::Result<_>>()?,
+    };
+    entries
+        .par_iter()
+        .filter(|entry| entry.file_name() != MARKER)
+        .try_for_each(remove_entry)?;
+    match fs::remove_file(path.join(MARKER)) {
+        Err(error) if error.kind() != io::ErrorKind::NotFound => return Err(error),
+        _ => {}
     }
+    fs::remove_dir(path)
 }
 
 /// `fs::remove_dir_all`, with the folders of a level removed in parallel: an old site has a
-/// folder per entry. Like it, removes a link and never what the link points to (an output
-/// folder may be a link).
-fn remove_tree(path: &Path) -> io::Result<()> {
-    if fs::symlink_metadata(path)?.is_dir() {
-        remove_folder(path)
-    } else {
-        fs::remove_file(path)
+/// folder per entry.
+fn remove_entry(entry: &fs::DirEntry) -> io::Result<()> {
+    if !entry.file_type()?.is_dir() {
+        return fs::remove_file(entry.path());
     }
-}
-
-fn remove_folder(path: &Path) -> io::Result<()> {
-    let entries: Vec<fs::DirEntry> = fs::read_dir(path)?.collect::<io::Result<_>>()?;
-    entries.par_iter().try_for_each(|entry| {
-        if entry.file_type()?.is_dir() {
-            remove_folder(&entry.path())
-        } else {
-            fs::remove_file(entry.path())
-        }
-    })?;
-    fs::remove_dir(path)
+    let entries: Vec<fs::DirEntry> = fs::read_dir(entry.path())?.collect::<io::Result<_>>()?;
+    entries.par_iter().try_for_each(remove_entry)?;
+    fs::remove_dir(entry.path())
 }
 
 #[cfg(test)]
@@ -385,19 +387,38 @@ mod tests {
     }
 
     #[test]
-    fn removing_a_link_keeps_what_it_points_to() {
+    fn a_leftover_link_is_refused_and_what_it_points_to_kept() {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("sivusto");
         fs::create_dir_all(target.join("ohjelma")).unwrap();
         fs::write(target.join("ohjelma/index.html"), "pysyy").unwrap();
-        let link = dir.path().join("public.viikko-old");
-        std::os::unix::fs::symlink(&target, &link).unwrap();
-        remove_if_exists(&link).unwrap();
-        assert!(fs::symlink_metadata(&link).is_err());
+        fs::write(target.join(MARKER), "").unwrap();
+        let out = dir.path().join("public");
+        std::os::unix::fs::symlink(&target, sibling(&out, "viikko-old")).unwrap();
+        assert!(Staging::new(&out).is_err());
         assert_eq!(
             fs::read_to_string(target.join("ohjelma/index.html")).unwrap(),
             "pysyy"
         );
+    }
+
+    #[test]
+    fn an_output_removed_half_way_is_still_marked_as_viikko_s() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let staging = Staging::new(&out).unwrap();
+        staging.put(file("a/index.html", "A")).unwrap();
+        staging.commit().unwrap();
+        // A removal stopped after the first folder: the marker is still there.
+        let first = fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap())
+            .find(|e| e.file_name() != MARKER)
+            .unwrap();
+        remove_entry(&first).unwrap();
+        assert!(matches!(ownership(&out), Ownership::Ours));
+        remove_output(&out).unwrap();
+        assert!(!out.exists());
     }
 
     #[test]

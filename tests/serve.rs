@@ -402,3 +402,81 @@ fn a_first_build_that_fails_still_serves_the_errors() {
     );
     assert!(page.contains("the front matter is not closed"));
 }
+
+#[test]
+fn a_content_folder_deleted_and_restored_is_watched_again() {
+    let server = start();
+    let events = events(server.port);
+    let content = server.site.path().join("content");
+    let copy = server.site.path().join("kopio");
+    copy_tree(&content, &copy);
+    fs::remove_dir_all(&content).unwrap();
+    assert_eq!(
+        events.recv_timeout(Duration::from_secs(3)).as_deref(),
+        Ok("reload")
+    );
+    assert!(get(server.port, "/rsv/").body.contains("viikko-errors"));
+    copy_tree(&copy, &content);
+    assert!(
+        within(Duration::from_secs(5), || !get(server.port, "/rsv/")
+            .body
+            .contains("viikko-errors")),
+        "the restored content was not built"
+    );
+    // Edits inside the restored folder are heard too.
+    let entry = content.join("programme/porin-kaupunki/peruttu.md");
+    fs::write(
+        &entry,
+        read(&entry).replace("title: ", "title: Palautettu "),
+    )
+    .unwrap();
+    assert!(
+        within(Duration::from_secs(5), || get(
+            server.port,
+            "/rsv/paiva/2026-11-18/"
+        )
+        .body
+        .contains("Palautettu")),
+        "an edit after the restore was not built"
+    );
+}
+
+#[test]
+fn a_static_file_replaced_by_a_link_is_never_served() {
+    let server = start_with(|root| {
+        fs::create_dir_all(root.join("content/static")).unwrap();
+        fs::write(root.join("content/static/ohje.txt"), "ohje").unwrap();
+        fs::write(root.join("salaisuus.txt"), "salainen").unwrap();
+    });
+    assert_eq!(get(server.port, "/rsv/ohje.txt").body, "ohje");
+    let file = server.site.path().join("content/static/ohje.txt");
+    fs::remove_file(&file).unwrap();
+    std::os::unix::fs::symlink(server.site.path().join("salaisuus.txt"), &file).unwrap();
+    // Asked at once, before and after the rebuild the change starts.
+    for _ in 0..10 {
+        let reply = get(server.port, "/rsv/ohje.txt");
+        assert!(!reply.body.contains("salainen"), "the link was followed");
+        std::thread::sleep(Duration::from_millis(30));
+    }
+}
+
+#[test]
+fn redirects_stay_on_this_server_and_only_get_and_head_are_answered() {
+    let server = start();
+    let reply = get(server.port, "//rsv/ohjelma");
+    assert_eq!(reply.status, 301);
+    assert!(
+        reply.headers.contains("location: /rsv/ohjelma/\r\n"),
+        "{}",
+        reply.headers
+    );
+    for method in ["POST", "DELETE", "PUT"] {
+        for path in ["/__viikko/events", "/rsv/", "/__viikko/reload.js"] {
+            assert_eq!(
+                request(server.port, method, path).status,
+                405,
+                "{method} {path}"
+            );
+        }
+    }
+}
