@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 
 use crate::ics::{self, Ics};
 use crate::model::*;
-use crate::render::Sink;
+use crate::output::Sink;
 use crate::revisions::{Revision, Revisions};
 use crate::translations::Translations;
 

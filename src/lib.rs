@@ -15,6 +15,7 @@ pub mod ics;
 pub mod load;
 pub mod markdown;
 pub mod model;
+pub mod output;
 pub mod render;
 pub mod revisions;
 pub mod search;
@@ -29,10 +30,8 @@ pub mod view;
 pub mod vtimezone;
 pub mod write;
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use diagnostics::{Diagnostic, Diagnostics};
@@ -145,133 +144,24 @@ pub struct Rendered {
     pub files: usize,
 }
 
-/// Counts what passes through to the sink, for the report, and keeps a second file for a path
-/// from replacing the first: a page or a content file that would take the place of one the site
-/// makes itself is an error, not a silent replacement.
-struct Counted<'a> {
-    sink: &'a dyn render::Sink,
-    pages: AtomicUsize,
-    files: AtomicUsize,
-    paths: Mutex<HashSet<String>>,
-    collisions: Mutex<Vec<String>>,
-}
-
-impl Counted<'_> {
-    /// Whether `path` is new; a second file for it is noted and goes no further.
-    fn first(&self, path: &str) -> bool {
-        let new = self
-            .paths
-            .lock()
-            .map(|mut paths| paths.insert(path.to_string()))
-            .unwrap_or(false);
-        if !new && let Ok(mut collisions) = self.collisions.lock() {
-            collisions.push(path.to_string());
-        }
-        new
-    }
-
-    /// The problems of files that would replace others, naming both.
-    fn collisions(self, site: &model::Site) -> Diagnostics {
-        let paths = self.paths.into_inner().unwrap_or_default();
-        let mut problems = Diagnostics::default();
-        for path in self.collisions.into_inner().unwrap_or_default() {
-            let page = site
-                .pages
-                .iter()
-                .find(|p| format!("{}index.html", p.path()) == path);
-            problems.push(match page {
-                Some(page) => Diagnostic::error(
-                    &page.source,
-                    format!("this page would replace the site's own page `{path}`"),
-                )
-                .with_help("rename the file"),
-                None => Diagnostic::error(
-                    load::SITE_FILE,
-                    format!("two parts of the site make the file `{path}`"),
-                ),
-            });
-        }
-        for file in site.statics.iter().filter(|f| paths.contains(&f.output)) {
-            problems.push(
-                Diagnostic::error(
-                    format!("content/static/{}", file.output),
-                    format!(
-                        "this file would replace the site's own file `{}`",
-                        file.output
-                    ),
-                )
-                .with_help(
-                    "rename or move the file: content/static/ is for images and documents \
-                     that the site does not make itself",
-                ),
-            );
-        }
-        problems
-    }
-}
-
-impl render::Sink for Counted<'_> {
-    fn put(&self, file: render::OutputFile) -> std::io::Result<()> {
-        if !self.first(&file.path) {
-            return Ok(());
-        }
-        if file.path.ends_with(".html") {
-            self.pages.fetch_add(1, Ordering::Relaxed);
-        }
-        self.files.fetch_add(1, Ordering::Relaxed);
-        self.sink.put(file)
-    }
-
-    fn put_parts(&self, path: String, parts: &[&[u8]]) -> std::io::Result<()> {
-        if !self.first(&path) {
-            return Ok(());
-        }
-        self.files.fetch_add(1, Ordering::Relaxed);
-        self.sink.put_parts(path, parts)
-    }
-}
-
 /// load → validate → render: every file of the site, into `sink`. Pages in `cache` are taken
 /// from it rather than rendered again.
 pub fn render_site(
     root: &Path,
     options: &Options,
-    sink: &dyn render::Sink,
+    sink: &dyn output::Sink,
     cache: Option<&cache::Cache>,
 ) -> Result<Rendered, Failure> {
     let (mut site, theme, mut diagnostics) = check_with(root, cache)?;
-    let published = options.published.as_deref();
-    if let Some(feed) = published.and_then(|o| write::published(o, feeds::WHOLE)) {
-        let raised = site.revisions.raise_to_published(&feed, site.config.host());
-        if raised > 0 {
-            diagnostics.push(
-                Diagnostic::warning(
-                    load::CALENDAR_LOCK_FILE,
-                    format!(
-                        "{raised} entries had a lower SEQUENCE here than in the published \
-                         calendar {}; their numbering continues from the published one",
-                        feeds::WHOLE
-                    ),
-                )
-                .with_help(
-                    "commit content/calendar.lock with the content, so that every build \
-                     continues the same numbering",
-                ),
-            );
-        }
+    if let Some(output) = &options.published {
+        diagnostics.extend(keep_published_sequences(&mut site, output));
     }
     if let Some(origin) = &options.origin {
         let url = format!("{origin}{}", site.config.base_path);
         site.config.set_base_url(&url);
     }
     let feeds = feeds::feeds(&site, &theme.words);
-    let sink = Counted {
-        sink,
-        pages: AtomicUsize::new(0),
-        files: AtomicUsize::new(0),
-        paths: Mutex::default(),
-        collisions: Mutex::default(),
-    };
+    let sink = output::Ledger::new(sink);
     // Pages and feeds are independent: each fills the cores while the other waits on its parts.
     let (pages, record) = rayon::join(
         || render::render(&site, &theme, &feeds, &sink, cache),
@@ -340,6 +230,27 @@ pub fn build(root: &Path, output: &Path, options: &Options) -> Result<Report, Fa
             Err(failure)
         }
     }
+}
+
+/// Raises the calendar record to the SEQUENCEs the previous output published, with a warning
+/// when the record had lost any.
+fn keep_published_sequences(site: &mut model::Site, output: &Path) -> Option<Diagnostic> {
+    let feed = write::published(output, feeds::WHOLE)?;
+    let raised = site.revisions.raise_to_published(&feed, site.config.host());
+    (raised > 0).then(|| {
+        Diagnostic::warning(
+            load::CALENDAR_LOCK_FILE,
+            format!(
+                "{raised} entries had a lower SEQUENCE here than in the published calendar \
+                 {}; their numbering continues from the published one",
+                feeds::WHOLE
+            ),
+        )
+        .with_help(
+            "commit content/calendar.lock with the content, so that every build continues \
+             the same numbering",
+        )
+    })
 }
 
 impl Report {

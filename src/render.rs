@@ -15,30 +15,9 @@ use crate::cache::{Cache, Fingerprint, cached};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::feeds::Feed;
 use crate::model::*;
+use crate::output::{OutputFile, Sink};
 use crate::theme::Theme;
 use crate::view::{Views, object};
-
-/// A file of the built site: its path below the output folder and its bytes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutputFile {
-    pub path: String,
-    /// Shared, so that the preview's cache and its served site hold one copy.
-    pub bytes: Arc<Vec<u8>>,
-}
-
-/// Where the files of a site go as they are made: the staging folder of a build, or the preview
-/// server's memory.
-pub trait Sink: Sync {
-    fn put(&self, file: OutputFile) -> std::io::Result<()>;
-
-    /// A file given as the pieces it joins, so that a large one (the whole week's feed, made of
-    /// events every feed shares) need not be copied whole first. A sink that keeps files in
-    /// memory joins them.
-    fn put_parts(&self, path: String, parts: &[&[u8]]) -> std::io::Result<()> {
-        let bytes = Arc::new(parts.concat());
-        self.put(OutputFile { path, bytes })
-    }
-}
 
 /// One page to make: the template, where it goes, and the values it shows.
 struct Job<'a> {

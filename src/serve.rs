@@ -17,7 +17,7 @@ use notify_debouncer_full::notify::{self, EventKind, RecursiveMode};
 use tiny_http::{Header, Method, Request, Response, StatusCode};
 
 use crate::cache::Cache;
-use crate::render::{OutputFile, Sink};
+use crate::output::{OutputFile, Sink};
 use crate::{Failure, Options, diagnostics::Diagnostics};
 
 pub struct Config {

@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 
 use crate::load::StaticFile;
-use crate::render::{OutputFile, Sink};
+use crate::output::{OutputFile, Sink};
 
 /// The file that marks a folder as a viikko output, which a later build may replace.
 pub const MARKER: &str = ".viikko-output";

@@ -10,7 +10,7 @@ use std::path::Path;
 use std::sync::Mutex;
 
 use viikko::cache::Cache;
-use viikko::render::{OutputFile, Sink};
+use viikko::output::{OutputFile, Sink};
 
 #[derive(Default)]
 struct Files(Mutex<BTreeMap<String, std::sync::Arc<Vec<u8>>>>);

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use viikko::render::{OutputFile, Sink};
+use viikko::output::{OutputFile, Sink};
 
 const ROUNDS: usize = 1000;
 

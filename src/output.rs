@@ -1,0 +1,128 @@
+//! Where the files of a site go as they are made, and the ledger that sees each path once:
+//! pages and feeds are made by their own modules and handed to a [`Sink`], which is the output
+//! folder's staging area (`write.rs`) or the preview's memory (`serve.rs`).
+
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::model::Site;
+
+/// A file of the built site: its path below the output folder and its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    pub path: String,
+    /// Shared, so that the preview's cache and its served site hold one copy.
+    pub bytes: Arc<Vec<u8>>,
+}
+
+/// Where the files of a site go as they are made: the staging folder of a build, or the preview
+/// server's memory.
+pub trait Sink: Sync {
+    fn put(&self, file: OutputFile) -> std::io::Result<()>;
+
+    /// A file given as the pieces it joins, so that a large one (the whole week's feed, made of
+    /// events every feed shares) need not be copied whole first. A sink that keeps files in
+    /// memory joins them.
+    fn put_parts(&self, path: String, parts: &[&[u8]]) -> std::io::Result<()> {
+        let bytes = Arc::new(parts.concat());
+        self.put(OutputFile { path, bytes })
+    }
+}
+
+/// Counts what passes through to the sink, for the report, and keeps a second file for a path
+/// from replacing the first: a page or a content file that would take the place of one the site
+/// makes itself is an error, not a silent replacement.
+pub struct Ledger<'a> {
+    sink: &'a dyn Sink,
+    pub pages: AtomicUsize,
+    pub files: AtomicUsize,
+    paths: Mutex<HashSet<String>>,
+    collisions: Mutex<Vec<String>>,
+}
+
+impl<'a> Ledger<'a> {
+    pub fn new(sink: &'a dyn Sink) -> Ledger<'a> {
+        Ledger {
+            sink,
+            pages: AtomicUsize::new(0),
+            files: AtomicUsize::new(0),
+            paths: Mutex::default(),
+            collisions: Mutex::default(),
+        }
+    }
+
+    /// Whether `path` is new; a second file for it is noted and goes no further.
+    fn first(&self, path: &str) -> bool {
+        let new = self
+            .paths
+            .lock()
+            .map(|mut paths| paths.insert(path.to_string()))
+            .unwrap_or(false);
+        if !new && let Ok(mut collisions) = self.collisions.lock() {
+            collisions.push(path.to_string());
+        }
+        new
+    }
+
+    /// The problems of files that would replace others, naming both.
+    pub fn collisions(self, site: &Site) -> Diagnostics {
+        let paths = self.paths.into_inner().unwrap_or_default();
+        let mut problems = Diagnostics::default();
+        for path in self.collisions.into_inner().unwrap_or_default() {
+            let page = site
+                .pages
+                .iter()
+                .find(|p| format!("{}index.html", p.path()) == path);
+            problems.push(match page {
+                Some(page) => Diagnostic::error(
+                    &page.source,
+                    format!("this page would replace the site's own page `{path}`"),
+                )
+                .with_help("rename the file"),
+                None => Diagnostic::error(
+                    crate::load::SITE_FILE,
+                    format!("two parts of the site make the file `{path}`"),
+                ),
+            });
+        }
+        for file in site.statics.iter().filter(|f| paths.contains(&f.output)) {
+            problems.push(
+                Diagnostic::error(
+                    format!("content/static/{}", file.output),
+                    format!(
+                        "this file would replace the site's own file `{}`",
+                        file.output
+                    ),
+                )
+                .with_help(
+                    "rename or move the file: content/static/ is for images and documents \
+                     that the site does not make itself",
+                ),
+            );
+        }
+        problems
+    }
+}
+
+impl Sink for Ledger<'_> {
+    fn put(&self, file: OutputFile) -> std::io::Result<()> {
+        if !self.first(&file.path) {
+            return Ok(());
+        }
+        if file.path.ends_with(".html") {
+            self.pages.fetch_add(1, Ordering::Relaxed);
+        }
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.sink.put(file)
+    }
+
+    fn put_parts(&self, path: String, parts: &[&[u8]]) -> std::io::Result<()> {
+        if !self.first(&path) {
+            return Ok(());
+        }
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.sink.put_parts(path, parts)
+    }
+}
