@@ -136,7 +136,12 @@ pub fn load(root: &Path) -> Result<(Sources, Diagnostics), std::io::Error> {
 
     let read: Vec<_> = texts
         .into_par_iter()
-        .map(|(kind, rel, path)| (kind, read_text(&rel, &path).map_err(|d| (rel, d))))
+        .map(|(kind, rel, path)| {
+            // The record grows with the programme and is written by viikko itself.
+            let limit = !matches!(kind, Kind::CalendarLock);
+            let file = read_text(&rel, &path, limit).map_err(|d| (rel, d));
+            (kind, file)
+        })
         .collect();
     for (kind, file) in read {
         let file = match file {
@@ -240,11 +245,12 @@ fn link(rel: &str) -> Diagnostic {
     .with_help("copy the file itself into the content folder")
 }
 
-fn read_text(rel: &str, path: &Path) -> Result<SourceFile, Diagnostic> {
+/// Reads a text file; `limited` to [`MAX_TEXT_BYTES`] when a person writes it.
+fn read_text(rel: &str, path: &Path, limited: bool) -> Result<SourceFile, Diagnostic> {
     let cannot_read =
         |error: std::io::Error| Diagnostic::error(rel, format!("cannot read the file: {error}"));
     let size = std::fs::metadata(path).map_err(cannot_read)?.len();
-    if size > MAX_TEXT_BYTES {
+    if limited && size > MAX_TEXT_BYTES {
         return Err(Diagnostic::error(
             rel,
             format!(

@@ -619,3 +619,16 @@ fn a_leap_second_and_a_thousand_audiences_are_refused() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("at most 60"), "{}", stderr(&out));
 }
+
+#[test]
+fn the_record_of_a_large_programme_is_read_whatever_its_size() {
+    let site = site("site");
+    let lines: String = (0..25_000)
+        .map(|n| format!("vanha/tilaisuus-{n} 0123456789abcdef 3 2026-11-01T00:00:00Z\n"))
+        .collect();
+    assert!(lines.len() > 1024 * 1024);
+    fs::write(site.path().join("content/calendar.lock"), lines).unwrap();
+    let out = build_at(site.path(), &site.path().join("public"));
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(read(site.path().join("content/calendar.lock")).contains("vanha/tilaisuus-24999 "));
+}
