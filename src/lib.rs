@@ -7,10 +7,9 @@
 #![allow(clippy::result_large_err)]
 
 pub mod cache;
+pub mod content;
 pub mod diagnostics;
 pub mod feeds;
-pub mod fields;
-pub mod frontmatter;
 pub mod ics;
 pub mod load;
 pub mod markdown;
@@ -25,7 +24,6 @@ pub mod stats;
 pub mod theme;
 pub mod times;
 pub mod translations;
-pub mod validate;
 pub mod view;
 pub mod vtimezone;
 pub mod write;
@@ -94,9 +92,9 @@ fn check_with(
     let (sources, mut problems) = load::load(root).map_err(|e| Failure::Io(e.to_string()))?;
     // The theme compiles while the content is read, and its problems are reported with the
     // content's: one run shows them all.
-    let settings = validate::settings(&sources);
+    let settings = content::settings(&sources);
     let ((site, found), theme) = rayon::join(
-        || validate::validate(&sources, cache),
+        || content::validate(&sources, cache),
         || theme::load(root, &settings.theme, settings.lang.code(), cache),
     );
     problems.extend(found.iter().cloned());

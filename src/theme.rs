@@ -71,7 +71,7 @@ pub fn load(
     lang: &str,
     cache: Option<&crate::cache::Cache>,
 ) -> Result<Theme, Diagnostics> {
-    // validate::settings accepts only a folder under themes/ (or the built-in default).
+    // content::settings accepts only a folder under themes/ (or the built-in default).
     let folder = root.join("themes").join(name);
     let mut problems = Diagnostics::default();
     let own_templates = read_folder(&folder.join("templates"), &mut problems);

@@ -199,7 +199,7 @@ fn every_folder_the_site_makes_is_reserved_from_pages() {
         let name = item.file_name().to_string_lossy().into_owned();
         if item.file_type().unwrap().is_dir() && !pages.contains(&name) {
             assert!(
-                viikko::validate::RESERVED_PATHS.contains(&name.as_str()),
+                viikko::content::RESERVED_PATHS.contains(&name.as_str()),
                 "the site makes {name}/, which a page could take"
             );
         }

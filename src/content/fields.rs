@@ -6,8 +6,8 @@ use std::collections::BTreeSet;
 
 use serde_yaml::{Mapping, Value};
 
+use super::frontmatter;
 use crate::diagnostics::{Diagnostic, Span, backticked_list, did_you_mean};
-use crate::frontmatter;
 use crate::load::SourceFile;
 use crate::times::{self, TimeInput};
 

@@ -1,6 +1,11 @@
 //! From raw sources to the model: every field read, typed and checked, every problem of the run
 //! collected. When there are errors no `Site` comes out, so nothing half-checked is ever rendered.
 
+pub mod fields;
+pub mod frontmatter;
+
+use fields::{Fields, Yaml};
+
 use std::collections::{BTreeMap, HashMap};
 
 use jiff::Zoned;
@@ -10,8 +15,6 @@ use rayon::prelude::*;
 
 use crate::cache::{Cache, Fingerprint, remember};
 use crate::diagnostics::{Diagnostic, Diagnostics, Span, backticked_list, did_you_mean};
-use crate::fields::{Fields, Yaml};
-use crate::frontmatter;
 use crate::load::{SITE_FILE, SourceFile, Sources};
 use crate::markdown::{self, Links};
 use crate::model::*;
