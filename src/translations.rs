@@ -108,8 +108,11 @@ mod tests {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut code = String::new();
         for folder in ["themes/default/templates", "src"] {
-            for item in std::fs::read_dir(root.join(folder)).unwrap() {
-                code.push_str(&std::fs::read_to_string(item.unwrap().path()).unwrap());
+            for item in walkdir::WalkDir::new(root.join(folder)) {
+                let item = item.unwrap();
+                if item.file_type().is_file() {
+                    code.push_str(&std::fs::read_to_string(item.path()).unwrap());
+                }
             }
         }
         let finnish = keys(DEFAULT[0].1);
