@@ -1,7 +1,11 @@
 //! Problems found in the content, reported the way rustc reports them: the file and line, the
-//! source line with a caret under the culprit, and a hint saying what to write instead.
+//! source line with a caret under the culprit, and a hint saying what to write instead, in the
+//! site's language.
 
 use std::fmt;
+
+use crate::messages::Text;
+use crate::times::Lang;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -72,14 +76,14 @@ pub struct Diagnostic {
     /// The file as the user knows it: relative to the site root, with forward slashes.
     pub file: String,
     pub span: Option<Span>,
-    /// The front-matter field concerned, as a dotted path (`place.name`), if any.
+    /// The front-matter field concerned, as the person wrote it (`paikka.nimi`), if any.
     pub field: Option<String>,
-    pub message: String,
-    pub help: Option<String>,
+    pub message: Text,
+    pub help: Option<Text>,
 }
 
 impl Diagnostic {
-    pub fn error(file: impl Into<String>, message: impl Into<String>) -> Diagnostic {
+    pub fn error(file: impl Into<String>, message: impl Into<Text>) -> Diagnostic {
         Diagnostic {
             severity: Severity::Error,
             file: file.into(),
@@ -90,7 +94,7 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(file: impl Into<String>, message: impl Into<String>) -> Diagnostic {
+    pub fn warning(file: impl Into<String>, message: impl Into<Text>) -> Diagnostic {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(file, message)
@@ -107,7 +111,7 @@ impl Diagnostic {
         self
     }
 
-    pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
+    pub fn with_help(mut self, help: impl Into<Text>) -> Diagnostic {
         self.help = Some(help.into());
         self
     }
@@ -125,20 +129,33 @@ impl Diagnostic {
     }
 }
 
-impl fmt::Display for Diagnostic {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Diagnostic {
+    /// The report in `lang`, the way rustc shows one.
+    pub fn words(&self, lang: Lang) -> String {
+        let mut out = String::new();
+        let _ = self.write(&mut out, lang);
+        out
+    }
+
+    fn write(&self, f: &mut impl fmt::Write, lang: Lang) -> fmt::Result {
         let label = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        match &self.field {
-            Some(field) => writeln!(f, "{label}: {field}: {}", self.message)?,
-            None => writeln!(f, "{label}: {}", self.message)?,
+            Severity::Error => text!("label_error"),
+            Severity::Warning => text!("label_warning"),
         }
+        .words(lang);
+        let message = self.message.words(lang);
+        match &self.field {
+            Some(field) => writeln!(f, "{label}: {field}: {message}")?,
+            None => writeln!(f, "{label}: {message}")?,
+        }
+        let help = self
+            .help
+            .as_ref()
+            .map(|help| (text!("label_help").words(lang), help.words(lang)));
         let Some(span) = &self.span else {
             writeln!(f, "  --> {}", self.file)?;
-            if let Some(help) = &self.help {
-                writeln!(f, "   = help: {help}")?;
+            if let Some((label, help)) = help {
+                writeln!(f, "   = {label}: {help}")?;
             }
             return Ok(());
         };
@@ -154,18 +171,35 @@ impl fmt::Display for Diagnostic {
             .map(|c| if c == '\t' { '\t' } else { ' ' })
             .collect();
         writeln!(f, "{gutter} | {before}{}", "^".repeat(span.len))?;
-        if let Some(help) = &self.help {
-            writeln!(f, "{gutter} = help: {help}")?;
+        if let Some((label, help)) = help {
+            writeln!(f, "{gutter} = {label}: {help}")?;
         }
         Ok(())
     }
 }
 
-/// Every problem of one run, in a stable order: by file, then line.
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write(f, Lang::En)
+    }
+}
+
+/// Every problem of one run, in a stable order: by file, then line, and the language they are
+/// shown in.
 #[derive(Debug, Default, Clone, serde::Serialize)]
-pub struct Diagnostics(Vec<Diagnostic>);
+pub struct Diagnostics(Vec<Diagnostic>, Lang);
 
 impl Diagnostics {
+    /// Shows the problems in `lang`, the site's language.
+    pub fn in_language(mut self, lang: Lang) -> Diagnostics {
+        self.1 = lang;
+        self
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.1
+    }
+
     pub fn push(&mut self, diagnostic: Diagnostic) {
         self.0.push(diagnostic);
     }
@@ -186,6 +220,20 @@ impl Diagnostics {
         self.0.len() - self.errors()
     }
 
+    /// `2 virhettä, 1 varoitus`, in the report's language.
+    pub fn count(&self) -> String {
+        let error = match self.errors() {
+            1 => text!("count_error_one"),
+            n => text!("count_error_many", n = n),
+        };
+        let warning = match self.warnings() {
+            0 => return error.words(self.1),
+            1 => text!("count_warning_one"),
+            n => text!("count_warning_many", n = n),
+        };
+        format!("{}, {}", error.words(self.1), warning.words(self.1))
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
         self.0.iter()
     }
@@ -198,7 +246,7 @@ impl Diagnostics {
     pub fn sorted(mut self) -> Diagnostics {
         self.0.sort_by(|a, b| {
             let line = |d: &Diagnostic| d.span.as_ref().map_or((0, 0), |s| (s.line, s.column));
-            (&a.file, line(a), &a.message).cmp(&(&b.file, line(b), &b.message))
+            (&a.file, line(a), a.message.key).cmp(&(&b.file, line(b), b.message.key))
         });
         self.0.dedup();
         self
@@ -207,14 +255,15 @@ impl Diagnostics {
 
 impl From<Diagnostic> for Diagnostics {
     fn from(diagnostic: Diagnostic) -> Diagnostics {
-        Diagnostics(vec![diagnostic])
+        Diagnostics(vec![diagnostic], Lang::default())
     }
 }
 
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for diagnostic in &self.0 {
-            writeln!(f, "{diagnostic}")?;
+            diagnostic.write(f, self.1)?;
+            writeln!(f)?;
         }
         Ok(())
     }
@@ -270,12 +319,24 @@ mod tests {
     #[test]
     fn renders_like_rustc() {
         let text = "---\nstrat: 2026-11-17 14:00\n---\n";
-        let d = Diagnostic::error("content/programme/a/b.md", "unknown key `strat`")
-            .with_span(Span::at(text, 4, 5))
-            .with_help("did you mean `start`?");
+        let d = Diagnostic::error(
+            "content/programme/a/b.md",
+            text!("unknown_field", field = "strat"),
+        )
+        .with_span(Span::at(text, 4, 5))
+        .with_help(text!("did_you_mean", name = "start"));
+        assert_eq!(
+            d.words(Lang::Fi),
+            "virhe: tuntematon kenttä `strat`\n \
+             --> content/programme/a/b.md:2:1\n  \
+             |\n\
+             2 | strat: 2026-11-17 14:00\n  \
+             | ^^^^^\n  \
+             = ohje: tarkoititko `start`?\n"
+        );
         assert_eq!(
             d.to_string(),
-            "error: unknown key `strat`\n \
+            "error: unknown field `strat`\n \
              --> content/programme/a/b.md:2:1\n  \
              |\n\
              2 | strat: 2026-11-17 14:00\n  \

@@ -225,7 +225,7 @@ fn end_of_calendar() -> Ics {
 /// The dates a VTIMEZONE must cover: those of the timed events (all-day ones use no zone).
 fn timed_span(site: &Site, entries: &[usize]) -> Option<(Date, Date)> {
     let dates = entries.iter().filter_map(|&i| match &site.entries[i].when {
-        When::Timed { start, end } => Some((start.date(), end.date())),
+        When::Timed { start, end } => Some((start.date(), end.as_ref().unwrap_or(start).date())),
         When::AllDay { .. } => None,
     });
     dates.fold(None, |span, (s, e)| match span {
@@ -256,7 +256,11 @@ fn event_body(site: &Site, t: &Translations, index: usize) -> Ics {
     match &entry.when {
         When::Timed { start, end } => {
             local_time(&mut ics, "DTSTART", start, config);
-            local_time(&mut ics, "DTEND", end, config);
+            // With no set end there is no DTEND: RFC 5545 reads such an event as a moment at
+            // its start, which is all that is known; the description says "from".
+            if let Some(end) = end {
+                local_time(&mut ics, "DTEND", end, config);
+            }
         }
         When::AllDay { first, last } => {
             ics.raw("DTSTART", &[("VALUE", "DATE")], &ics::date(*first));
@@ -329,6 +333,9 @@ fn description(site: &Site, t: &Translations, entry: &Entry) -> String {
     let label = t.status(entry.status);
     if !label.is_empty() {
         parts.push(format!("{label}."));
+    }
+    if let When::Timed { start, end: None } = &entry.when {
+        parts.push(format!("{}.", site.config.lang.time_from(start.time())));
     }
     if let Some(summary) = &entry.summary {
         parts.push(summary.clone());

@@ -6,6 +6,9 @@
 // A problem report is a cold path taken once per bad file; boxing it would buy nothing.
 #![allow(clippy::result_large_err)]
 
+#[macro_use]
+pub mod messages;
+
 pub mod cache;
 pub mod content;
 pub mod diagnostics;
@@ -62,6 +65,14 @@ impl From<std::io::Error> for Failure {
 }
 
 impl Failure {
+    /// Shows content problems in `lang`.
+    fn in_language(self, lang: times::Lang) -> Failure {
+        match self {
+            Failure::Content(problems) => Failure::Content(problems.in_language(lang)),
+            io => io,
+        }
+    }
+
     /// The failures of parallel work as one: the first I/O error, else every content problem.
     pub fn gather(failures: Vec<Failure>) -> Result<(), Failure> {
         let mut problems = Diagnostics::default();
@@ -99,7 +110,7 @@ fn check_with(
     );
     problems.extend(found.iter().cloned());
     let theme = theme.map_err(|found| problems.extend(found.iter().cloned()));
-    let problems = problems.sorted();
+    let problems = problems.sorted().in_language(settings.lang);
     match (site, theme) {
         (Some(site), Ok(theme)) if !problems.has_errors() => Ok((site, theme, problems)),
         _ => Err(Failure::Content(problems)),
@@ -174,7 +185,8 @@ pub fn render_site(
             )
         },
     );
-    pages?;
+    let lang = site.config.lang;
+    pages.map_err(|failure| failure.in_language(lang))?;
     let record = record?;
     let (pages, files) = (
         sink.pages.load(Ordering::Relaxed),
@@ -182,7 +194,9 @@ pub fn render_site(
     );
     let collisions = sink.collisions(&site);
     if collisions.has_errors() {
-        return Err(Failure::Content(collisions.sorted()));
+        return Err(Failure::Content(
+            collisions.sorted().in_language(site.config.lang),
+        ));
     }
     Ok(Rendered {
         site,
@@ -238,16 +252,9 @@ fn keep_published_sequences(site: &mut model::Site, output: &Path) -> Option<Dia
     (raised > 0).then(|| {
         Diagnostic::warning(
             load::CALENDAR_LOCK_FILE,
-            format!(
-                "{raised} entries had a lower SEQUENCE here than in the published calendar \
-                 {}; their numbering continues from the published one",
-                feeds::WHOLE
-            ),
+            text!("record_raised", count = raised, feed = feeds::WHOLE),
         )
-        .with_help(
-            "commit content/calendar.lock with the content, so that every build continues \
-             the same numbering",
-        )
+        .with_help(text!("record_raised_help"))
     })
 }
 

@@ -94,10 +94,13 @@ pub fn load(root: &Path) -> Result<(Sources, Diagnostics), std::io::Error> {
                 diagnostics.push(link(&relative(root, item.path())));
             }
             Ok(_) => {}
-            Err(error) => diagnostics.push(Diagnostic::error(
-                error.path().map_or("content".into(), |p| relative(root, p)),
-                format!("cannot read: {error}"),
-            )),
+            Err(error) => diagnostics.push(
+                Diagnostic::error(
+                    error.path().map_or("content".into(), |p| relative(root, p)),
+                    text!("file_unreadable", error = error),
+                )
+                .with_help(text!("file_unreadable_help")),
+            ),
         }
     }
 
@@ -117,12 +120,14 @@ pub fn load(root: &Path) -> Result<(Sources, Diagnostics), std::io::Error> {
             }
             ["content", "site.yaml"] => Kind::Site,
             ["content", "calendar.lock"] => Kind::CalendarLock,
-            ["content", "programme", folder, "_index.md"] => Kind::Profile(folder.to_string()),
-            ["content", "programme", folder, name] if name.ends_with(".md") => {
+            ["content", "programme", folder, name] if name.to_lowercase() == "_index.md" => {
+                Kind::Profile(folder.to_string())
+            }
+            ["content", "programme", folder, name] if is_markdown(name) => {
                 Kind::Entry(folder.to_string())
             }
-            ["content", "memos", _year, name] if name.ends_with(".md") => Kind::Memo,
-            ["content", "pages", name] if name.ends_with(".md") => Kind::Page,
+            ["content", "memos", _year, name] if is_markdown(name) => Kind::Memo,
+            ["content", "pages", name] if is_markdown(name) => Kind::Page,
             _ => {
                 diagnostics.push(misplaced(&rel));
                 continue;
@@ -212,57 +217,65 @@ pub fn is_ignored(name: &str) -> bool {
         || name.ends_with(".bak")
 }
 
+/// A Markdown file, whatever the case of its extension: `.md`, `.MD`, `.markdown`.
+fn is_markdown(name: &str) -> bool {
+    let name = name.to_lowercase();
+    name.ends_with(".md") || name.ends_with(".markdown")
+}
+
+/// A file where the site has no place for it. In the folders partners write in it is an error,
+/// since it looks like an entry that would silently be missing from the programme: a text saved
+/// by Notepad as `.md.txt`, a Word document.
 fn misplaced(rel: &str) -> Diagnostic {
-    let help = match rel.split('/').collect::<Vec<_>>().as_slice() {
-        ["content", "programme", _] => {
-            "programme entries go in a folder per organiser: content/programme/<organiser>/<entry>.md"
-        }
-        ["content", "programme", ..] => {
-            "entries go directly in the organiser's folder: content/programme/<organiser>/<entry>.md"
-        }
-        ["content", "memos", ..] => "memos go in a folder per year: content/memos/<year>/<memo>.md",
-        _ => {
-            "content is site.yaml, programme/<organiser>/*.md, memos/<year>/*.md, pages/*.md; \
-             images and attachments go in content/static/"
-        }
+    let parts: Vec<&str> = rel.split('/').collect();
+    let name = parts.last().copied().unwrap_or_default();
+    let extension = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_lowercase())
+        .unwrap_or_default();
+    let written = matches!(
+        parts.as_slice(),
+        ["content", "programme" | "memos" | "pages", ..]
+    );
+    let help = match (extension.as_str(), parts.as_slice()) {
+        ("txt", _) if written => text!("misplaced_txt", name = name.trim_end_matches(".txt")),
+        ("docx" | "doc" | "odt" | "rtf" | "pages", _) if written => text!("misplaced_document"),
+        ("jpg" | "jpeg" | "png" | "gif" | "webp" | "svg" | "pdf", _) => text!("misplaced_static"),
+        (_, ["content", "programme", _]) => text!("misplaced_programme"),
+        (_, ["content", "programme", ..]) => text!("misplaced_entry_folder"),
+        (_, ["content", "memos", ..]) => text!("misplaced_memo"),
+        _ => text!("misplaced_help"),
     };
-    Diagnostic::warning(rel, "this file is not part of the site and was left out").with_help(help)
+    let diagnostic = match written {
+        true => Diagnostic::error(rel, text!("misplaced_written")),
+        false => Diagnostic::warning(rel, text!("misplaced")),
+    };
+    diagnostic.with_help(help)
 }
 
 /// A link in the content folder is not followed: it could publish any file of the computer,
 /// and the calendar record must never be written through one.
 fn link(rel: &str) -> Diagnostic {
     if rel == CALENDAR_LOCK_FILE {
-        return Diagnostic::error(rel, "the calendar record is a link to another file").with_help(
-            "viikko writes this file at every build and will not write through a link: \
-                 put the file itself here (copy the file the link points to over the link)",
-        );
+        return Diagnostic::error(rel, text!("record_link")).with_help(text!("record_link_help"));
     }
-    Diagnostic::warning(
-        rel,
-        "this is a link to another file or folder, and was left out",
-    )
-    .with_help("copy the file itself into the content folder")
+    Diagnostic::warning(rel, text!("content_link")).with_help(text!("content_link_help"))
 }
 
 /// Reads a text file; `limited` to [`MAX_TEXT_BYTES`] when a person writes it.
 fn read_text(rel: &str, path: &Path, limited: bool) -> Result<SourceFile, Diagnostic> {
-    let cannot_read =
-        |error: std::io::Error| Diagnostic::error(rel, format!("cannot read the file: {error}"));
+    let cannot_read = |error: std::io::Error| {
+        Diagnostic::error(rel, text!("file_unreadable", error = error))
+            .with_help(text!("file_unreadable_help"))
+    };
     let size = std::fs::metadata(path).map_err(cannot_read)?.len();
     if limited && size > MAX_TEXT_BYTES {
-        return Err(Diagnostic::error(
-            rel,
-            format!(
-                "the file is {:.1} MB; a text file of the content may be at most 1 MB",
-                size as f64 / 1_000_000.0
-            ),
-        )
-        .with_span(first_line(path))
-        .with_help(
-            "a programme entry or memo is a few pages of text: put pictures and long \
-             documents in content/static/ and link to them",
-        ));
+        let megabytes = format!("{:.1}", size as f64 / 1_000_000.0);
+        return Err(
+            Diagnostic::error(rel, text!("file_too_large", size = megabytes))
+                .with_span(first_line(path))
+                .with_help(text!("file_too_large_help")),
+        );
     }
     let bytes = std::fs::read(path).map_err(cannot_read)?;
     let text = match String::from_utf8(bytes) {
@@ -272,12 +285,9 @@ fn read_text(rel: &str, path: &Path, limited: bool) -> Result<SourceFile, Diagno
             let prefix = String::from_utf8_lossy(&error.as_bytes()[..valid]).into_owned();
             let lossy = String::from_utf8_lossy(error.as_bytes()).into_owned();
             let line = prefix.matches('\n').count() + 1;
-            return Err(Diagnostic::error(rel, "the file is not UTF-8 text")
+            return Err(Diagnostic::error(rel, text!("file_not_utf8"))
                 .with_span(Span::line(&lossy, line))
-                .with_help(
-                    "save the file as UTF-8 (in Notepad: Save as → Encoding: UTF-8; \
-                     in Word: Plain text → Unicode UTF-8)",
-                ));
+                .with_help(text!("file_not_utf8_help")));
         }
     };
     let text = match text.strip_prefix('\u{feff}') {

@@ -3,6 +3,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use viikko::Failure;
+use viikko::messages::Text;
+use viikko::text;
 use viikko::translations::Translations;
 
 // A build allocates and frees millions of small values across threads; against the system
@@ -77,10 +79,7 @@ fn main() -> ExitCode {
                     );
                     ExitCode::SUCCESS
                 }
-                Err(failure) => fail(
-                    failure,
-                    "the site was not built; the previous output is unchanged",
-                ),
+                Err(failure) => fail(failure, text!("not_built")),
             }
         }
         Command::Serve {
@@ -99,7 +98,7 @@ fn main() -> ExitCode {
             };
             match viikko::serve::serve(config) {
                 Ok(()) => ExitCode::SUCCESS,
-                Err(error) => fail(Failure::Io(error.to_string()), ""),
+                Err(error) => fail(Failure::Io(error.to_string()), text!("not_served")),
             }
         }
         Command::Stats { root } => match viikko::check(&root) {
@@ -112,13 +111,10 @@ fn main() -> ExitCode {
                         );
                         ExitCode::SUCCESS
                     }
-                    Err(problems) => fail(
-                        Failure::Content(problems),
-                        "fix the problems above and run again",
-                    ),
+                    Err(problems) => fail(Failure::Content(problems), text!("fix_and_rerun")),
                 }
             }
-            Err(failure) => fail(failure, "fix the problems above and run again"),
+            Err(failure) => fail(failure, text!("fix_and_rerun")),
         },
         Command::Check { root } => match viikko::check(&root) {
             Ok((site, diagnostics)) => {
@@ -133,7 +129,7 @@ fn main() -> ExitCode {
                 );
                 ExitCode::SUCCESS
             }
-            Err(failure) => fail(failure, "fix the problems above and run again"),
+            Err(failure) => fail(failure, text!("fix_and_rerun")),
         },
     }
 }
@@ -146,16 +142,12 @@ fn warnings(n: usize) -> String {
     }
 }
 
-fn fail(failure: Failure, consequence: &str) -> ExitCode {
+fn fail(failure: Failure, consequence: Text) -> ExitCode {
     match failure {
         Failure::Content(diagnostics) => {
             eprint!("{diagnostics}");
-            let errors = diagnostics.errors();
-            let noun = if errors == 1 { "error" } else { "errors" };
-            eprintln!(
-                "{errors} {noun}{}: {consequence}",
-                warnings(diagnostics.warnings())
-            );
+            let lang = diagnostics.lang();
+            eprintln!("{}: {}", diagnostics.count(), consequence.words(lang));
             ExitCode::from(1)
         }
         Failure::Io(message) => {

@@ -259,12 +259,9 @@ fn nest(depth: &mut usize, html: &str) -> bool {
 }
 
 fn too_deep(file: &SourceFile, at: usize) -> Diagnostic {
-    Diagnostic::error(
-        &file.rel,
-        format!("the HTML in the text is nested more than {MAX_HTML_DEPTH} levels deep"),
-    )
-    .with_span(Span::at(&file.text, at, 1))
-    .with_help("write the text in Markdown, or remove the HTML tags that are never closed")
+    Diagnostic::error(&file.rel, text!("html_too_deep", levels = MAX_HTML_DEPTH))
+        .with_span(Span::at(&file.text, at, 1))
+        .with_help(text!("html_too_deep_help"))
 }
 
 /// Smart punctuation makes English quotes; Finnish and Swedish use the closing mark on both sides.
@@ -277,8 +274,8 @@ fn finnish_quotes<'a>(text: &CowStr<'a>) -> CowStr<'a> {
 }
 
 struct LinkProblem {
-    message: String,
-    help: String,
+    message: crate::messages::Text,
+    help: crate::messages::Text,
 }
 
 impl LinkProblem {
@@ -309,8 +306,8 @@ fn resolve<'a>(
         return match scheme.as_str() {
             "http" | "https" | "mailto" | "tel" => Ok(url.clone()),
             _ => Err(LinkProblem {
-                message: format!("a `{scheme}:` link cannot be published"),
-                help: "link to a web page (`https://…`), an email address (`mailto:…`) or another content file (`toinen.md`)".into(),
+                message: text!("link_scheme", scheme = scheme),
+                help: text!("link_scheme_help"),
             }),
         };
     }
@@ -333,12 +330,8 @@ fn resolve<'a>(
             Ok(resolved.into())
         }
         None => Err(LinkProblem {
-            message: format!("the link `{trimmed}` leads to no file"),
-            help: format!(
-                "links to other content are relative to this file's folder ({}), e.g. \
-                 `_index.md` for the organiser or `../../pages/tietoa.md`; check the spelling",
-                file.dir()
-            ),
+            message: text!("link_nowhere", link = trimmed),
+            help: text!("link_nowhere_help", folder = file.dir()),
         }),
     }
 }

@@ -160,7 +160,11 @@ impl Entry {
     pub fn days(&self) -> Vec<Date> {
         let (first, last) = match &self.when {
             When::AllDay { first, last } => (*first, *last),
-            When::Timed { start, end } => {
+            When::Timed { start, end: None } => (start.date(), start.date()),
+            When::Timed {
+                start,
+                end: Some(end),
+            } => {
                 let last = if end.time() == jiff::civil::Time::midnight() {
                     end.date().yesterday().unwrap_or(end.date())
                 } else {
@@ -201,15 +205,10 @@ impl Entry {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum When {
-    Timed {
-        start: Zoned,
-        end: Zoned,
-    },
+    /// `end` is `None` for an entry with no set end (`klo 18.30 alkaen`).
+    Timed { start: Zoned, end: Option<Zoned> },
     /// Inclusive dates.
-    AllDay {
-        first: Date,
-        last: Date,
-    },
+    AllDay { first: Date, last: Date },
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

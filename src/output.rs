@@ -76,30 +76,18 @@ impl<'a> Ledger<'a> {
                 .iter()
                 .find(|p| format!("{}index.html", p.path()) == path);
             problems.push(match page {
-                Some(page) => Diagnostic::error(
-                    &page.source,
-                    format!("this page would replace the site's own page `{path}`"),
-                )
-                .with_help("rename the file"),
-                None => Diagnostic::error(
-                    crate::load::SITE_FILE,
-                    format!("two parts of the site make the file `{path}`"),
-                ),
+                Some(page) => Diagnostic::error(&page.source, text!("collision_page", path = path))
+                    .with_help(text!("collision_page_help")),
+                None => Diagnostic::error(crate::load::SITE_FILE, text!("collision", path = path)),
             });
         }
         for file in site.statics.iter().filter(|f| paths.contains(&f.output)) {
             problems.push(
                 Diagnostic::error(
                     format!("content/static/{}", file.output),
-                    format!(
-                        "this file would replace the site's own file `{}`",
-                        file.output
-                    ),
+                    text!("collision_static", path = file.output),
                 )
-                .with_help(
-                    "rename or move the file: content/static/ is for images and documents \
-                     that the site does not make itself",
-                ),
+                .with_help(text!("collision_static_help")),
             );
         }
         problems

@@ -594,10 +594,17 @@ fn now_and_next(site: &Site) -> Vec<u8> {
         .iter()
         .filter(|e| e.status != Status::Cancelled)
         .filter_map(|e| match &e.when {
-            When::Timed { start, end } => Some(json!({
-                "s": start.timestamp().as_second(), "e": end.timestamp().as_second(),
-                "t": e.title, "u": site.config.link(&e.path), "w": lang.time_range(start, end),
-            })),
+            When::Timed { start, end } => {
+                // An entry with no set end is taken to go on until the end of its day.
+                let until = end.as_ref().map_or_else(
+                    || start.date().tomorrow().ok().and_then(|d| d.to_zoned(start.time_zone().clone()).ok()),
+                    |end| Some(end.clone()),
+                )?;
+                Some(json!({
+                    "s": start.timestamp().as_second(), "e": until.timestamp().as_second(),
+                    "t": e.title, "u": site.config.link(&e.path), "w": lang.time_span(start, end.as_ref()),
+                }))
+            }
             When::AllDay { .. } => None,
         })
         .collect();

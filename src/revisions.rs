@@ -55,15 +55,9 @@ impl Revisions {
                 ))
             })();
             let Some((id, revision)) = parsed else {
-                return Err(Diagnostic::error(
-                    &file.rel,
-                    "this line of the calendar record cannot be read",
-                )
-                .with_span(Span::line(&file.text, n + 1))
-                .with_help(
-                    "the file is written by `viikko build`; if a merge left conflict markers, \
-                         keep the line with the higher number (SEQUENCE) for each entry",
-                ));
+                return Err(Diagnostic::error(&file.rel, text!("record_line"))
+                    .with_span(Span::line(&file.text, n + 1))
+                    .with_help(text!("record_line_help")));
             };
             // Two lines for one entry (a merge that kept both): the higher SEQUENCE wins, so
             // clients never see a number go back.

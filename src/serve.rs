@@ -199,9 +199,7 @@ fn rebuild(root: &Path, shared: &Shared, origin: &str, cache: Cache) -> Cache {
 }
 
 fn report_text(diagnostics: &Diagnostics) -> String {
-    let errors = diagnostics.errors();
-    let noun = if errors == 1 { "error" } else { "errors" };
-    format!("{diagnostics}{errors} {noun}\n")
+    format!("{diagnostics}{}\n", diagnostics.count())
 }
 
 fn notify_clients(shared: &Shared, message: &'static str) {

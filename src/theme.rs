@@ -89,10 +89,13 @@ pub fn load(
     for (template, bytes) in own_templates {
         match String::from_utf8(bytes) {
             Ok(text) => templates.push((template, text)),
-            Err(_) => problems.push(Diagnostic::error(
-                format!("themes/{name}/templates/{template}"),
-                "the template is not UTF-8 text",
-            )),
+            Err(_) => problems.push(
+                Diagnostic::error(
+                    format!("themes/{name}/templates/{template}"),
+                    text!("file_not_utf8"),
+                )
+                .with_help(text!("file_not_utf8_help")),
+            ),
         }
     }
     let mut assets: Vec<(String, Vec<u8>)> = DEFAULT_ASSETS
@@ -158,7 +161,7 @@ fn read_folder(folder: &Path, problems: &mut Diagnostics) -> Vec<(String, Vec<u8
             Ok(bytes) => files.push((rel, bytes)),
             Err(error) => problems.push(Diagnostic::error(
                 item.path().display().to_string(),
-                format!("cannot read: {error}"),
+                text!("file_unreadable", error = error),
             )),
         }
     }
@@ -197,8 +200,11 @@ pub fn template_error(theme: &str, error: &tera::Error) -> Diagnostic {
         message.push_str(&inner.to_string());
         source = inner.source();
     }
-    Diagnostic::error(format!("themes/{theme}/templates"), message)
-        .with_help("check the template named in the message")
+    Diagnostic::error(
+        format!("themes/{theme}/templates"),
+        text!("template_error", error = message),
+    )
+    .with_help(text!("template_error_help"))
 }
 
 #[cfg(test)]

@@ -35,19 +35,15 @@ impl Translations {
                         match words.get_mut(&key) {
                             Some(word) => *word = value,
                             None => problems.push(
-                                Diagnostic::error(&file, format!("unknown key `{key}`")).with_help(
-                                    "the keys are those of the default theme's translation file",
-                                ),
+                                Diagnostic::error(&file, text!("theme_key", key = key))
+                                    .with_help(text!("theme_key_help")),
                             ),
                         }
                     }
                 }
                 Err(error) => {
-                    let mut problem = Diagnostic::error(
-                        &file,
-                        format!("not a list of `key: text` lines: {error}"),
-                    )
-                    .with_help("write one `key: text` per line; quote a text that contains `: `");
+                    let mut problem = Diagnostic::error(&file, text!("theme_words"))
+                        .with_help(text!("theme_words_help"));
                     if let Some(at) = error.location() {
                         problem = problem.with_span(Span::line(&text, at.line()));
                     }

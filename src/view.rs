@@ -147,9 +147,9 @@ impl<'a> Views<'a> {
             When::Timed { start, end } => json!({
                 "all_day": false,
                 "date": self.lang.date(start.date()),
-                "time": self.lang.time_range(start, end),
+                "time": self.lang.time_span(start, end.as_ref()),
                 "start": start.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
-                "end": end.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+                "end": end.as_ref().map(|end| end.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()),
                 "start_date": start.date().to_string(),
             }),
             When::AllDay { first, last } => json!({
@@ -214,9 +214,10 @@ impl<'a> Views<'a> {
         let (start, end) = match &entry.when {
             When::Timed { start, end } => (
                 start.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
-                end.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+                end.as_ref()
+                    .map(|end| end.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()),
             ),
-            When::AllDay { first, last } => (first.to_string(), last.to_string()),
+            When::AllDay { first, last } => (first.to_string(), Some(last.to_string())),
         };
         let status = match entry.status {
             Status::Scheduled => "EventScheduled",

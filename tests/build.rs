@@ -11,7 +11,10 @@ fn builds_every_page_of_the_fixture() {
     let site = site("site");
     let out = site.path().join("public");
     let warnings = build_ok(site.path(), &out);
-    assert!(warnings.contains("outside the week"), "{warnings}");
+    assert!(
+        warnings.contains("viikon ma 16.11. – su 22.11.2026 ulkopuolella"),
+        "{warnings}"
+    );
     for page in [
         "index.html",
         "404.html",
@@ -399,7 +402,8 @@ fn a_site_theme_overrides_words_and_an_unknown_key_is_an_error() {
     let stderr = String::from_utf8_lossy(&failed.stderr);
     assert_eq!(failed.status.code(), Some(1), "{stderr}");
     assert!(
-        stderr.contains("themes/oma/i18n/fi.yaml") && stderr.contains("unknown key `skip_lnik`"),
+        stderr.contains("themes/oma/i18n/fi.yaml")
+            && stderr.contains("tuntematon avain `skip_lnik`"),
         "{stderr}"
     );
     assert!(read(out.join("index.html")).contains(">Suoraan asiaan</a>"));

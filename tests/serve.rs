@@ -295,7 +295,7 @@ fn a_broken_file_shows_its_error_over_the_last_good_site_until_fixed() {
         page.body
             .contains("content/programme/porin-kaupunki/peruttu.md:3:1")
     );
-    assert!(page.body.contains("unknown field `strat`"));
+    assert!(page.body.contains("tuntematon kenttä `strat`"));
     fs::write(&entry, good).unwrap();
     assert_eq!(
         events.recv_timeout(Duration::from_secs(3)).as_deref(),
@@ -400,7 +400,7 @@ fn a_first_build_that_fails_still_serves_the_errors() {
         page.contains("content/programme/porin-kaupunki/rikki.md:1:1"),
         "{page}"
     );
-    assert!(page.contains("the front matter is not closed"));
+    assert!(page.contains("kenttäosa ei pääty"));
 }
 
 #[test]

@@ -2,9 +2,10 @@
 
 use super::*;
 
-pub(super) const ENTRY_KEYS: [&str; 17] = [
+pub(super) const ENTRY_KEYS: [&str; 18] = [
     "title",
     "summary",
+    "time",
     "start",
     "end",
     "place",
@@ -22,9 +23,15 @@ pub(super) const ENTRY_KEYS: [&str; 17] = [
     "tags",
 ];
 
-pub(super) fn read_entry(file: &SourceFile, has_profile: bool, config: &Config) -> Read<Entry> {
+/// Reads an entry; `has_profile` when its organiser's profile was read, `week_known` when the
+/// settings were (so that "outside the week" means something).
+pub(super) fn read_entry(
+    file: &SourceFile,
+    (has_profile, week_known): (bool, bool),
+    config: &Config,
+) -> Read<Entry> {
     let mut problems = Vec::new();
-    let Some((mut fields, body_offset)) = parse(file, &mut problems) else {
+    let Some((mut fields, body_offset)) = parse(file, config.lang, &mut problems) else {
         return (None, problems);
     };
     let folder = file
@@ -43,10 +50,18 @@ pub(super) fn read_entry(file: &SourceFile, has_profile: bool, config: &Config) 
         && !fields.reported("place")
         && !fields.reported("online")
     {
-        fields.missing(
-            "place",
-            "{name: Porin kaupunginkirjasto, address: Gallen-Kallelan katu 2, municipality: Pori}",
-        );
+        let example = match config.lang {
+            Lang::Sv => {
+                "{namn: Björneborgs stadsbibliotek, adress: Gallen-Kallelas gata 2, kommun: Björneborg}"
+            }
+            Lang::En => {
+                "{name: Pori City Library, address: Gallen-Kallelan katu 2, municipality: Pori}"
+            }
+            Lang::Fi => {
+                "{nimi: Porin kaupunginkirjasto, osoite: Gallen-Kallelan katu 2, kunta: Pori}"
+            }
+        };
+        fields.missing("place", example);
     }
     let audiences = read_audiences(&mut fields, config);
     let format = read_format(&mut fields, config);
@@ -67,26 +82,26 @@ pub(super) fn read_entry(file: &SourceFile, has_profile: bool, config: &Config) 
         format,
         language,
         price: fields.text("price"),
-        registration: read_registration(&mut fields),
+        registration: read_registration(&mut fields, config),
         accessibility: fields.text("accessibility"),
         status: read_status(&mut fields),
         series: read_series(&mut fields, config),
         feedback: fields.url("feedback"),
         attendance: fields.count("attendance"),
-        tags: fields.list("tags"),
+        tags: fields.words("tags"),
         body_html: String::new(),
         body_text: String::new(),
         memos: Vec::new(),
         source: file.rel.clone(),
     };
-    if let Some(when) = &when {
-        warn_outside_week(&mut fields, when, config.week);
+    if let Some(when) = when.as_ref().filter(|_| week_known) {
+        warn_outside_week(&mut fields, when, config.week, config.lang);
     }
     if slugify(&stem).is_empty() {
         fields.error(
             "title",
-            format!("the file name `{stem}.md` makes an empty web address"),
-            "rename the file with letters, e.g. `asukaskahvila.md`",
+            text!("file_name_empty", name = format!("{stem}.md")),
+            text!("file_name_empty_help"),
         );
     }
     problems.extend(fields.finish(&ENTRY_KEYS));
@@ -102,65 +117,127 @@ pub(super) fn read_entry(file: &SourceFile, has_profile: bool, config: &Config) 
     )
 }
 
+/// When the entry takes place: the whole notation in `time` (`aika`), or `start` (which may
+/// hold a range too) and maybe `end`.
 pub(super) fn read_when(fields: &mut Fields, config: &Config) -> Option<When> {
-    let end = fields.time("end");
-    let Some(start) = fields.time("start") else {
-        if fields.text("start").is_none() {
-            fields.missing("start", "2026-11-17 14:00");
+    let context = when_context(config, None);
+    let time = fields.text("time");
+    let start = fields.text("start");
+    let end = fields.text("end");
+    let (key, text) = match (time, start) {
+        (Some(_), Some(_)) => {
+            fields.error(
+                "start",
+                text!("when_time_and_start"),
+                text!("when_time_and_start_help"),
+            );
+            return None;
         }
-        return None;
+        (Some(text), None) => ("time", text),
+        (None, Some(text)) => ("start", text),
+        (None, None) => {
+            if !fields.reported("time") && !fields.reported("start") {
+                let example = format!("{} klo 14–15.30", config.lang.date(config.week.start));
+                fields.missing_one_of(&["time", "start"], &example);
+            }
+            return None;
+        }
     };
-
-    match start {
-        TimeInput::Date(first) => {
-            let last = match end {
-                None => first,
-                Some(TimeInput::Date(last)) if last >= first => last,
-                Some(TimeInput::Date(_)) => {
-                    fields.error(
-                        "end",
-                        "the entry ends before it starts",
-                        "`end` is the last day of the entry, on or after `start`",
-                    );
-                    return None;
-                }
-                Some(_) => {
-                    fields.error(
-                        "end",
-                        "`start` is a date without a time, but `end` has a time",
-                        "give both a time (`2026-11-17 14:00`) or both only a date (all-day)",
-                    );
-                    return None;
-                }
-            };
-            Some(When::AllDay { first, last })
+    let mut written = match when::read(&text, &context) {
+        Ok(written) => written,
+        Err(problem) => {
+            fields.error(key, problem.message, problem.help);
+            return None;
         }
-        start => {
-            let start = zoned(fields, "start", start, config)?;
-            let Some(end) = end else {
-                if fields.text("end").is_none() {
-                    fields.missing("end", "2026-11-17 16:00");
-                }
-                return None;
-            };
-            if let TimeInput::Date(_) = end {
+    };
+    if let Some(end) = end {
+        if key == "time" || written.end.is_some() || written.open {
+            let shown = names::shown(key, config.lang);
+            fields.error(
+                "end",
+                text!("when_end_twice", field = shown),
+                text!("when_end_twice_help", field = shown),
+            );
+            return None;
+        }
+        let context = when::Context {
+            day: written.start.date(),
+            time_alone: !matches!(written.start, when::Moment::Day(_)),
+            ..context
+        };
+        match when::read(&end, &context) {
+            Ok(when::Written {
+                start,
+                end: None,
+                open: false,
+            }) => written.end = Some(start),
+            Ok(_) => {
                 fields.error(
                     "end",
-                    "`end` needs a time, because `start` has one",
-                    "write e.g. `end: 2026-11-17 16:00`",
+                    text!("when_end_range", text = end),
+                    text!("when_end_range_help"),
                 );
                 return None;
             }
-            let end = zoned(fields, "end", end, config)?;
-            if end <= start {
+            Err(problem) => {
+                fields.error("end", problem.message, problem.help);
+                return None;
+            }
+        }
+    }
+    let end_key = if key == "time" { "time" } else { "end" };
+    placed(fields, written, (key, end_key), config)
+}
+
+/// The written start and end placed in the site's time zone, checked to go forward.
+fn placed(
+    fields: &mut Fields,
+    written: when::Written,
+    (key, end_key): (&str, &str),
+    config: &Config,
+) -> Option<When> {
+    use when::Moment;
+    let lang = config.lang;
+    match (written.start, written.end) {
+        (Moment::Day(first), None) => Some(When::AllDay { first, last: first }),
+        (Moment::Day(first), Some(Moment::Day(last))) if last >= first => {
+            Some(When::AllDay { first, last })
+        }
+        (Moment::Day(first), Some(Moment::Day(last))) => {
+            fields.error(
+                end_key,
+                text!(
+                    "when_backwards",
+                    start = lang.bare_date(first),
+                    end = lang.bare_date(last)
+                ),
+                text!("when_backwards_days_help", start = lang.bare_date(first)),
+            );
+            None
+        }
+        (Moment::Day(_), Some(_)) | (_, Some(Moment::Day(_))) => {
+            fields.error(
+                end_key,
+                text!("when_mixed_fields"),
+                text!("when_mixed_help"),
+            );
+            None
+        }
+        (start, end) => {
+            let start = zoned(fields, key, start, config)?;
+            let end = match end {
+                Some(end) => Some(zoned(fields, end_key, end, config)?),
+                None => None,
+            };
+            if let Some(end) = &end
+                && *end <= start
+            {
+                let shown =
+                    |z: &Zoned| format!("{} {}", lang.bare_date(z.date()), lang.time(z.time()));
                 fields.error(
-                    "end",
-                    format!(
-                        "the entry ends ({}) before it starts ({})",
-                        end.strftime("%Y-%m-%d %H:%M"),
-                        start.strftime("%Y-%m-%d %H:%M")
-                    ),
-                    "`end` is when the event finishes, after `start`",
+                    end_key,
+                    text!("when_backwards", start = shown(&start), end = shown(end)),
+                    text!("when_backwards_help", start = shown(&start)),
                 );
                 return None;
             }
@@ -169,27 +246,36 @@ pub(super) fn read_when(fields: &mut Fields, config: &Config) -> Option<When> {
     }
 }
 
-pub(super) fn zoned(
-    fields: &mut Fields,
-    key: &str,
-    time: TimeInput,
-    config: &Config,
-) -> Option<Zoned> {
-    match time {
-        TimeInput::Exact(ts) => Some(ts.to_zoned(config.tz.clone())),
-        TimeInput::Local(local) => match times::resolve(local, &config.tz, &config.tz_name) {
+fn zoned(fields: &mut Fields, key: &str, moment: when::Moment, config: &Config) -> Option<Zoned> {
+    match moment {
+        when::Moment::Exact(ts) => Some(ts.to_zoned(config.tz.clone())),
+        when::Moment::Local(local) => match times::resolve(local, &config.tz, &config.tz_name) {
             Ok(zoned) => Some(zoned),
             Err((message, help)) => {
                 fields.error(key, message, help);
                 None
             }
         },
-        TimeInput::Date(_) => None,
+        when::Moment::Day(_) => None,
     }
 }
 
+/// A place: a group of fields, or its name alone (`paikka: Porin kaupunginkirjasto`).
 pub(super) fn read_place(fields: &mut Fields) -> Option<Place> {
-    let mut group = fields.group("place")?;
+    let mut group = match fields.value("place")? {
+        serde_yaml::Value::String(name) if !name.trim().is_empty() => {
+            return Some(Place {
+                name: Some(name.trim().to_string()),
+                address: None,
+                municipality: None,
+            });
+        }
+        serde_yaml::Value::Mapping(map) => fields.group_of("place", map),
+        _ => {
+            fields.error("place", text!("expected_group"), text!("place_help"));
+            return None;
+        }
+    };
     let place = Place {
         name: group.text("name"),
         address: group.text("address"),
@@ -203,11 +289,19 @@ pub(super) fn read_place(fields: &mut Fields) -> Option<Place> {
     Some(place)
 }
 
-pub(super) fn read_registration(fields: &mut Fields) -> Option<Registration> {
+/// Registration: a group of fields, or its address alone (`ilmoittautuminen: https://…`).
+pub(super) fn read_registration(fields: &mut Fields, config: &Config) -> Option<Registration> {
+    if fields.holds_text("registration") {
+        return Some(Registration {
+            url: Some(fields.url("registration")?),
+            deadline: None,
+            note: None,
+        });
+    }
     let mut group = fields.group("registration")?;
     let registration = Registration {
         url: group.url("url"),
-        deadline: group.date("deadline"),
+        deadline: group.date("deadline", &when_context(config, None)),
         note: group.text("note"),
     };
     let found = group.finish(&["url", "deadline", "note"]);
@@ -216,7 +310,7 @@ pub(super) fn read_registration(fields: &mut Fields) -> Option<Registration> {
 }
 
 pub(super) fn read_audiences(fields: &mut Fields, config: &Config) -> Vec<usize> {
-    let keys = fields.list("audience");
+    let keys = fields.words("audience");
     if keys.is_empty() && !fields.reported("audience") {
         fields.missing(
             "audience",
@@ -258,8 +352,8 @@ pub(super) fn read_series(fields: &mut Fields, config: &Config) -> Option<String
     if slugify(&key) != key {
         fields.error(
             "series",
-            format!("`{key}` cannot be used as a series key"),
-            format!("write `{}`", slugify(&key)),
+            text!("series_key", key = key),
+            text!("term_key_help", key = slugify(&key)),
         );
         return None;
     }
@@ -275,16 +369,26 @@ pub(super) fn unknown_term(
     field: &str,
     key: &str,
     terms: &[Term],
-    list: &str,
+    list: &'static str,
 ) {
     let allowed = backticked_list(terms.iter().map(|t| t.key.as_str()));
+    let list = names::shown(list, fields.lang());
     let help = match did_you_mean(key, terms.iter().map(|t| t.key.as_str())) {
-        Some(near) => {
-            format!("did you mean `{near}`? The {list} are listed in content/site.yaml: {allowed}")
-        }
-        None => format!("use one of the {list} listed in content/site.yaml: {allowed}"),
+        Some(near) => text!(
+            "unknown_term_near",
+            name = near,
+            list = list,
+            allowed = allowed
+        ),
+        None => text!("unknown_term_help", list = list, allowed = allowed),
     };
-    fields.error_at_value(field, key, format!("unknown {field} `{key}`"), help);
+    let shown = names::shown(field, fields.lang());
+    fields.error_at_value(
+        field,
+        key,
+        text!("unknown_term", field = shown, key = key),
+        help,
+    );
 }
 
 pub(super) fn read_language(fields: &mut Fields, config: &Config) -> String {
@@ -303,43 +407,101 @@ pub(super) fn read_language(fields: &mut Fields, config: &Config) -> String {
     if !valid {
         fields.error(
             "language",
-            format!("`{code}` is not a language code"),
-            "write a two-letter code: `fi`, `sv`, `en`, `se` (North Sámi)…",
+            text!("entry_language", code = code),
+            text!("entry_language_help"),
         );
         return config.lang.code().to_string();
     }
     code
 }
 
+/// The status, in English keys or in Finnish or Swedish words (`peruttu`, `inställd`).
 pub(super) fn read_status(fields: &mut Fields) -> Status {
+    const WORDS: [(Status, &[&str]); 4] = [
+        (
+            Status::Scheduled,
+            &[
+                "scheduled",
+                "ajallaan",
+                "toteutuu",
+                "planerad",
+                "enligt_plan",
+            ],
+        ),
+        (
+            Status::Cancelled,
+            &[
+                "cancelled",
+                "canceled",
+                "peruttu",
+                "peruutettu",
+                "inställd",
+                "inställt",
+            ],
+        ),
+        (
+            Status::Postponed,
+            &[
+                "postponed",
+                "siirretty",
+                "lykätty",
+                "uppskjuten",
+                "uppskjutet",
+            ],
+        ),
+        (
+            Status::MovedOnline,
+            &[
+                "moved-online",
+                "siirretty verkkoon",
+                "verkkoon",
+                "flyttad online",
+                "flyttat till nätet",
+            ],
+        ),
+    ];
     let Some(text) = fields.text("status") else {
         return Status::Scheduled;
     };
-    if let Some((_, status)) = Status::ALL.iter().find(|(key, _)| *key == text) {
+    let folded = names::fold(&text);
+    let found = WORDS
+        .iter()
+        .find(|(_, words)| words.iter().any(|w| names::fold(w) == folded));
+    if let Some((status, _)) = found {
         return *status;
     }
-    let keys = Status::ALL.iter().map(|(k, _)| *k);
-    let help = match did_you_mean(&text, keys.clone()) {
-        Some(near) => format!("did you mean `{near}`?"),
-        None => format!("write one of {}", backticked_list(keys)),
+    let words: Vec<&str> = WORDS.iter().flat_map(|(_, w)| w.iter().copied()).collect();
+    let shown: Vec<&str> = match fields.lang() {
+        Lang::Fi => vec!["peruttu", "siirretty", "siirretty verkkoon"],
+        Lang::Sv => vec!["inställd", "uppskjuten", "flyttad online"],
+        Lang::En => vec!["cancelled", "postponed", "moved-online"],
     };
-    fields.error("status", format!("unknown status `{text}`"), help);
+    let help = match did_you_mean(&text, words) {
+        Some(near) => text!("did_you_mean", name = near),
+        None => text!("status_help", words = backticked_list(shown)),
+    };
+    fields.error("status", text!("status_unknown", text = text), help);
     Status::Scheduled
 }
 
-pub(super) fn warn_outside_week(fields: &mut Fields, when: &When, week: Week) {
+pub(super) fn warn_outside_week(fields: &mut Fields, when: &When, week: Week, lang: Lang) {
     let (first, last) = match when {
         When::AllDay { first, last } => (*first, *last),
-        When::Timed { start, end } => (start.date(), end.date()),
+        When::Timed { start, end } => (
+            start.date(),
+            end.as_ref().map_or(start.date(), |e| e.date()),
+        ),
     };
     if last < week.start || first > week.end {
+        let key = if fields.has("time") { "time" } else { "start" };
         fields.warning(
-            "start",
-            format!(
-                "the entry is on {first}, outside the week {} – {}",
-                week.start, week.end
+            key,
+            text!(
+                "when_outside_week",
+                date = lang.bare_date(first),
+                week = lang.date_range(week.start, week.end)
             ),
-            "check the date; the entry is published anyway",
+            text!("when_outside_week_help"),
         );
     }
 }

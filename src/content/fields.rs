@@ -1,83 +1,110 @@
 //! Typed reading of one YAML mapping from a partner's file. Every problem is collected, not
 //! returned at the first one, and points at the key's line in the file; keys that nobody asked
-//! for are reported at the end with the nearest allowed spelling.
+//! for are reported at the end with the nearest allowed name. A field may be written under its
+//! English, Finnish or Swedish name (see `names.rs`).
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use serde_yaml::{Mapping, Value};
 
 use super::frontmatter;
-use crate::diagnostics::{Diagnostic, Span, backticked_list, did_you_mean};
+use super::names;
+use crate::diagnostics::{Diagnostic, Span, did_you_mean};
 use crate::load::SourceFile;
-use crate::times::{self, TimeInput};
+use crate::messages::Text;
+use crate::times::Lang;
 
-/// The YAML part of a file: its text and where it starts in the file.
+/// The YAML part of a file: its text, where it starts in the file, and the language the site's
+/// reports name fields in.
 #[derive(Clone, Copy)]
 pub struct Yaml<'a> {
     pub file: &'a SourceFile,
     pub text: &'a str,
     pub offset: usize,
+    pub lang: Lang,
 }
 
 impl<'a> Yaml<'a> {
     /// Parses the YAML into a mapping (an empty text is an empty mapping).
     pub fn parse(self) -> Result<Fields<'a>, Diagnostic> {
         if let Some(at) = too_deep(self.text) {
-            return Err(Diagnostic::error(
-                &self.file.rel,
-                format!("the fields are nested more than {MAX_NESTING} levels deep"),
-            )
-            .with_span(Span::at(&self.file.text, self.offset + at, 1))
-            .with_help(
-                "a value is text, a list like `[kaikki, nuoret]`, or fields under a field: \
-                 check the brackets on this line, or put the text in quotes",
+            return Err(self.error_at(
+                at,
+                text!("yaml_too_deep", levels = MAX_NESTING),
+                text!("yaml_too_deep_help"),
             ));
         }
-        let value: Value = if self.text.trim().is_empty() {
+        if let Some(at) = tab_in_indent(self.text) {
+            let column = self.column(at);
+            return Err(self.error_at(
+                at,
+                text!("yaml_tab", column = column),
+                text!("yaml_tab_help"),
+            ));
+        }
+        let text = plain_quotes(self.text);
+        let value: Value = if text.trim().is_empty() {
             Value::Mapping(Mapping::new())
         } else {
-            serde_yaml::from_str(self.text).map_err(|error| self.syntax_error(&error))?
+            serde_yaml::from_str(&text).map_err(|error| self.syntax_error(&error))?
         };
         match value {
             Value::Mapping(map) => Ok(Fields::new(self, Vec::new(), map)),
             Value::Null => Ok(Fields::new(self, Vec::new(), Mapping::new())),
-            _ => Err(
-                Diagnostic::error(&self.file.rel, "the front matter is not a list of fields")
-                    .with_span(Span::at(&self.file.text, self.offset, 0))
-                    .with_help("write one field per line: `title: Tilaisuuden nimi`"),
-            ),
+            _ => Err(self.error_at(0, text!("yaml_not_fields"), text!("yaml_not_fields_help"))),
         }
     }
 
+    fn error_at(self, at: usize, message: Text, help: Text) -> Diagnostic {
+        Diagnostic::error(&self.file.rel, message)
+            .with_span(Span::at(&self.file.text, self.offset + at, 1))
+            .with_help(help)
+    }
+
+    /// The 1-based column, in characters, of byte `at` of the YAML.
+    fn column(self, at: usize) -> usize {
+        let start = self.text[..at].rfind('\n').map_or(0, |i| i + 1);
+        self.text[start..at].chars().count() + 1
+    }
+
+    /// serde_yaml's error, in plain words, at its line.
     fn syntax_error(self, error: &serde_yaml::Error) -> Diagnostic {
-        let message = without_position(&error.to_string());
-        if error.location().is_none() {
+        let message = error.to_string();
+        let Some(location) = error.location() else {
             return self.whole_file_error(&message);
-        }
-        let mut diagnostic = Diagnostic::error(
-            &self.file.rel,
-            format!("the fields cannot be read: {message}"),
-        )
-        .with_help(
-            "check the line: each field is `key: value`; put text that contains `: ` or \
-             starts with a special character (`*`, `&`, `[`, `{`, `#`, `@`, `|`, `>`) in quotes",
-        );
-        if let Some(location) = error.location() {
-            if message.starts_with("mapping values are not allowed") {
-                diagnostic.help = Some(quote_hint(self.text, location.line()));
-            }
-            let line_start = crate::diagnostics::line_offset(self.text, location.line());
-            let column = self.text[line_start..]
-                .char_indices()
-                .nth(location.column().saturating_sub(1))
-                .map_or(0, |(i, _)| i);
-            diagnostic = diagnostic.with_span(Span::at(
-                &self.file.text,
-                self.offset + line_start + column,
-                1,
-            ));
-        }
-        diagnostic
+        };
+        let line_start = crate::diagnostics::line_offset(self.text, location.line());
+        let line = self.text[line_start..].lines().next().unwrap_or_default();
+        let column = line
+            .char_indices()
+            .nth(location.column().saturating_sub(1))
+            .map_or(0, |(i, _)| i);
+        let at = line_start + column;
+        let (message, help, at) = if message.starts_with("mapping values are not allowed") {
+            (text!("yaml_colon_in_value"), quote_hint(line), at)
+        } else if let Some(key) = duplicate_key(&message) {
+            let second = self
+                .text
+                .match_indices(&format!("{key}:"))
+                .filter(|(i, _)| *i == 0 || self.text.as_bytes()[i - 1] == b'\n')
+                .nth(1)
+                .map_or(at, |(i, _)| i);
+            (
+                text!("yaml_twice", field = key),
+                text!("yaml_twice_help", field = key),
+                second,
+            )
+        } else if message.contains("cannot start any token") {
+            let c = line[column..].chars().next().unwrap_or(' ');
+            (text!("yaml_bad_start", character = c), quote_hint(line), at)
+        } else if message.contains("did not find expected") || message.contains("end of the stream")
+        {
+            (text!("yaml_unclosed"), text!("yaml_unclosed_help"), at)
+        } else {
+            (text!("yaml_unreadable"), text!("yaml_unreadable_help"), at)
+        };
+        self.error_at(at, message, help)
     }
 
     /// Errors serde_yaml gives without a position, pointed at the line that causes them.
@@ -94,29 +121,26 @@ impl<'a> Yaml<'a> {
                 lines()
                     .filter(|(_, l)| l.starts_with("---") || l.starts_with("..."))
                     .last(),
-                "the fields are split in two by this line",
-                "a line of three dashes ends the fields: remove it, or put the text after it \
-                 in quotes",
+                text!("yaml_two_documents"),
+                text!("yaml_two_documents_help"),
             )
         } else if message.contains("limit exceeded") {
             (
                 lines().find(|(_, l)| l.contains('*') || l.contains('&')),
-                "the fields repeat values too many times",
-                "`&name` and `*name` copy a value within the file: write the values out instead",
+                text!("yaml_aliases"),
+                text!("yaml_aliases_help"),
             )
         } else {
             (
                 None,
-                "the fields cannot be read",
-                "check the line: each field is `key: value`",
+                text!("yaml_unreadable"),
+                text!("yaml_unreadable_help"),
             )
         };
         let at = found.map_or(0, |(at, _)| at);
-        Diagnostic::error(&self.file.rel, format!("{problem} ({message})"))
-            .with_span(Span::line(
-                &self.file.text,
-                Span::at(&self.file.text, self.offset + at, 0).line,
-            ))
+        let line = Span::at(&self.file.text, self.offset + at, 0).line;
+        Diagnostic::error(&self.file.rel, problem)
+            .with_span(Span::line(&self.file.text, line))
             .with_help(help)
     }
 
@@ -139,93 +163,277 @@ impl<'a> Yaml<'a> {
     }
 }
 
+/// The key serde_yaml names in `duplicate entry with key "end"`.
+fn duplicate_key(message: &str) -> Option<&str> {
+    let rest = message.split_once("duplicate entry with key \"")?.1;
+    rest.split('"').next()
+}
+
+/// Characters that cannot be seen, which a paste from the web or a word processor brings into a
+/// field's name: zero-width spaces and joiners, direction marks, a soft hyphen, a byte order mark.
+fn invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}')
+}
+
+/// Word's quotes around a whole value (`title: ”SO sotessa: toimeentulo”`) as the YAML quotes
+/// they were meant to be. Each is replaced by spaces and a `"` of the same length in bytes, so
+/// every position in the text stays where it was.
+fn plain_quotes(yaml: &str) -> Cow<'_, str> {
+    const OPENING: [char; 4] = ['“', '”', '„', '«'];
+    const CLOSING: [char; 3] = ['”', '“', '»'];
+    if !yaml.contains(OPENING) {
+        return Cow::Borrowed(yaml);
+    }
+    let mut out = String::with_capacity(yaml.len());
+    for line in yaml.split_inclusive('\n') {
+        let body = line.trim_end_matches(['\n', '\r']);
+        let value_at = match body.trim_start().strip_prefix("- ") {
+            Some(_) => body.find("- ").map(|i| i + 2),
+            None => body.find(": ").map(|i| i + 2),
+        };
+        let rewritten = value_at.and_then(|at| {
+            let value = body[at..].trim();
+            let start = at + (body[at..].len() - body[at..].trim_start().len());
+            let open = value.chars().next().filter(|c| OPENING.contains(c))?;
+            let close = value.chars().next_back().filter(|c| CLOSING.contains(c))?;
+            let inner = &value[open.len_utf8()..value.len() - close.len_utf8()];
+            if value.chars().count() < 2 || inner.contains(['"', '\\']) {
+                return None;
+            }
+            Some(format!(
+                "{}{}\"{inner}\"{}{}",
+                &body[..start],
+                " ".repeat(open.len_utf8() - 1),
+                " ".repeat(close.len_utf8() - 1),
+                &line[start + value.len()..]
+            ))
+        });
+        out.push_str(rewritten.as_deref().unwrap_or(line));
+    }
+    Cow::Owned(out)
+}
+
+/// Where a line's indentation holds a tab, which YAML does not allow and no one can see.
+fn tab_in_indent(yaml: &str) -> Option<usize> {
+    let mut at = 0;
+    for line in yaml.split_inclusive('\n') {
+        let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+        if let Some(tab) = line[..indent].find('\t') {
+            return Some(at + tab);
+        }
+        at += line.len();
+    }
+    None
+}
+
+/// The commonest slip: a title like `Webinaari: digituki`, whose second colon YAML reads as a
+/// new field. Show the line as it should be written.
+fn quote_hint(line: &str) -> Text {
+    match line.split_once(':') {
+        Some((key, value)) if !value.trim().is_empty() => text!(
+            "yaml_quote_help",
+            line = format!(
+                "{}: \"{}\"",
+                key.trim_end(),
+                value.trim().replace('"', "\\\"")
+            )
+        ),
+        _ => text!("yaml_unreadable_help"),
+    }
+}
+
 /// A mapping being read: the keys taken so far and the problems found.
 pub struct Fields<'a> {
     yaml: Yaml<'a>,
+    /// The names of the groups this mapping is inside, as written.
     path: Vec<String>,
     map: Mapping,
+    /// The keys read, as written.
     used: BTreeSet<String>,
+    /// Required fields found missing (each with the other fields that would do instead),
+    /// reported at the end unless a misspelt key explains them.
+    missing: Vec<(Vec<&'static str>, String)>,
     problems: Vec<Diagnostic>,
 }
 
 impl<'a> Fields<'a> {
     fn new(yaml: Yaml<'a>, path: Vec<String>, map: Mapping) -> Fields<'a> {
-        Fields {
+        let mut fields = Fields {
             yaml,
             path,
-            map,
+            map: Mapping::new(),
             used: BTreeSet::new(),
+            missing: Vec::new(),
             problems: Vec::new(),
+        };
+        // A name with an invisible character is reported once and read without it, so that
+        // the field is not also reported as missing.
+        for (key, value) in map {
+            let written = scalar_text(&key);
+            let Some((at, c)) = written.char_indices().find(|(_, c)| invisible(*c)) else {
+                fields.map.insert(key, value);
+                continue;
+            };
+            let clean: String = written.chars().filter(|c| !invisible(*c)).collect();
+            let position = written[..at].chars().count() + 1;
+            fields.error(
+                &written,
+                text!(
+                    "key_invisible",
+                    field = clean,
+                    code = format!("U+{:04X}", c as u32),
+                    position = position
+                ),
+                text!("key_invisible_help", field = clean),
+            );
+            fields.map.insert(Value::String(clean), value);
+        }
+        fields
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.yaml.lang
+    }
+
+    /// Names fields in `lang` from now on: site.yaml says its language in itself.
+    pub fn set_lang(&mut self, lang: Lang) {
+        self.yaml.lang = lang;
+    }
+
+    /// A date alone (`2026-11-16`, `ma 16.11.2026`, `16.11.`), read as announcements write it.
+    pub fn date(&mut self, key: &str, context: &super::when::Context) -> Option<jiff::civil::Date> {
+        let text = self.text(key)?;
+        match super::when::read(&text, context) {
+            Ok(super::when::Written {
+                start: super::when::Moment::Day(date),
+                end: None,
+                ..
+            }) => Some(date),
+            Ok(_) => {
+                self.error(
+                    key,
+                    text!("expected_date", text = text),
+                    text!("when_date_help"),
+                );
+                None
+            }
+            Err(problem) => {
+                self.error(key, problem.message, problem.help);
+                None
+            }
         }
     }
 
     /// Whether a problem was already reported for `key` (so a "missing" error would repeat it).
     pub fn reported(&self, key: &str) -> bool {
-        let field = self.field_name(key);
+        let field = self.field_name(&self.written(key));
         self.problems
             .iter()
             .any(|p| p.field.as_deref() == Some(field.as_str()))
     }
 
-    fn full_path<'k>(&'k self, key: &'k str) -> Vec<&'k str> {
+    /// The name `key` was written under, or its name in the site's language.
+    fn written(&self, key: &str) -> String {
+        self.map
+            .keys()
+            .map(scalar_text)
+            .find(|written| names::names(key, written))
+            .unwrap_or_else(|| names::shown(key, self.yaml.lang).to_string())
+    }
+
+    fn full_path<'k>(&'k self, written: &'k str) -> Vec<&'k str> {
         self.path
             .iter()
             .map(String::as_str)
-            .chain(std::iter::once(key))
+            .chain(std::iter::once(written))
             .collect()
     }
 
-    fn field_name(&self, key: &str) -> String {
-        self.full_path(key).join(".")
+    fn field_name(&self, written: &str) -> String {
+        self.full_path(written).join(".")
     }
 
     /// Reports a problem with the field `key` of this mapping.
-    pub fn error(&mut self, key: &str, message: impl Into<String>, help: impl Into<String>) {
-        let span = self.yaml.span(&self.full_path(key));
-        self.push(
-            Diagnostic::error(&self.yaml.file.rel, message),
-            key,
-            span,
-            help.into(),
-        );
+    pub fn error(&mut self, key: &str, message: Text, help: Text) {
+        self.report(Diagnostic::error(&self.yaml.file.rel, message), key, help);
     }
 
-    pub fn warning(&mut self, key: &str, message: impl Into<String>, help: impl Into<String>) {
-        let span = self.yaml.span(&self.full_path(key));
-        self.push(
-            Diagnostic::warning(&self.yaml.file.rel, message),
-            key,
-            span,
-            help.into(),
-        );
+    pub fn warning(&mut self, key: &str, message: Text, help: Text) {
+        self.report(Diagnostic::warning(&self.yaml.file.rel, message), key, help);
+    }
+
+    fn report(&mut self, diagnostic: Diagnostic, key: &str, help: Text) {
+        let written = self.written(key);
+        let span = self.yaml.span(&self.full_path(&written));
+        let field = self.field_name(&written);
+        self.problems
+            .push(diagnostic.with_field(field).with_span(span).with_help(help));
     }
 
     /// Reports a problem with one item of the list or value under `key`.
-    pub fn error_at_value(&mut self, key: &str, value: &str, message: String, help: String) {
-        let span = self.yaml.value_span(&self.full_path(key), value);
-        self.push(
-            Diagnostic::error(&self.yaml.file.rel, message),
-            key,
-            span,
-            help,
-        );
-    }
-
-    fn push(&mut self, diagnostic: Diagnostic, key: &str, span: Span, help: String) {
-        let mut diagnostic = diagnostic.with_field(self.field_name(key)).with_span(span);
-        if !help.is_empty() {
-            diagnostic = diagnostic.with_help(help);
-        }
+    pub fn error_at_value(&mut self, key: &str, value: &str, message: Text, help: Text) {
+        let written = self.written(key);
+        let span = self.yaml.value_span(&self.full_path(&written), value);
+        let diagnostic = Diagnostic::error(&self.yaml.file.rel, message)
+            .with_field(self.field_name(&written))
+            .with_span(span)
+            .with_help(help);
         self.problems.push(diagnostic);
     }
 
-    /// Takes the raw value of `key`, marking it as known. A YAML `null` (`key:` with nothing
-    /// after it) counts as absent.
+    /// Takes the raw value of `key`, under any of its names, marking it as known. A YAML `null`
+    /// (`key:` with nothing after it) counts as absent, unless what follows the colon is a
+    /// `#`, which YAML reads as a comment where the person meant text.
     fn take(&mut self, key: &str) -> Option<Value> {
-        self.used.insert(key.to_string());
-        match self.map.get(key) {
-            None | Some(Value::Null) => None,
-            Some(value) => Some(value.clone()),
+        let mut found = self
+            .map
+            .iter()
+            .map(|(k, v)| (scalar_text(k), v.clone()))
+            .filter(|(written, _)| names::names(key, written));
+        let (written, value) = found.next()?;
+        let second = found.next();
+        drop(found);
+        self.used.insert(written.clone());
+        if let Some((other, _)) = second {
+            self.used.insert(other.clone());
+            self.error(
+                &other,
+                text!("key_twice", field = other, first = written),
+                text!("key_twice_help", field = other, first = written),
+            );
+        }
+        self.check_comment(&written, &value);
+        match value {
+            Value::Null => None,
+            value => Some(value),
+        }
+    }
+
+    /// A value whose text YAML took for a comment: `summary: #sosiaalityö` is empty to YAML,
+    /// and `title: Ilta #2` is `Ilta`. Either would publish less than was written.
+    fn check_comment(&mut self, written: &str, value: &Value) {
+        if !matches!(value, Value::Null | Value::String(_)) {
+            return;
+        }
+        let Some((at, len)) = frontmatter::find_key(self.yaml.text, &self.full_path(written))
+        else {
+            return;
+        };
+        let line = self.yaml.text[at..].lines().next().unwrap_or_default();
+        let after = line[len..]
+            .trim_start()
+            .strip_prefix(':')
+            .unwrap_or_default()
+            .trim();
+        let quoted = after.starts_with(['"', '\'']);
+        let cut = after.starts_with('#') || (!quoted && after.contains(" #"));
+        if cut {
+            let line = format!("{written}: \"{}\"", after.replace('"', "\\\""));
+            self.error(
+                written,
+                text!("value_comment", field = written),
+                text!("yaml_quote_help", line = line),
+            );
         }
     }
 
@@ -236,10 +444,11 @@ impl<'a> Fields<'a> {
             Value::Number(n) => n.to_string(),
             Value::Bool(b) => b.to_string(),
             _ => {
+                let written = self.written(key);
                 self.error(
                     key,
-                    "expected text, found a list or a group of fields",
-                    format!("write `{key}: some text` on one line"),
+                    text!("expected_text"),
+                    text!("expected_text_help", field = written),
                 );
                 return None;
             }
@@ -248,7 +457,7 @@ impl<'a> Fields<'a> {
         (!text.is_empty()).then_some(text)
     }
 
-    pub fn required_text(&mut self, key: &str, example: &str) -> Option<String> {
+    pub fn required_text(&mut self, key: &'static str, example: &str) -> Option<String> {
         let text = self.text(key);
         if text.is_none() && !self.reported(key) {
             self.missing(key, example);
@@ -256,16 +465,14 @@ impl<'a> Fields<'a> {
         text
     }
 
-    pub fn missing(&mut self, key: &str, example: &str) {
-        let field = self.field_name(key);
-        let span = self
-            .yaml
-            .span(&self.path.iter().map(String::as_str).collect::<Vec<_>>());
-        let diagnostic = Diagnostic::error(&self.yaml.file.rel, format!("`{field}` is missing"))
-            .with_field(field)
-            .with_span(span)
-            .with_help(format!("add a line `{key}: {example}`"));
-        self.problems.push(diagnostic);
+    /// Notes a required field that is not there; [`Fields::finish`] reports it.
+    pub fn missing(&mut self, key: &'static str, example: &str) {
+        self.missing_one_of(&[key], example);
+    }
+
+    /// Notes that one of `keys` is required and none is there; the first is the one reported.
+    pub fn missing_one_of(&mut self, keys: &[&'static str], example: &str) {
+        self.missing.push((keys.to_vec(), example.to_string()));
     }
 
     /// A list of text items; a single text counts as a list of one.
@@ -280,8 +487,7 @@ impl<'a> Fields<'a> {
             match item {
                 Value::String(s) if !s.trim().is_empty() => list.push(s.trim().to_string()),
                 Value::Number(n) => list.push(n.to_string()),
-                Value::Null => {}
-                Value::String(_) => {}
+                Value::Null | Value::String(_) => {}
                 Value::Mapping(map) if map.len() == 1 => {
                     let (k, v) = map
                         .iter()
@@ -291,18 +497,31 @@ impl<'a> Fields<'a> {
                     self.error_at_value(
                         key,
                         &k,
-                        format!("the item `{k}: {v}` contains `: `, which makes it a field instead of text"),
-                        format!("put the item in quotes: `- \"{k}: {v}\"`"),
+                        text!("item_colon", item = format!("{k}: {v}")),
+                        text!("item_colon_help", item = format!("{k}: {v}")),
                     );
                 }
-                _ => self.error(
-                    key,
-                    "each item of the list must be text",
-                    format!("write `{key}: [first, second]`, or one `- item` per line"),
-                ),
+                _ => {
+                    let written = self.written(key);
+                    self.error(
+                        key,
+                        text!("item_not_text"),
+                        text!("item_not_text_help", field = written),
+                    );
+                }
             }
         }
         list
+    }
+
+    /// A list of short words (audiences, tags): also written on one line with commas
+    /// (`kaikki, nuoret`), as people write lists.
+    pub fn words(&mut self, key: &str) -> Vec<String> {
+        self.list(key)
+            .iter()
+            .flat_map(|item| item.split(',').map(str::trim).filter(|w| !w.is_empty()))
+            .map(str::to_string)
+            .collect()
     }
 
     /// A whole number, e.g. a count of participants.
@@ -314,10 +533,11 @@ impl<'a> Fields<'a> {
             _ => None,
         };
         if parsed.is_none() {
+            let written = self.written(key);
             self.error(
                 key,
-                "expected a whole number",
-                format!("write a number of people, e.g. `{key}: 25`"),
+                text!("expected_number"),
+                text!("expected_number_help", field = written),
             );
         }
         parsed
@@ -330,11 +550,7 @@ impl<'a> Fields<'a> {
         match check_url(&text) {
             Ok(()) => Some(text),
             Err(problem) => {
-                self.error(
-                    key,
-                    format!("`{text}` is not a web address: {problem}"),
-                    "write a full address starting with `https://`, e.g. `https://www.example.fi/sivu`",
-                );
+                self.error(key, problem.with("text", &text), text!("url_help"));
                 None
             }
         }
@@ -352,36 +568,10 @@ impl<'a> Fields<'a> {
         } else {
             self.error(
                 key,
-                format!("`{text}` is not an email address"),
-                "write an address like `etunimi.sukunimi@example.fi`",
+                text!("not_an_email", text = text),
+                text!("not_an_email_help"),
             );
             None
-        }
-    }
-
-    pub fn time(&mut self, key: &str) -> Option<TimeInput> {
-        let text = self.text(key)?;
-        match times::parse_time(&text) {
-            Ok(time) => Some(time),
-            Err(problem) => {
-                self.error(key, problem, times::TIME_FORMS);
-                None
-            }
-        }
-    }
-
-    pub fn date(&mut self, key: &str) -> Option<jiff::civil::Date> {
-        let text = self.text(key)?;
-        match times::parse_date(&text) {
-            Ok(date) => Some(date),
-            Err(problem) => {
-                self.error(
-                    key,
-                    problem,
-                    "write a date like `2026-11-17` or `17.11.2026`",
-                );
-                None
-            }
         }
     }
 
@@ -390,18 +580,44 @@ impl<'a> Fields<'a> {
         match self.take(key)? {
             Value::Mapping(map) => {
                 let mut path = self.path.clone();
-                path.push(key.to_string());
+                path.push(self.written(key));
                 Some(Fields::new(self.yaml, path, map))
             }
             _ => {
+                let written = self.written(key);
                 self.error(
                     key,
-                    "expected a group of fields",
-                    format!("write the fields indented under `{key}:`, e.g. `{key}: {{name: …}}`"),
+                    text!("expected_group"),
+                    text!("expected_group_help", field = written),
                 );
                 None
             }
         }
+    }
+
+    /// The raw value of `key`, for a field that may be written in more than one shape (a place
+    /// as a name alone, or as a group).
+    pub fn value(&mut self, key: &str) -> Option<Value> {
+        self.take(key)
+    }
+
+    /// Whether `key` is written, under any of its names.
+    pub fn has(&self, key: &str) -> bool {
+        self.map.keys().any(|k| names::names(key, &scalar_text(k)))
+    }
+
+    /// Whether `key` is written as text, not as a group or a list.
+    pub fn holds_text(&self, key: &str) -> bool {
+        self.map
+            .iter()
+            .any(|(k, v)| names::names(key, &scalar_text(k)) && v.is_string())
+    }
+
+    /// A nested group made from a value already taken.
+    pub fn group_of(&self, key: &str, map: Mapping) -> Fields<'a> {
+        let mut path = self.path.clone();
+        path.push(self.written(key));
+        Fields::new(self.yaml, path, map)
     }
 
     /// The keys and values of a mapping, for vocabularies (`key: label`).
@@ -411,34 +627,62 @@ impl<'a> Fields<'a> {
                 Some(map.into_iter().map(|(k, v)| (scalar_text(&k), v)).collect())
             }
             _ => {
+                let written = self.written(key);
                 self.error(
                     key,
-                    "expected a group of `key: label` lines",
-                    format!("write one `key: Label` per line, indented under `{key}:`"),
+                    text!("expected_pairs"),
+                    text!("expected_pairs_help", field = written),
                 );
                 None
             }
         }
     }
 
-    /// Ends reading: reports keys nobody asked for, merges the problems of a nested group.
-    pub fn finish(mut self, known: &[&str]) -> Vec<Diagnostic> {
+    /// Ends reading: reports keys nobody asked for (with the nearest allowed name) and required
+    /// fields that are missing, except one a misspelt key was meant to be.
+    pub fn finish(mut self, known: &[&'static str]) -> Vec<Diagnostic> {
         let unknown: Vec<String> = self
             .map
             .keys()
             .map(scalar_text)
             .filter(|key| !self.used.contains(key))
             .collect();
+        let all = names::all(known);
+        let mut meant = Vec::new();
         for key in unknown {
-            let help = match did_you_mean(&key, known.iter().copied()) {
-                Some(near) => format!("did you mean `{near}`?"),
-                None => format!(
-                    "the fields here are {}",
-                    backticked_list(known.iter().copied())
-                ),
+            let help = match did_you_mean(&key, all.iter().copied()) {
+                Some(near) => {
+                    meant.extend(known.iter().filter(|k| names::names(k, near)));
+                    text!("did_you_mean", name = near)
+                }
+                None => {
+                    let list = known
+                        .iter()
+                        .map(|k| format!("`{}`", names::shown(k, self.yaml.lang)))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    text!("fields_here", list = list)
+                }
             };
             let field = self.field_name(&key);
-            self.error(&key, format!("unknown field `{field}`"), help);
+            self.error(&key, text!("unknown_field", field = field), help);
+        }
+        for (keys, example) in std::mem::take(&mut self.missing) {
+            if keys.iter().any(|key| meant.contains(key)) {
+                continue;
+            }
+            let key = keys[0];
+            let name = names::shown(key, self.yaml.lang);
+            let field = self.field_name(name);
+            let span = self
+                .yaml
+                .span(&self.path.iter().map(String::as_str).collect::<Vec<_>>());
+            self.problems.push(
+                Diagnostic::error(&self.yaml.file.rel, text!("missing", field = field))
+                    .with_field(field)
+                    .with_span(span)
+                    .with_help(text!("missing_help", line = format!("{name}: {example}"))),
+            );
         }
         self.problems
     }
@@ -486,32 +730,6 @@ fn too_deep(yaml: &str) -> Option<usize> {
     None
 }
 
-/// The commonest slip: a title like `Webinaari: digituki`, whose second colon YAML reads as a
-/// new field. Show the line as it should be written.
-fn quote_hint(yaml: &str, line: usize) -> String {
-    let text = yaml.lines().nth(line.saturating_sub(1)).unwrap_or_default();
-    match text.split_once(": ") {
-        Some((key, value)) => format!(
-            "a value that contains `: ` must be in quotes: `{key}: \"{}\"`",
-            value.trim().replace('"', "\\\"")
-        ),
-        None => "put text that contains `: ` in quotes".into(),
-    }
-}
-
-/// serde_yaml puts "at line 3 column 1" in the middle of its message; the report shows the line.
-fn without_position(message: &str) -> String {
-    let mut message = message.to_string();
-    while let Some(at) = message.find(" at line ") {
-        let rest = &message[at + " at line ".len()..];
-        let end = rest
-            .find(|c: char| !(c.is_ascii_digit() || c == ' ' || "column".contains(c)))
-            .map_or(message.len(), |i| at + " at line ".len() + i);
-        message.replace_range(at..end, "");
-    }
-    message
-}
-
 fn scalar_text(value: &Value) -> String {
     match value {
         Value::String(s) => s.clone(),
@@ -523,18 +741,18 @@ fn scalar_text(value: &Value) -> String {
 
 /// Checks that a text is an absolute `http(s)` URL with a host and nothing that could break out
 /// of an attribute.
-pub fn check_url(text: &str) -> Result<(), &'static str> {
+pub fn check_url(text: &str) -> Result<(), Text> {
     let lower = text.to_ascii_lowercase();
     let rest = lower
         .strip_prefix("https://")
         .or_else(|| lower.strip_prefix("http://"))
-        .ok_or("only `https://` and `http://` addresses are allowed")?;
+        .ok_or_else(|| text!("url_scheme"))?;
     let host = rest.split(['/', '?', '#']).next().unwrap_or("");
     if host.is_empty() {
-        return Err("the address has no site name after `https://`");
+        return Err(text!("url_no_host"));
     }
     if text.contains(|c: char| c.is_whitespace() || c.is_control() || "<>\"'`".contains(c)) {
-        return Err("the address contains spaces or characters that cannot be in a link");
+        return Err(text!("url_characters"));
     }
     Ok(())
 }
@@ -543,40 +761,142 @@ pub fn check_url(text: &str) -> Result<(), &'static str> {
 mod tests {
     use super::*;
 
-    fn file(text: &str) -> SourceFile {
+    fn file(yaml: &str) -> SourceFile {
         SourceFile {
             rel: "content/programme/a/b.md".into(),
-            text: text.into(),
+            text: format!("---\n{yaml}---\n"),
         }
+    }
+
+    fn fields(source: &SourceFile) -> Result<Fields<'_>, Diagnostic> {
+        let end = source.text.len() - 4;
+        Yaml {
+            file: source,
+            text: &source.text[4..end],
+            offset: 4,
+            lang: Lang::Fi,
+        }
+        .parse()
+    }
+
+    fn words(problem: &Diagnostic) -> String {
+        problem.words(Lang::Fi)
     }
 
     #[test]
     fn unknown_keys_point_at_their_line_with_a_suggestion() {
-        let source = file("---\ntitle: A\nstrat: 2026-11-17 14:00\n---\n");
-        let yaml = Yaml {
-            file: &source,
-            text: "title: A\nstrat: 2026-11-17 14:00\n",
-            offset: 4,
-        };
-        let mut fields = yaml.parse().unwrap();
+        let source = file("title: A\nstrat: 2026-11-17 14:00\n");
+        let mut fields = fields(&source).unwrap();
         assert_eq!(fields.text("title").as_deref(), Some("A"));
         let problems = fields.finish(&["title", "start"]);
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].span.as_ref().unwrap().line, 3);
-        assert_eq!(problems[0].help.as_deref(), Some("did you mean `start`?"));
+        assert!(
+            words(&problems[0]).contains("`start`"),
+            "{}",
+            words(&problems[0])
+        );
     }
 
     #[test]
-    fn syntax_errors_carry_the_file_line() {
-        let source = file("---\ntitle: A\nplace: {name: x\n---\n");
-        let yaml = Yaml {
-            file: &source,
-            text: "title: A\nplace: {name: x\n",
-            offset: 4,
-        };
-        let error = yaml.parse().err().unwrap();
-        assert!(error.span.unwrap().line >= 3);
-        assert!(!error.message.contains(" at line "), "{}", error.message);
+    fn finnish_names_are_read_and_a_misspelt_one_is_not_also_missing() {
+        let source = file("otsikko: Ilta\nkohderyhmä: kaikki, nuoret\notsikk: x\n");
+        let mut fields = fields(&source).unwrap();
+        assert_eq!(fields.text("title").as_deref(), Some("Ilta"));
+        assert_eq!(fields.words("audience"), ["kaikki", "nuoret"]);
+        fields.missing("summary", "Lyhyesti");
+        let problems = fields.finish(&["title", "audience", "summary"]);
+        let report: Vec<String> = problems.iter().map(words).collect();
+        assert_eq!(problems.len(), 2, "{report:#?}");
+        assert!(
+            report[0].contains("tuntematon kenttä `otsikk`"),
+            "{}",
+            report[0]
+        );
+        assert!(report[1].contains("`tiivistelmä` puuttuu"), "{}", report[1]);
+    }
+
+    #[test]
+    fn a_field_under_both_names_is_an_error() {
+        let source = file("title: A\notsikko: B\n");
+        let mut fields = fields(&source).unwrap();
+        fields.text("title");
+        let problems = fields.finish(&["title"]);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].span.as_ref().unwrap().line, 3);
+    }
+
+    #[test]
+    fn an_invisible_character_in_a_name_is_named_and_the_field_still_read() {
+        let source = file("ti\u{200B}tle: A\n");
+        let mut fields = fields(&source).unwrap();
+        assert_eq!(fields.text("title").as_deref(), Some("A"));
+        let problems = fields.finish(&["title"]);
+        assert_eq!(problems.len(), 1);
+        assert!(
+            words(&problems[0]).contains("U+200B"),
+            "{}",
+            words(&problems[0])
+        );
+    }
+
+    #[test]
+    fn text_that_yaml_reads_as_a_comment_is_an_error_with_the_line_to_write() {
+        for (yaml, line) in [
+            (
+                "summary: #sosiaalityö päivä\n",
+                "summary: \"#sosiaalityö päivä\"",
+            ),
+            ("title: Ilta #2\n", "title: \"Ilta #2\""),
+        ] {
+            let source = file(yaml);
+            let mut fields = fields(&source).unwrap();
+            let key = yaml.split(':').next().unwrap();
+            fields.text(key);
+            let problems = fields.finish(&[if key == "title" { "title" } else { "summary" }]);
+            assert_eq!(problems.len(), 1, "{yaml}");
+            assert!(
+                words(&problems[0]).contains(line),
+                "{}",
+                words(&problems[0])
+            );
+        }
+        let source = file("title: \"Ilta #2\"\n");
+        let mut fields = fields(&source).unwrap();
+        assert_eq!(fields.text("title").as_deref(), Some("Ilta #2"));
+        assert!(fields.finish(&["title"]).is_empty());
+    }
+
+    #[test]
+    fn word_quotes_around_a_value_are_quotes() {
+        let source = file("title: ”SO sotessa: toimeentulo”\ntags:\n  - „a: b“\n");
+        let mut fields = fields(&source).unwrap();
+        assert_eq!(
+            fields.text("title").as_deref(),
+            Some("SO sotessa: toimeentulo")
+        );
+        assert_eq!(fields.list("tags"), ["a: b"]);
+    }
+
+    #[test]
+    fn syntax_errors_are_in_plain_words_at_their_line() {
+        let source = file("title: A\nplace: {name: x\n");
+        let error = fields(&source).err().unwrap();
+        assert!(error.span.as_ref().unwrap().line >= 3);
+        let source = file("title: Webinaari: digituki\n");
+        let error = fields(&source).err().unwrap();
+        assert!(
+            words(&error).contains("title: \"Webinaari: digituki\""),
+            "{}",
+            words(&error)
+        );
+        let source = file("place:\n\tname: x\n");
+        let error = fields(&source).err().unwrap();
+        assert!(words(&error).contains("sarkain"), "{}", words(&error));
+        assert_eq!(error.span.as_ref().unwrap().line, 3);
+        let source = file("title: A\nend: 1\nend: 2\n");
+        let error = fields(&source).err().unwrap();
+        assert_eq!(error.span.as_ref().unwrap().line, 4, "{}", words(&error));
     }
 
     #[test]

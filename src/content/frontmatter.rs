@@ -13,19 +13,13 @@ pub struct Split<'a> {
     pub body_offset: usize,
 }
 
-const EXAMPLE: &str = "a file starts with its fields between two lines of three dashes:\n\
-     ---\n     title: Tilaisuuden nimi\n     ---\n     and the description follows";
-
 pub fn split(file: &SourceFile) -> Result<Split<'_>, Diagnostic> {
     let text = file.text.as_str();
     let first_line = text.lines().next().unwrap_or("");
     if first_line.trim_end() != "---" {
-        return Err(Diagnostic::error(
-            &file.rel,
-            "the file does not start with front matter (a line `---`)",
-        )
-        .with_span(Span::line(text, 1))
-        .with_help(EXAMPLE));
+        return Err(Diagnostic::error(&file.rel, text!("front_matter_missing"))
+            .with_span(Span::line(text, 1))
+            .with_help(text!("front_matter_missing_help")));
     }
     let yaml_offset = first_line.len() + 1;
     let mut offset = yaml_offset.min(text.len());
@@ -42,12 +36,9 @@ pub fn split(file: &SourceFile) -> Result<Split<'_>, Diagnostic> {
         }
         offset += line.len();
     }
-    Err(Diagnostic::error(
-        &file.rel,
-        "the front matter is not closed: no second line `---` was found",
-    )
-    .with_span(Span::line(text, 1))
-    .with_help("add a line `---` after the last field, before the description"))
+    Err(Diagnostic::error(&file.rel, text!("front_matter_unclosed"))
+        .with_span(Span::line(text, 1))
+        .with_help(text!("front_matter_unclosed_help")))
 }
 
 /// Finds the line of `path` (a key, then keys nested under it) in a YAML text by indentation.
@@ -158,9 +149,9 @@ mod tests {
     #[test]
     fn reports_missing_and_unclosed_fences() {
         let e = split(&file("title: A\n")).unwrap_err();
-        assert!(e.message.contains("does not start with front matter"));
+        assert_eq!(e.message.key, "front_matter_missing");
         let e = split(&file("---\ntitle: A\nBody")).unwrap_err();
-        assert!(e.message.contains("not closed"));
+        assert_eq!(e.message.key, "front_matter_unclosed");
         assert_eq!(e.span.unwrap().line, 1);
         assert!(split(&file("")).is_err());
     }

@@ -5,9 +5,9 @@ use super::*;
 pub(super) const MEMO_KEYS: [&str; 6] =
     ["title", "date", "event", "themes", "participants", "points"];
 
-pub(super) fn read_memo(file: &SourceFile) -> Read<Memo> {
+pub(super) fn read_memo(file: &SourceFile, config: &Config) -> Read<Memo> {
     let mut problems = Vec::new();
-    let Some((mut fields, body_offset)) = parse(file, &mut problems) else {
+    let Some((mut fields, body_offset)) = parse(file, config.lang, &mut problems) else {
         return (None, problems);
     };
     let year_folder = file.dir().rsplit('/').next().unwrap_or_default();
@@ -16,7 +16,7 @@ pub(super) fn read_memo(file: &SourceFile) -> Read<Memo> {
         .ok()
         .filter(|y| year_folder.len() == 4 && *y > 1900);
     let title = fields.required_text("title", "SO sotessa -keskustelu: asuminen");
-    let date = fields.date("date");
+    let date = fields.date("date", &when_context(config, None));
     if date.is_none() && fields.text("date").is_none() {
         fields.missing("date", "2026-11-18");
     }
@@ -38,17 +38,18 @@ pub(super) fn read_memo(file: &SourceFile) -> Read<Memo> {
     if year.is_none() {
         fields.error(
             "date",
-            format!("memos go in a folder named by year, not `{year_folder}`"),
-            "move the file to content/memos/<year>/, e.g. content/memos/2026/",
+            text!("memo_folder", folder = year_folder),
+            text!("memo_folder_help"),
         );
     } else if date.is_some_and(|d| d.year() != memo.year) {
         fields.warning(
             "date",
-            format!(
-                "the memo is dated {} but lies in the folder {year_folder}",
-                memo.date
+            text!(
+                "memo_other_year",
+                date = config.lang.bare_date(memo.date),
+                folder = year_folder
             ),
-            "move it to the folder of its year",
+            text!("memo_other_year_help", year = memo.date.year()),
         );
     }
     problems.extend(fields.finish(&MEMO_KEYS));
@@ -68,6 +69,7 @@ pub(super) fn read_memo(file: &SourceFile) -> Read<Memo> {
 pub(super) fn check_memo_events(
     memos: &[Draft<Memo>],
     sources: &Sources,
+    lang: Lang,
     problems: &mut Diagnostics,
 ) {
     let ids: Vec<String> = sources
@@ -92,14 +94,19 @@ pub(super) fn check_memo_events(
             .collect();
         near.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
         let suggestions = backticked_list(near.iter().take(3).map(|(_, id)| *id));
-        let mut diagnostic = Diagnostic::error(&memo.file.rel, format!("`{event}` names no programme entry"))
-            .with_field("event")
-            .with_help(format!("an entry id is `<organiser folder>/<file name without .md>`; the nearest are {suggestions}"));
-        if let Ok(split) = frontmatter::split(&memo.file) {
-            if let Some((at, len)) = frontmatter::find_key(split.yaml, &["event"]) {
-                diagnostic =
-                    diagnostic.with_span(Span::at(&memo.file.text, split.yaml_offset + at, len));
-            }
+        let mut diagnostic = Diagnostic::error(&memo.file.rel, text!("memo_event", event = event))
+            .with_field(names::shown("event", lang))
+            .with_help(text!("memo_event_help", nearest = suggestions));
+        let split = frontmatter::split(&memo.file).ok();
+        let found = split.and_then(|split| {
+            let names = names::all(&["event"]);
+            let key = names
+                .iter()
+                .find_map(|name| frontmatter::find_key(split.yaml, &[name]))?;
+            Some((split.yaml_offset + key.0, key.1))
+        });
+        if let Some((at, len)) = found {
+            diagnostic = diagnostic.with_span(Span::at(&memo.file.text, at, len));
         }
         problems.push(diagnostic);
     }

@@ -5,9 +5,11 @@ mod entry;
 pub mod fields;
 pub mod frontmatter;
 mod memo;
+pub mod names;
 mod organiser;
 mod page;
 mod site;
+pub mod when;
 
 use entry::*;
 use memo::*;
@@ -32,7 +34,7 @@ use crate::load::{SITE_FILE, SourceFile, Sources};
 use crate::markdown::{self, Links};
 use crate::model::*;
 use crate::slug::slugify;
-use crate::times::{self, Lang, TimeInput};
+use crate::times::{self, Lang};
 
 pub fn validate(sources: &Sources, cache: Option<&Cache>) -> (Option<Site>, Diagnostics) {
     let mut problems = Diagnostics::default();
@@ -42,6 +44,8 @@ pub fn validate(sources: &Sources, cache: Option<&Cache>) -> (Option<Site>, Diag
     if !settings_readable(sources) {
         return (None, problems);
     }
+    // With the week itself in doubt, "outside the week" would only repeat that.
+    let week_known = !problems.has_errors();
     // An entry is read with the settings, which come from this file alone.
     let settings = sources.site.as_ref().map_or("", |f| f.text.as_str());
 
@@ -51,7 +55,7 @@ pub fn validate(sources: &Sources, cache: Option<&Cache>) -> (Option<Site>, Diag
         let unreadable = sources
             .unreadable
             .contains(&format!("content/programme/{}/_index.md", folder.folder));
-        organisers.push(read_organiser(folder, unreadable, &mut problems));
+        organisers.push(read_organiser(folder, unreadable, &config, &mut problems));
         drafts.extend(folder.entries.iter().map(|file| (index, file)));
     }
     let entries: Vec<_> = drafts
@@ -64,8 +68,11 @@ pub fn validate(sources: &Sources, cache: Option<&Cache>) -> (Option<Site>, Diag
                     .text(&file.rel)
                     .text(&file.text)
                     .number(u64::from(has_profile))
+                    .number(u64::from(week_known))
             };
-            remember(cache, inputs, || read_entry(file, has_profile, &config))
+            remember(cache, inputs, || {
+                read_entry(file, (has_profile, week_known), &config)
+            })
         })
         .collect();
     let mut kept = Vec::with_capacity(entries.len());
@@ -73,8 +80,16 @@ pub fn validate(sources: &Sources, cache: Option<&Cache>) -> (Option<Site>, Diag
         problems.extend(found);
         kept.extend(entry);
     }
-    let memos: Vec<_> = sources.memos.iter().map(read_memo).collect();
-    let pages: Vec<_> = sources.pages.iter().map(read_page).collect();
+    let memos: Vec<_> = sources
+        .memos
+        .iter()
+        .map(|m| read_memo(m, &config))
+        .collect();
+    let pages: Vec<_> = sources
+        .pages
+        .iter()
+        .map(|p| read_page(p, config.lang))
+        .collect();
     let mut memos_kept = Vec::new();
     for (memo, found) in memos {
         problems.extend(found);
@@ -86,7 +101,7 @@ pub fn validate(sources: &Sources, cache: Option<&Cache>) -> (Option<Site>, Diag
         pages_kept.extend(page);
     }
     let organisers: Vec<Draft<Organiser>> = organisers.into_iter().flatten().collect();
-    check_memo_events(&memos_kept, sources, &mut problems);
+    check_memo_events(&memos_kept, sources, config.lang, &mut problems);
 
     let targets = publish_paths(
         &organisers,
@@ -185,7 +200,21 @@ impl Markdown<'_> {
     }
 }
 
-fn parse<'a>(file: &'a SourceFile, problems: &mut Vec<Diagnostic>) -> Option<(Fields<'a>, usize)> {
+/// How the site's times are read: the year from its week, reports in its language.
+fn when_context(config: &Config, day: Option<Date>) -> when::Context {
+    when::Context {
+        week_start: Some(config.week.start),
+        day,
+        time_alone: false,
+        lang: config.lang,
+    }
+}
+
+fn parse<'a>(
+    file: &'a SourceFile,
+    lang: Lang,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<(Fields<'a>, usize)> {
     let split = match frontmatter::split(file) {
         Ok(split) => split,
         Err(problem) => {
@@ -197,6 +226,7 @@ fn parse<'a>(file: &'a SourceFile, problems: &mut Vec<Diagnostic>) -> Option<(Fi
         file,
         text: split.yaml,
         offset: split.yaml_offset,
+        lang,
     };
     match yaml.parse() {
         Ok(fields) => Some((fields, split.body_offset)),
@@ -235,8 +265,8 @@ fn publish_paths(
     for (rel, path) in all {
         if let Some(first) = owner.get(&path) {
             problems.push(
-                Diagnostic::error(rel, format!("this file and {first} both make the page `{path}`"))
-                    .with_help("web addresses ignore capital letters, accents and punctuation; rename one of the files"),
+                Diagnostic::error(rel, text!("same_address", other = first, path = path))
+                    .with_help(text!("same_address_help")),
             );
             continue;
         }

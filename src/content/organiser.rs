@@ -9,6 +9,7 @@ pub(super) const PROFILE_KEYS: [&str; 5] = ["name", "website", "email", "phone",
 pub(super) fn read_organiser(
     folder: &crate::load::OrganiserSources,
     unreadable: bool,
+    config: &Config,
     problems: &mut Diagnostics,
 ) -> Option<Draft<Organiser>> {
     let rel = format!("content/programme/{}/_index.md", folder.folder);
@@ -17,18 +18,13 @@ pub(super) fn read_organiser(
             return None;
         }
         problems.push(
-            Diagnostic::error(
-                &rel,
-                format!("the organiser folder `{}` has no profile", folder.folder),
-            )
-            .with_help(format!(
-                "create {rel} with at least:\n---\nname: Organisaation nimi\n---"
-            )),
+            Diagnostic::error(&rel, text!("organiser_no_profile", folder = folder.folder))
+                .with_help(text!("organiser_no_profile_help", file = rel)),
         );
         return None;
     };
     let mut found = Vec::new();
-    let parsed = parse(file, &mut found);
+    let parsed = parse(file, config.lang, &mut found);
     problems.extend(found);
     let (mut fields, body_offset) = parsed?;
     let name = fields.required_text("name", "Organisaation nimi");
@@ -47,8 +43,8 @@ pub(super) fn read_organiser(
     problems.extend(fields.finish(&PROFILE_KEYS));
     if organiser.slug.is_empty() {
         problems.push(
-            Diagnostic::error(&rel, "the folder name makes an empty web address")
-                .with_help("rename the folder with letters, e.g. `porin-kaupunki`"),
+            Diagnostic::error(&rel, text!("organiser_empty_address"))
+                .with_help(text!("organiser_empty_address_help")),
         );
     }
     name.map(|_| Draft {

@@ -21,9 +21,9 @@ pub const RESERVED_PATHS: [&str; 13] = [
     "static",
 ];
 
-pub(super) fn read_page(file: &SourceFile) -> Read<Page> {
+pub(super) fn read_page(file: &SourceFile, lang: Lang) -> Read<Page> {
     let mut problems = Vec::new();
-    let Some((mut fields, body_offset)) = parse(file, &mut problems) else {
+    let Some((mut fields, body_offset)) = parse(file, lang, &mut problems) else {
         return (None, problems);
     };
     let page = Page {
@@ -37,13 +37,10 @@ pub(super) fn read_page(file: &SourceFile) -> Read<Page> {
     if RESERVED_PATHS.contains(&page.slug.as_str()) || page.slug.is_empty() || page.slug == "404" {
         fields.error(
             "title",
-            format!(
-                "the file name `{}` is taken by the site's own pages",
-                file.stem()
-            ),
-            format!(
-                "rename the file; names in use are {}",
-                backticked_list(RESERVED_PATHS)
+            text!("page_name_taken", name = file.stem()),
+            text!(
+                "page_name_taken_help",
+                names = backticked_list(RESERVED_PATHS)
             ),
         );
     }

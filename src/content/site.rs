@@ -29,6 +29,7 @@ pub(super) fn settings_readable(sources: &Sources) -> bool {
             file,
             text: &file.text,
             offset: 0,
+            lang: Lang::Fi,
         };
         yaml.parse().is_ok()
     })
@@ -58,8 +59,8 @@ pub(super) fn read_config(sources: &Sources, problems: &mut Diagnostics) -> Conf
             return config;
         }
         problems.push(
-            Diagnostic::error(SITE_FILE, "the site has no settings file")
-                .with_help("create content/site.yaml with at least `title`, `base_url`, `week` and `audiences` (see README)"),
+            Diagnostic::error(SITE_FILE, text!("site_missing"))
+                .with_help(text!("site_missing_help")),
         );
         return config;
     };
@@ -67,6 +68,7 @@ pub(super) fn read_config(sources: &Sources, problems: &mut Diagnostics) -> Conf
         file,
         text: &file.text,
         offset: 0,
+        lang: Lang::Fi,
     };
     let mut fields = match yaml.parse() {
         Ok(fields) => fields,
@@ -75,6 +77,17 @@ pub(super) fn read_config(sources: &Sources, problems: &mut Diagnostics) -> Conf
             return config;
         }
     };
+    if let Some(code) = fields.text("language") {
+        match Lang::from_code(&code) {
+            Some(lang) => config.lang = lang,
+            None => fields.error(
+                "language",
+                text!("site_language", code = code),
+                text!("site_language_help"),
+            ),
+        }
+    }
+    fields.set_lang(config.lang);
     config.title = fields
         .required_text("title", "Rakenteellisen sosiaalityön viikko 2026")
         .unwrap_or_default();
@@ -84,16 +97,6 @@ pub(super) fn read_config(sources: &Sources, problems: &mut Diagnostics) -> Conf
     } else if !fields.reported("base_url") {
         fields.missing("base_url", "https://www.example.fi/viikko/");
     }
-    if let Some(code) = fields.text("language") {
-        match Lang::from_code(&code) {
-            Some(lang) => config.lang = lang,
-            None => fields.error(
-                "language",
-                format!("the site language `{code}` is not supported"),
-                "write `fi`, `sv` or `en`",
-            ),
-        }
-    }
     if let Some(name) = fields.text("timezone") {
         config.tz_name = name;
     }
@@ -101,8 +104,8 @@ pub(super) fn read_config(sources: &Sources, problems: &mut Diagnostics) -> Conf
         Ok(tz) => config.tz = tz,
         Err(_) => fields.error(
             "timezone",
-            format!("`{}` is not a time zone name", config.tz_name),
-            "write a name from the time zone database, e.g. `Europe/Helsinki`",
+            text!("site_timezone", name = config.tz_name),
+            text!("site_timezone_help"),
         ),
     }
     read_week(&mut fields, &mut config);
@@ -139,13 +142,13 @@ pub(super) fn read_config(sources: &Sources, problems: &mut Diagnostics) -> Conf
 pub(super) fn unknown_theme(fields: &mut Fields, theme: &str, themes: &[String]) {
     let names = themes.iter().map(String::as_str).chain(["default"]);
     let help = if theme.contains(['/', '\\']) {
-        "a theme is the name of a folder under themes/: `oma` for themes/oma/".to_string()
+        text!("site_theme_path")
     } else if let Some(near) = did_you_mean(theme, names) {
-        format!("did you mean `{near}`?")
+        text!("did_you_mean", name = near)
     } else {
-        format!("create themes/{theme}/templates/, or remove `theme` to use the default theme")
+        text!("site_theme_help", theme = theme)
     };
-    fields.error("theme", format!("there is no theme `{theme}`"), help);
+    fields.error("theme", text!("site_theme", theme = theme), help);
 }
 
 pub(super) fn read_week(fields: &mut Fields, config: &mut Config) {
@@ -153,14 +156,20 @@ pub(super) fn read_week(fields: &mut Fields, config: &mut Config) {
         fields.missing("week", "{start: 2026-11-16, end: 2026-11-22}");
         return;
     };
-    let start = week.date("start");
-    let end = week.date("end");
+    let context = super::when::Context {
+        week_start: None,
+        day: None,
+        time_alone: false,
+        lang: config.lang,
+    };
+    let start = week.date("start", &context);
+    let end = week.date("end", &context);
     match (start, end) {
         (Some(start), Some(end)) if end >= start => config.week = Week { start, end },
         (Some(_), Some(_)) => week.error(
             "end",
-            "the week ends before it starts",
-            "`end` is the last day of the week, on or after `start`",
+            text!("site_week_backwards"),
+            text!("site_week_backwards_help"),
         ),
         (None, _) if week.text("start").is_none() => week.missing("start", "2026-11-16"),
         (_, None) if week.text("end").is_none() => week.missing("end", "2026-11-22"),
@@ -171,7 +180,7 @@ pub(super) fn read_week(fields: &mut Fields, config: &mut Config) {
 }
 
 /// A vocabulary: `key: Label` lines. Keys appear in URLs, so they must already be slugs.
-pub(super) fn read_terms(fields: &mut Fields, key: &str) -> Vec<Term> {
+pub(super) fn read_terms(fields: &mut Fields, key: &'static str) -> Vec<Term> {
     let mut terms = Vec::new();
     for (term, label) in fields.pairs(key).unwrap_or_default() {
         let label = match label {
@@ -180,8 +189,8 @@ pub(super) fn read_terms(fields: &mut Fields, key: &str) -> Vec<Term> {
                 fields.error_at_value(
                     key,
                     &term,
-                    format!("`{term}` needs a label"),
-                    format!("write `{term}: Label shown to readers`"),
+                    text!("term_label", term = term),
+                    text!("term_label_help", term = term),
                 );
                 continue;
             }
@@ -190,11 +199,8 @@ pub(super) fn read_terms(fields: &mut Fields, key: &str) -> Vec<Term> {
             fields.error_at_value(
                 key,
                 &term,
-                format!("`{term}` cannot be used as a key: keys appear in web addresses"),
-                format!(
-                    "write it as `{}` (lower-case letters a–z, digits and `-`)",
-                    slugify(&term)
-                ),
+                text!("term_key", term = term),
+                text!("term_key_help", key = slugify(&term)),
             );
             continue;
         }
@@ -203,11 +209,8 @@ pub(super) fn read_terms(fields: &mut Fields, key: &str) -> Vec<Term> {
     if terms.len() > MAX_TERMS {
         fields.error(
             key,
-            format!(
-                "{} are listed here; a site can have at most {MAX_TERMS}",
-                terms.len()
-            ),
-            "group them into fewer: each one gets a page and a feed, and every page lists them all",
+            text!("terms_too_many", count = terms.len(), max = MAX_TERMS),
+            text!("terms_too_many_help"),
         );
     }
     terms
