@@ -19,6 +19,12 @@ def utc(value):
     return value.isoformat()
 
 
+def rfc_end(start):
+    """RFC 5545 3.6.1: with no DTEND or DURATION, a timed event ends when it starts and an
+    all-day event lasts its day."""
+    return start if isinstance(start, dt.datetime) else start + dt.timedelta(days=1)
+
+
 def read(path):
     text = open(path, encoding="utf-8", newline="").read()
     problems, events = [], {}
@@ -27,12 +33,15 @@ def read(path):
         for error in getattr(component, "errors", []):
             problems.append(f"icalendar: {component.name}: {error}")
         if component.name == "VEVENT":
-            events[str(component["UID"])] = [utc(component.decoded("DTSTART")), utc(component.decoded("DTEND"))]
+            start = component.decoded("DTSTART")
+            end = component.decoded("DTEND") if "DTEND" in component else rfc_end(start)
+            events[str(component["UID"])] = [utc(start), utc(end)]
     try:
         for parsed in vobject.readComponents(text, validate=True):
             for event in getattr(parsed, "vevent_list", []):
                 uid = event.uid.value
-                start = [utc(event.dtstart.value), utc(event.dtend.value)]
+                end = event.dtend.value if hasattr(event, "dtend") else rfc_end(event.dtstart.value)
+                start = [utc(event.dtstart.value), utc(end)]
                 if events.get(uid) != start:
                     problems.append(f"vobject reads {uid} as {start}, icalendar as {events.get(uid)}")
     except Exception as error:  # vobject raises many kinds on bad input
