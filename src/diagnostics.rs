@@ -220,6 +220,16 @@ impl Diagnostics {
         self.0.len() - self.errors()
     }
 
+    /// The problems of `files` alone, and how many other files have problems.
+    pub fn only(self, files: &[String]) -> (Diagnostics, usize) {
+        let (own, rest): (Vec<Diagnostic>, Vec<Diagnostic>) =
+            self.0.into_iter().partition(|d| files.contains(&d.file));
+        let mut others: Vec<&str> = rest.iter().map(|d| d.file.as_str()).collect();
+        others.sort_unstable();
+        others.dedup();
+        (Diagnostics(own, self.1), others.len())
+    }
+
     /// `2 virhettä, 1 varoitus`, in the report's language.
     pub fn count(&self) -> String {
         let error = match self.errors() {

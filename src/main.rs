@@ -1,4 +1,4 @@
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -57,6 +57,8 @@ enum Command {
     Check {
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        /// Report only the problems of these files (the whole site is still checked).
+        files: Vec<PathBuf>,
     },
 }
 
@@ -116,7 +118,8 @@ fn main() -> ExitCode {
             }
             Err(failure) => fail(failure, text!("fix_and_rerun")),
         },
-        Command::Check { root } => match viikko::check(&root) {
+        Command::Check { root, files } if !files.is_empty() => check_files(&root, &files),
+        Command::Check { root, .. } => match viikko::check(&root) {
             Ok((site, diagnostics)) => {
                 eprint!("{diagnostics}");
                 println!(
@@ -131,6 +134,61 @@ fn main() -> ExitCode {
             }
             Err(failure) => fail(failure, text!("fix_and_rerun")),
         },
+    }
+}
+
+/// One partner's view: the whole site is checked, and only the problems of `files` are shown,
+/// with how many other files have problems; it fails only for the files named.
+fn check_files(root: &Path, files: &[PathBuf]) -> ExitCode {
+    let Ok(base) = root.canonicalize() else {
+        return fail(
+            Failure::Io(format!("no site folder at {}", root.display())),
+            text!("fix_and_rerun"),
+        );
+    };
+    let mut named = Vec::new();
+    for file in files {
+        let inside = file.canonicalize().ok().and_then(|f| {
+            let rel = f.strip_prefix(&base).ok()?;
+            Some(
+                rel.components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/"),
+            )
+        });
+        match inside {
+            Some(rel) => named.push(rel),
+            None => {
+                let message = format!(
+                    "{} is not a file of the site at {}",
+                    file.display(),
+                    root.display()
+                );
+                return fail(Failure::Io(message), text!("fix_and_rerun"));
+            }
+        }
+    }
+    let diagnostics = match viikko::check(root) {
+        Ok((_, diagnostics)) => diagnostics,
+        Err(Failure::Content(diagnostics)) => diagnostics,
+        Err(failure) => return fail(failure, text!("fix_and_rerun")),
+    };
+    let lang = diagnostics.lang();
+    let (own, others) = diagnostics.only(&named);
+    eprint!("{own}");
+    let summary = match own.is_empty() {
+        true => text!("check_files_ok", files = named.join(", ")),
+        false => text!("check_files_problems", count = own.count()),
+    };
+    let others = match others {
+        0 => String::new(),
+        n => format!("; {}", text!("check_other_files", count = n).words(lang)),
+    };
+    eprintln!("{}{others}", summary.words(lang));
+    match own.has_errors() {
+        true => ExitCode::from(1),
+        false => ExitCode::SUCCESS,
     }
 }
 

@@ -547,3 +547,46 @@ fn own_theme(root: &Path, file: &str, text: &str) {
     let yaml = read(root.join("content/site.yaml")) + "theme: oma\n";
     fs::write(root.join("content/site.yaml"), yaml).unwrap();
 }
+
+#[test]
+fn check_with_file_names_reports_only_those_files_and_counts_the_others() {
+    let site = site("site");
+    let root = site.path();
+    let mine = root.join("content/programme/porin-kaupunki/oma.md");
+    let theirs = root.join("content/programme/sosped-ry/toinen.md");
+    fs::write(&mine, "---\notsikko: Oma\naika: ti 17.11. klo 14\nverkossa: https://example.fi\nkohderyhmä: kaikki\n---\n").unwrap();
+    fs::write(&theirs, "---\ntitle: Toinen\nstrat: huomenna\n---\n").unwrap();
+    let run = |file: &std::path::Path| {
+        let out = viikko(&[
+            "check",
+            "--root",
+            root.to_str().unwrap(),
+            file.to_str().unwrap(),
+        ]);
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, report) = run(&mine);
+    assert_eq!(code, Some(0), "{report}");
+    assert!(
+        report.contains("ei ongelmia: content/programme/porin-kaupunki/oma.md"),
+        "{report}"
+    );
+    assert!(
+        report.contains("muissa tiedostoissa on ongelmia: 2"),
+        "{report}"
+    );
+    assert!(
+        !report.contains("strat"),
+        "another file's problem was shown: {report}"
+    );
+    let (code, report) = run(&theirs);
+    assert_eq!(code, Some(1), "{report}");
+    assert!(report.contains("tuntematon kenttä `strat`"), "{report}");
+    assert!(
+        report.contains("content/programme/sosped-ry/toinen.md:3:1"),
+        "{report}"
+    );
+}
