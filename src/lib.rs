@@ -14,6 +14,7 @@ pub mod content;
 pub mod diagnostics;
 pub mod feeds;
 pub mod ics;
+pub mod instructions;
 pub mod load;
 pub mod markdown;
 pub mod model;

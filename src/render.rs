@@ -302,6 +302,13 @@ fn jobs<'a>(site: &'a Site, views: &'a Views, cards: &'a Cards) -> Vec<Job<'a>> 
             feed: None,
         },
         Job {
+            template: "instructions.html",
+            path: "ohjeet/".into(),
+            title: views.t.get("instructions_title").into(),
+            values: Box::new(move || crate::instructions::view(site, views.t)),
+            feed: None,
+        },
+        Job {
             template: "404.html",
             path: "404.html".into(),
             title: views.t.get("not_found").into(),

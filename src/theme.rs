@@ -31,6 +31,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embedded!(
     "memo.html",
     "page.html",
     "calendar.html",
+    "instructions.html",
     "themes.html",
     "theme.html",
     "points.html",

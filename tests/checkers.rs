@@ -75,6 +75,7 @@ fn axe_core_finds_no_violations_on_any_page_type_and_search_finds_inflected_word
         "muistiot/teemat/asuminen/",
         "kalenteri/",
         "saavutettavuusseloste/",
+        "ohjeet/",
         "tilastot/",
         "viestit/",
         "haku/?q=kahvilassa",
