@@ -28,7 +28,7 @@ pub(super) fn read_memo(file: &SourceFile, config: &Config) -> Read<Memo> {
         date: date.unwrap_or(Date::constant(2000, 1, 1)),
         event: None,
         event_id: fields.text("event"),
-        themes: fields.list("themes"),
+        themes: fields.words("themes"),
         participants: fields.count("participants"),
         points: fields.list("points"),
         body_html: String::new(),
