@@ -109,7 +109,7 @@ def summary(samples):
 
 
 def internal_ms(stdout):
-    m = re.search(r" in (\d+) ms", stdout)
+    m = re.search(r"(\d+) ms", stdout)
     return int(m.group(1)) if m else None
 
 

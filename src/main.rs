@@ -70,14 +70,18 @@ fn main() -> ExitCode {
             match viikko::build(&root, &output, &viikko::Options::default()) {
                 Ok(report) => {
                     eprint!("{}", report.diagnostics);
+                    let built = text!(
+                        "built",
+                        pages = report.pages,
+                        entries = report.entries,
+                        memos = report.memos,
+                        output = output.display(),
+                        ms = report.elapsed.as_millis()
+                    );
                     println!(
-                        "built {} pages ({} entries, {} memos) into {} in {} ms{}",
-                        report.pages,
-                        report.entries,
-                        report.memos,
-                        output.display(),
-                        report.elapsed.as_millis(),
-                        warnings(report.diagnostics.warnings()),
+                        "{}{}",
+                        built.words(report.diagnostics.lang()),
+                        warnings(&report.diagnostics)
                     );
                     ExitCode::SUCCESS
                 }
@@ -122,14 +126,14 @@ fn main() -> ExitCode {
         Command::Check { root, .. } => match viikko::check(&root) {
             Ok((site, diagnostics)) => {
                 eprint!("{diagnostics}");
-                println!(
-                    "ok: {} entries, {} organisers, {} memos, {} pages{}",
-                    site.entries.len(),
-                    site.organisers.len(),
-                    site.memos.len(),
-                    site.pages.len(),
-                    warnings(diagnostics.warnings()),
+                let ok = text!(
+                    "check_ok",
+                    entries = site.entries.len(),
+                    organisers = site.organisers.len(),
+                    memos = site.memos.len(),
+                    pages = site.pages.len()
                 );
+                println!("{}{}", ok.words(diagnostics.lang()), warnings(&diagnostics));
                 ExitCode::SUCCESS
             }
             Err(failure) => fail(failure, text!("fix_and_rerun")),
@@ -192,11 +196,13 @@ fn check_files(root: &Path, files: &[PathBuf]) -> ExitCode {
     }
 }
 
-fn warnings(n: usize) -> String {
-    match n {
+/// `, 1 varoitus` after a success line, in the report's language.
+fn warnings(diagnostics: &viikko::diagnostics::Diagnostics) -> String {
+    let lang = diagnostics.lang();
+    match diagnostics.warnings() {
         0 => String::new(),
-        1 => ", 1 warning".into(),
-        n => format!(", {n} warnings"),
+        1 => format!(", {}", text!("count_warning_one").words(lang)),
+        n => format!(", {}", text!("count_warning_many", n = n).words(lang)),
     }
 }
 

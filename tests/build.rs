@@ -205,7 +205,7 @@ fn check_validates_without_writing() {
     let site = site("site");
     let out = viikko(&["check", "--root", site.path().to_str().unwrap()]);
     assert!(out.status.success());
-    assert!(String::from_utf8_lossy(&out.stdout).contains("ok: 6 entries"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("kunnossa: 6 tapahtumaa"));
     assert!(!site.path().join("public").exists());
 }
 
