@@ -48,6 +48,8 @@ pub struct Report {
     pub memos: usize,
     /// Warnings: problems that did not stop the build.
     pub diagnostics: Diagnostics,
+    /// Files with errors that `--keep-going` published at their last good version or left out.
+    pub held_back: HeldBack,
     pub elapsed: Duration,
 }
 
@@ -92,30 +94,123 @@ impl Failure {
 
 /// Loads and checks the site under `root` and its theme, without writing anything.
 pub fn check(root: &Path) -> Result<(model::Site, Diagnostics), Failure> {
-    check_with(root, None).map(|(site, _, problems)| (site, problems))
+    check_with(root, None, None).map(|checked| (checked.site, checked.diagnostics))
+}
+
+/// A site that passed its checks, with what it was made from.
+struct Checked {
+    site: model::Site,
+    theme: theme::Theme,
+    diagnostics: Diagnostics,
+    /// The content as the build read it, with `--keep-going`'s replacements.
+    sources: load::Sources,
+    held_back: HeldBack,
+}
+
+/// The text of every file partners write, as a build published it: kept in its output so that a
+/// later build can fall back to a file's last good version.
+pub type Published = std::collections::BTreeMap<String, String>;
+
+/// The output file holding [`Published`].
+pub const PUBLISHED_SOURCES: &str = ".viikko-sources.json";
+
+/// What `--keep-going` did with the files that have errors.
+#[derive(Debug, Default, Clone)]
+pub struct HeldBack {
+    /// Published at their last good version.
+    pub kept: Vec<String>,
+    /// Never published well, so left out.
+    pub left_out: Vec<String>,
+    /// Their problems, to be fixed.
+    pub problems: Diagnostics,
+}
+
+impl HeldBack {
+    pub fn is_empty(&self) -> bool {
+        self.kept.is_empty() && self.left_out.is_empty()
+    }
 }
 
 /// [`check`], keeping the compiled theme, and taking each file's parsed and rendered form from
-/// `cache` when its text is unchanged.
+/// `cache` when its text is unchanged. With `previous` (`--keep-going`), a file that has errors
+/// is checked again at the version `previous` holds, or left out if it holds none; anything
+/// else that has errors (the settings, the theme) still stops the build.
 fn check_with(
     root: &Path,
     cache: Option<&cache::Cache>,
-) -> Result<(model::Site, theme::Theme, Diagnostics), Failure> {
-    let (sources, mut problems) = load::load(root).map_err(|e| Failure::Io(e.to_string()))?;
+    previous: Option<&Published>,
+) -> Result<Checked, Failure> {
+    let (mut sources, load_problems) = load::load(root).map_err(|e| Failure::Io(e.to_string()))?;
     // The theme compiles while the content is read, and its problems are reported with the
     // content's: one run shows them all.
     let settings = content::settings(&sources);
-    let ((site, found), theme) = rayon::join(
+    let ((mut site, mut found), theme) = rayon::join(
         || content::validate(&sources, cache),
         || theme::load(root, &settings.theme, settings.lang.code(), cache),
     );
-    problems.extend(found.iter().cloned());
-    let theme = theme.map_err(|found| problems.extend(found.iter().cloned()));
-    let problems = problems.sorted().in_language(settings.lang);
-    match (site, theme) {
-        (Some(site), Ok(theme)) if !problems.has_errors() => Ok((site, theme, problems)),
-        _ => Err(Failure::Content(problems)),
+    let language = |problems: Diagnostics| problems.sorted().in_language(settings.lang);
+    let theme = match theme {
+        Ok(theme) => theme,
+        Err(theme_problems) => {
+            let mut problems = load_problems;
+            problems.extend(found.iter().chain(theme_problems.iter()).cloned());
+            return Err(Failure::Content(language(problems)));
+        }
+    };
+    let mut held_back = HeldBack::default();
+    loop {
+        let mut problems = Diagnostics::default();
+        let current = load_problems.iter().chain(found.iter());
+        problems.extend(current.filter(|d| !held(&held_back, &d.file)).cloned());
+        let problems = language(problems);
+        match site {
+            Some(site) if !problems.has_errors() => {
+                held_back.problems = language(std::mem::take(&mut held_back.problems));
+                return Ok(Checked {
+                    site,
+                    theme,
+                    diagnostics: problems,
+                    sources,
+                    held_back,
+                });
+            }
+            _ => {}
+        }
+        let Some(previous) = previous else {
+            return Err(Failure::Content(problems));
+        };
+        let broken: std::collections::BTreeSet<String> = problems
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| d.file.clone())
+            .collect();
+        for rel in &broken {
+            let text = previous.get(rel).map(String::as_str);
+            if held(&held_back, rel) || !sources.replace(rel, text) {
+                return Err(Failure::Content(problems));
+            }
+            match text {
+                Some(_) => held_back.kept.push(rel.clone()),
+                None => held_back.left_out.push(rel.clone()),
+            }
+        }
+        held_back.problems.extend(
+            problems
+                .iter()
+                .filter(|d| broken.contains(&d.file))
+                .cloned(),
+        );
+        (site, found) = content::validate(&sources, cache);
     }
+}
+
+/// Whether `--keep-going` replaced or left out the file `rel`.
+fn held(held_back: &HeldBack, rel: &str) -> bool {
+    held_back
+        .kept
+        .iter()
+        .chain(&held_back.left_out)
+        .any(|f| f == rel)
 }
 
 /// How a build differs between `viikko build` and the preview server.
@@ -132,6 +227,11 @@ pub struct Options {
     /// The output of the previous build: the SEQUENCEs its feeds published are never lowered,
     /// even when the calendar record lost them.
     pub published: Option<PathBuf>,
+    /// `--keep-going`: publish what is valid, each broken file at its version in `previous` (or
+    /// left out), instead of refusing the build.
+    pub keep_going: bool,
+    /// What the previous build published; `build` reads it from the output.
+    pub previous: Option<std::sync::Arc<Published>>,
 }
 
 impl Default for Options {
@@ -141,6 +241,8 @@ impl Default for Options {
             now: revisions::build_time(),
             origin: None,
             published: None,
+            keep_going: false,
+            previous: None,
         }
     }
 }
@@ -150,6 +252,7 @@ pub struct Rendered {
     pub site: model::Site,
     pub record: revisions::Revisions,
     pub diagnostics: Diagnostics,
+    pub held_back: HeldBack,
     pub pages: usize,
     pub files: usize,
 }
@@ -162,7 +265,17 @@ pub fn render_site(
     sink: &dyn output::Sink,
     cache: Option<&cache::Cache>,
 ) -> Result<Rendered, Failure> {
-    let (mut site, theme, mut diagnostics) = check_with(root, cache)?;
+    let empty = Published::new();
+    let keep_going = options
+        .keep_going
+        .then(|| options.previous.as_deref().unwrap_or(&empty));
+    let Checked {
+        mut site,
+        theme,
+        mut diagnostics,
+        sources,
+        held_back,
+    } = check_with(root, cache, keep_going)?;
     if let Some(output) = &options.published {
         diagnostics.extend(keep_published_sequences(&mut site, output));
     }
@@ -172,6 +285,17 @@ pub fn render_site(
     }
     let feeds = feeds::feeds(&site, &theme.words);
     let sink = output::Ledger::new(sink);
+    let published: Published = sources
+        .written()
+        .map(|f| (f.rel.clone(), f.text.clone()))
+        .collect();
+    output::Sink::put(
+        &sink,
+        output::OutputFile {
+            path: PUBLISHED_SOURCES.into(),
+            bytes: std::sync::Arc::new(serde_json::to_vec(&published).unwrap_or_default()),
+        },
+    )?;
     // Pages and feeds are independent: each fills the cores while the other waits on its parts.
     let (pages, record) = rayon::join(
         || render::render(&site, &theme, &feeds, &sink, cache),
@@ -203,6 +327,7 @@ pub fn render_site(
         site,
         record,
         diagnostics,
+        held_back,
         pages,
         files,
     })
@@ -217,8 +342,15 @@ pub fn build(root: &Path, output: &Path, options: &Options) -> Result<Report, Fa
     let cannot_write =
         |e: std::io::Error| Failure::Io(format!("cannot write {}: {e}", output.display()));
     let staging = write::Staging::new(&output).map_err(cannot_write)?;
+    let previous = options
+        .keep_going
+        .then(|| write::published(&output, PUBLISHED_SOURCES))
+        .flatten()
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .map(std::sync::Arc::new);
     let options = Options {
         published: Some(output.clone()),
+        previous,
         ..options.clone()
     };
     let finish = || {
@@ -268,6 +400,7 @@ impl Report {
             entries: rendered.site.entries.len(),
             memos: rendered.site.memos.len(),
             diagnostics: rendered.diagnostics.clone(),
+            held_back: rendered.held_back.clone(),
             elapsed: started.elapsed(),
         }
     }

@@ -109,26 +109,13 @@ pub fn load(root: &Path) -> Result<(Sources, Diagnostics), std::io::Error> {
     let mut texts = Vec::new();
     for path in paths {
         let rel = relative(root, &path);
-        let parts: Vec<&str> = rel.split('/').collect();
-        let kind = match parts.as_slice() {
-            ["content", "static", ..] => {
-                sources.statics.push(StaticFile {
-                    output: parts[2..].join("/"),
-                    path,
-                });
+        let kind = match kind(&rel) {
+            Some(Kind::Static(output)) => {
+                sources.statics.push(StaticFile { output, path });
                 continue;
             }
-            ["content", "site.yaml"] => Kind::Site,
-            ["content", "calendar.lock"] => Kind::CalendarLock,
-            ["content", "programme", folder, name] if name.to_lowercase() == "_index.md" => {
-                Kind::Profile(folder.to_string())
-            }
-            ["content", "programme", folder, name] if is_markdown(name) => {
-                Kind::Entry(folder.to_string())
-            }
-            ["content", "memos", _year, name] if is_markdown(name) => Kind::Memo,
-            ["content", "pages", name] if is_markdown(name) => Kind::Page,
-            _ => {
+            Some(kind) => kind,
+            None => {
                 diagnostics.push(misplaced(&rel));
                 continue;
             }
@@ -157,14 +144,7 @@ pub fn load(root: &Path) -> Result<(Sources, Diagnostics), std::io::Error> {
                 continue;
             }
         };
-        match kind {
-            Kind::Site => sources.site = Some(file),
-            Kind::CalendarLock => sources.calendar_lock = Some(file),
-            Kind::Profile(folder) => organiser(&mut organisers, &folder).profile = Some(file),
-            Kind::Entry(folder) => organiser(&mut organisers, &folder).entries.push(file),
-            Kind::Memo => sources.memos.push(file),
-            Kind::Page => sources.pages.push(file),
-        }
+        put(&mut sources, &mut organisers, kind, file);
     }
     sources.organisers = organisers.into_values().collect();
     sources.themes = folders(&root.join("themes"));
@@ -196,6 +176,7 @@ fn organiser<'a>(
         })
 }
 
+/// What a file of `content/` is, by where it lies.
 enum Kind {
     Site,
     CalendarLock,
@@ -203,6 +184,91 @@ enum Kind {
     Entry(String),
     Memo,
     Page,
+    /// Copied as it is, to this path of the site.
+    Static(String),
+}
+
+/// The kind of the file at `rel` (`content/programme/pori/kahvila.md`); `None` where the site
+/// has no place for it.
+fn kind(rel: &str) -> Option<Kind> {
+    let parts: Vec<&str> = rel.split('/').collect();
+    Some(match parts.as_slice() {
+        ["content", "static", rest @ ..] => Kind::Static(rest.join("/")),
+        ["content", "site.yaml"] => Kind::Site,
+        ["content", "calendar.lock"] => Kind::CalendarLock,
+        ["content", "programme", folder, name] if name.to_lowercase() == "_index.md" => {
+            Kind::Profile(folder.to_string())
+        }
+        ["content", "programme", folder, name] if is_markdown(name) => {
+            Kind::Entry(folder.to_string())
+        }
+        ["content", "memos", _year, name] if is_markdown(name) => Kind::Memo,
+        ["content", "pages", name] if is_markdown(name) => Kind::Page,
+        _ => return None,
+    })
+}
+
+fn put(
+    sources: &mut Sources,
+    organisers: &mut BTreeMap<String, OrganiserSources>,
+    kind: Kind,
+    file: SourceFile,
+) {
+    match kind {
+        Kind::Site => sources.site = Some(file),
+        Kind::CalendarLock => sources.calendar_lock = Some(file),
+        Kind::Profile(folder) => organiser(organisers, &folder).profile = Some(file),
+        Kind::Entry(folder) => organiser(organisers, &folder).entries.push(file),
+        Kind::Memo => sources.memos.push(file),
+        Kind::Page => sources.pages.push(file),
+        Kind::Static(_) => {}
+    }
+}
+
+impl Sources {
+    /// The text files partners write: profiles, entries, memos and pages.
+    pub fn written(&self) -> impl Iterator<Item = &SourceFile> {
+        self.organisers
+            .iter()
+            .flat_map(|o| o.profile.iter().chain(&o.entries))
+            .chain(&self.memos)
+            .chain(&self.pages)
+    }
+
+    /// Puts `text` in place of the file `rel` (or adds it, if it could not be read), as the build
+    /// will read it; `None` removes the file. Only files partners write can be replaced.
+    pub fn replace(&mut self, rel: &str, text: Option<&str>) -> bool {
+        let Some(kind @ (Kind::Profile(_) | Kind::Entry(_) | Kind::Memo | Kind::Page)) = kind(rel)
+        else {
+            return false;
+        };
+        for organiser in &mut self.organisers {
+            organiser.entries.retain(|f| f.rel != rel);
+            organiser.profile.take_if(|f| f.rel == rel);
+        }
+        self.memos.retain(|f| f.rel != rel);
+        self.pages.retain(|f| f.rel != rel);
+        self.unreadable.remove(rel);
+        if let Some(text) = text {
+            let file = SourceFile {
+                rel: rel.to_string(),
+                text: text.to_string(),
+            };
+            let mut organisers: BTreeMap<String, OrganiserSources> =
+                std::mem::take(&mut self.organisers)
+                    .into_iter()
+                    .map(|o| (o.folder.clone(), o))
+                    .collect();
+            put(self, &mut organisers, kind, file);
+            self.organisers = organisers.into_values().collect();
+            for organiser in &mut self.organisers {
+                organiser.entries.sort_by(|a, b| a.rel.cmp(&b.rel));
+            }
+            self.memos.sort_by(|a, b| a.rel.cmp(&b.rel));
+            self.pages.sort_by(|a, b| a.rel.cmp(&b.rel));
+        }
+        true
+    }
 }
 
 /// Hidden files, editor swap and backup files: never content, and they come and go while a

@@ -30,6 +30,10 @@ enum Command {
         /// Where the site is written [default: ROOT/public].
         #[arg(long)]
         output: Option<PathBuf>,
+        /// Publish what is valid: a file with errors stays at its last published version, or is
+        /// left out if it has none; exits 3 when any was.
+        #[arg(long)]
+        keep_going: bool,
     },
     /// Preview the site: build, serve it, rebuild and reload the browser on every change.
     Serve {
@@ -47,6 +51,9 @@ enum Command {
         /// Poll for changes, for file systems that do not report them (network drives, some containers).
         #[arg(long)]
         poll: bool,
+        /// Show what is valid, as `build --keep-going` publishes it.
+        #[arg(long)]
+        keep_going: bool,
     },
     /// Print the participation figures (the same as the statistics page and tilastot.csv).
     Stats {
@@ -65,11 +72,20 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { root, output } => {
+        Command::Build {
+            root,
+            output,
+            keep_going,
+        } => {
             let output = output.unwrap_or_else(|| root.join("public"));
-            match viikko::build(&root, &output, &viikko::Options::default()) {
+            let options = viikko::Options {
+                keep_going,
+                ..viikko::Options::default()
+            };
+            match viikko::build(&root, &output, &options) {
                 Ok(report) => {
                     eprint!("{}", report.diagnostics);
+                    let held_back = held_back(&report.held_back, report.diagnostics.lang());
                     let built = text!(
                         "built",
                         pages = report.pages,
@@ -83,7 +99,10 @@ fn main() -> ExitCode {
                         built.words(report.diagnostics.lang()),
                         warnings(&report.diagnostics)
                     );
-                    ExitCode::SUCCESS
+                    match held_back {
+                        true => ExitCode::from(3),
+                        false => ExitCode::SUCCESS,
+                    }
                 }
                 Err(failure) => fail(failure, text!("not_built")),
             }
@@ -94,6 +113,7 @@ fn main() -> ExitCode {
             port,
             open,
             poll,
+            keep_going,
         } => {
             let config = viikko::serve::Config {
                 root,
@@ -101,6 +121,7 @@ fn main() -> ExitCode {
                 port,
                 open,
                 poll,
+                keep_going,
             };
             match viikko::serve::serve(config) {
                 Ok(()) => ExitCode::SUCCESS,
@@ -194,6 +215,28 @@ fn check_files(root: &Path, files: &[PathBuf]) -> ExitCode {
         true => ExitCode::from(1),
         false => ExitCode::SUCCESS,
     }
+}
+
+/// Reports what `--keep-going` held back: the problems, then the files kept at their last
+/// good version and those left out. Returns whether there were any.
+fn held_back(held: &viikko::HeldBack, lang: viikko::times::Lang) -> bool {
+    if held.is_empty() {
+        return false;
+    }
+    eprint!("{}", held.problems);
+    if !held.kept.is_empty() {
+        eprintln!(
+            "{}",
+            text!("kept_previous", files = held.kept.join(", ")).words(lang)
+        );
+    }
+    if !held.left_out.is_empty() {
+        eprintln!(
+            "{}",
+            text!("left_out", files = held.left_out.join(", ")).words(lang)
+        );
+    }
+    true
 }
 
 /// `, 1 varoitus` after a success line, in the report's language.

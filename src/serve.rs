@@ -26,6 +26,8 @@ pub struct Config {
     pub port: u16,
     pub open: bool,
     pub poll: bool,
+    /// Show what is valid, each broken file at its last good version, as `build --keep-going`.
+    pub keep_going: bool,
 }
 
 /// What the server shows: the last good build and the problems of the last one.
@@ -79,7 +81,7 @@ pub fn serve(config: Config) -> io::Result<()> {
         clients: Mutex::new(Vec::new()),
     });
     let origin = format!("http://{address}");
-    let mut cache = rebuild(&config.root, &shared, &origin, Cache::default());
+    let mut cache = rebuild(&config, &shared, &origin, Cache::default());
     let url = format!(
         "{origin}{}",
         shared
@@ -102,12 +104,11 @@ pub fn serve(config: Config) -> io::Result<()> {
     let mut watcher = watch(&config.root, config.poll, changes)?;
     {
         let shared = shared.clone();
-        let root = config.root.clone();
         std::thread::spawn(move || {
             for _ in events {
                 // Watched again first, so that whatever arrives while the build runs is heard.
                 watcher.follow();
-                cache = rebuild(&root, &shared, &origin, cache);
+                cache = rebuild(&config, &shared, &origin, cache);
             }
         });
     }
@@ -145,11 +146,14 @@ fn bind(host: &str, port: u16) -> io::Result<(tiny_http::Server, SocketAddr)> {
 
 /// One build into memory; the server switches to it only when it is complete. Pages made the
 /// same as in the last build are taken from its `cache`; returns the cache for the next build.
-fn rebuild(root: &Path, shared: &Shared, origin: &str, cache: Cache) -> Cache {
+fn rebuild(config: &Config, shared: &Shared, origin: &str, cache: Cache) -> Cache {
+    let root = &config.root;
     let started = Instant::now();
     let options = Options {
         update_record: false,
         origin: Some(origin.to_string()),
+        keep_going: config.keep_going,
+        previous: config.keep_going.then(|| published(shared)).flatten(),
         ..Options::default()
     };
     let memory = Memory::default();
@@ -174,10 +178,13 @@ fn rebuild(root: &Path, shared: &Shared, origin: &str, cache: Cache) -> Cache {
                     .collect(),
                 static_root: root.join("content/static"),
             };
+            // Files held back by --keep-going are shown over the pages until fixed.
+            let held = &rendered.held_back;
+            let errors = (!held.is_empty()).then(|| report_text(&held.problems));
             if let Ok(mut state) = shared.state.write() {
                 state.site = Some(Arc::new(built));
                 state.base_path = rendered.site.config.base_path.clone();
-                state.errors = None;
+                state.errors = errors;
             }
             "reload"
         }
@@ -196,6 +203,18 @@ fn rebuild(root: &Path, shared: &Shared, origin: &str, cache: Cache) -> Cache {
     };
     notify_clients(shared, message);
     cache.next(completed)
+}
+
+/// What the last good build published, for `--keep-going` to fall back to.
+fn published(shared: &Shared) -> Option<Arc<crate::Published>> {
+    let state = shared.state.read().ok()?;
+    let bytes = state
+        .site
+        .as_ref()?
+        .files
+        .get(crate::PUBLISHED_SOURCES)?
+        .clone();
+    serde_json::from_slice(&bytes).ok().map(Arc::new)
 }
 
 fn report_text(diagnostics: &Diagnostics) -> String {

@@ -26,8 +26,7 @@ fn build(root: &Path, cache: Option<&Cache>) -> BTreeMap<String, std::sync::Arc<
     let options = viikko::Options {
         update_record: false,
         now: "2026-11-01T12:00:00Z".parse().unwrap(),
-        origin: None,
-        published: None,
+        ..viikko::Options::default()
     };
     let files = Files::default();
     viikko::render_site(root, &options, &files, cache)
