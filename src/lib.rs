@@ -18,6 +18,7 @@ pub mod instructions;
 pub mod load;
 pub mod markdown;
 pub mod model;
+pub mod new;
 pub mod output;
 pub mod render;
 pub mod revisions;
@@ -95,6 +96,12 @@ impl Failure {
 /// Loads and checks the site under `root` and its theme, without writing anything.
 pub fn check(root: &Path) -> Result<(model::Site, Diagnostics), Failure> {
     check_with(root, None, None).map(|checked| (checked.site, checked.diagnostics))
+}
+
+/// The settings of the site under `root` (the defaults where `site.yaml` lacks them).
+pub fn settings(root: &Path) -> Result<model::Config, Failure> {
+    let (sources, _) = load::load(root).map_err(|e| Failure::Io(e.to_string()))?;
+    Ok(content::settings(&sources))
 }
 
 /// A site that passed its checks, with what it was made from.

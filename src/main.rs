@@ -60,12 +60,37 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// Write files to start from: a site, an organiser or an entry. Never overwrites a file.
+    New {
+        #[command(subcommand)]
+        what: New,
+    },
     /// Check the content and report every problem, without writing anything.
     Check {
         #[arg(long, default_value = ".")]
         root: PathBuf,
         /// Report only the problems of these files (the whole site is still checked).
         files: Vec<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum New {
+    /// A working site for the coming week in DIR: settings, pages, one organiser, one entry.
+    Site { dir: PathBuf },
+    /// An organiser's profile, content/programme/<folder>/_index.md.
+    Organiser {
+        name: String,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// An entry in the organiser's folder, listing the site's audiences and formats.
+    Entry {
+        /// The organiser's folder under content/programme/.
+        organiser: String,
+        title: String,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
     },
 }
 
@@ -143,6 +168,7 @@ fn main() -> ExitCode {
             }
             Err(failure) => fail(failure, text!("fix_and_rerun")),
         },
+        Command::New { what } => new(what),
         Command::Check { root, files } if !files.is_empty() => check_files(&root, &files),
         Command::Check { root, .. } => match viikko::check(&root) {
             Ok((site, diagnostics)) => {
@@ -159,6 +185,47 @@ fn main() -> ExitCode {
             }
             Err(failure) => fail(failure, text!("fix_and_rerun")),
         },
+    }
+}
+
+fn new(what: New) -> ExitCode {
+    let today = jiff::Zoned::now().date();
+    let (written, lang) = match what {
+        New::Site { dir } => (viikko::new::site(&dir, today), viikko::times::Lang::Fi),
+        New::Organiser { name, root } => match viikko::settings(&root) {
+            Ok(config) => (viikko::new::organiser(&root, &name, &config), config.lang),
+            Err(failure) => return fail(failure, text!("fix_and_rerun")),
+        },
+        New::Entry {
+            organiser,
+            title,
+            root,
+        } => match viikko::settings(&root) {
+            Ok(config) => {
+                let folder = root.join("content/programme").join(&organiser);
+                if !folder.join("_index.md").is_file() {
+                    let message = text!("new_no_organiser", folder = organiser).words(config.lang);
+                    return fail(Failure::Io(message), text!("fix_and_rerun"));
+                }
+                (
+                    viikko::new::entry(&root, &organiser, &title, &config),
+                    config.lang,
+                )
+            }
+            Err(failure) => return fail(failure, text!("fix_and_rerun")),
+        },
+    };
+    match written {
+        Ok(written) => {
+            for path in &written.written {
+                println!("{}", text!("new_wrote", file = path.display()).words(lang));
+            }
+            for path in &written.kept {
+                println!("{}", text!("new_kept", file = path.display()).words(lang));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(error) => fail(Failure::Io(error.to_string()), text!("fix_and_rerun")),
     }
 }
 

@@ -590,3 +590,60 @@ fn check_with_file_names_reports_only_those_files_and_counts_the_others() {
         "{report}"
     );
 }
+
+#[test]
+fn new_writes_a_site_that_builds_and_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("viikko");
+    let run = |args: &[&str]| {
+        let out = viikko(args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let root_arg = root.to_str().unwrap();
+    run(&["new", "site", root_arg]);
+    build_ok(&root, &root.join("public"));
+    let settings = read(root.join("content/site.yaml"));
+    fs::write(
+        root.join("content/site.yaml"),
+        format!("{settings}# oma muutos\n"),
+    )
+    .unwrap();
+    let again = run(&["new", "site", root_arg]);
+    assert!(again.contains("ennallaan"), "{again}");
+    assert!(read(root.join("content/site.yaml")).ends_with("# oma muutos\n"));
+    run(&[
+        "new",
+        "organiser",
+        "Porin Setlementti ry",
+        "--root",
+        root_arg,
+    ]);
+    run(&[
+        "new",
+        "entry",
+        "porin-setlementti-ry",
+        "Perhekahvila",
+        "--root",
+        root_arg,
+    ]);
+    let entry = read(root.join("content/programme/porin-setlementti-ry/perhekahvila.md"));
+    assert!(
+        entry.contains("kaikki (Kaikille avoin)") && entry.contains("keskustelu (Keskustelu)"),
+        "{entry}"
+    );
+    // Left unfilled, when and where are asked for by name, not invented.
+    let check = viikko(&["check", "--root", root_arg]);
+    let report = String::from_utf8_lossy(&check.stderr);
+    assert_eq!(check.status.code(), Some(1));
+    assert!(
+        report.contains("`aika` puuttuu") && report.contains("`paikka` puuttuu"),
+        "{report}"
+    );
+    let missing = viikko(&["new", "entry", "ei-ole", "X", "--root", root_arg]);
+    assert_eq!(missing.status.code(), Some(2));
+}
