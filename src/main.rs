@@ -65,6 +65,11 @@ enum Command {
         #[command(subcommand)]
         what: New,
     },
+    /// Turn a calendar export or a questionnaire's answers into entry files.
+    Import {
+        #[command(subcommand)]
+        what: Import,
+    },
     /// Check the content and report every problem, without writing anything.
     Check {
         #[arg(long, default_value = ".")]
@@ -92,6 +97,34 @@ enum New {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+}
+
+#[derive(Subcommand)]
+enum Import {
+    /// Entries from an iCalendar file (.ics) exported from Outlook, Google, Apple or Thunderbird.
+    Calendar {
+        file: PathBuf,
+        /// The organiser's folder under content/programme/.
+        #[arg(long)]
+        organiser: String,
+        #[command(flatten)]
+        options: ImportOptions,
+    },
+}
+
+#[derive(clap::Args)]
+struct ImportOptions {
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// An audience key for every entry, which a calendar does not carry (repeatable).
+    #[arg(long)]
+    audience: Vec<String>,
+    /// A format key for every entry.
+    #[arg(long)]
+    format: Option<String>,
+    /// Overwrite entries a person has edited since they were imported.
+    #[arg(long)]
+    force: bool,
 }
 
 fn main() -> ExitCode {
@@ -169,6 +202,7 @@ fn main() -> ExitCode {
             Err(failure) => fail(failure, text!("fix_and_rerun")),
         },
         Command::New { what } => new(what),
+        Command::Import { what } => import(what),
         Command::Check { root, files } if !files.is_empty() => check_files(&root, &files),
         Command::Check { root, .. } => match viikko::check(&root) {
             Ok((site, diagnostics)) => {
@@ -226,6 +260,85 @@ fn new(what: New) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(error) => fail(Failure::Io(error.to_string()), text!("fix_and_rerun")),
+    }
+}
+
+fn import(what: Import) -> ExitCode {
+    let Import::Calendar {
+        file,
+        organiser,
+        options,
+    } = what;
+    let root = &options.root;
+    let config = match viikko::settings(root) {
+        Ok(config) => config,
+        Err(failure) => return fail(failure, text!("fix_and_rerun")),
+    };
+    let lang = config.lang;
+    let folder = root.join("content/programme").join(&organiser);
+    if !folder.join("_index.md").is_file() {
+        let message = text!("new_no_organiser", folder = organiser).words(lang);
+        return fail(Failure::Io(message), text!("fix_and_rerun"));
+    }
+    let reader = match std::fs::File::open(&file) {
+        Ok(f) => std::io::BufReader::new(f),
+        Err(e) => {
+            return fail(
+                Failure::Io(format!("{}: {e}", file.display())),
+                text!("fix_and_rerun"),
+            );
+        }
+    };
+    let read = match viikko::content::import::calendar::read(reader, &config) {
+        Ok(read) => read,
+        Err(e) => {
+            return fail(
+                Failure::Io(format!("{}: {e}", file.display())),
+                text!("fix_and_rerun"),
+            );
+        }
+    };
+    let mut drafts = read.drafts;
+    for draft in &mut drafts {
+        draft.audiences = options.audience.clone();
+        draft.format = options.format.clone();
+    }
+    let imported = match viikko::content::import::write(&folder, &drafts, &config, options.force) {
+        Ok(imported) => imported,
+        Err(e) => return fail(Failure::Io(e.to_string()), text!("fix_and_rerun")),
+    };
+    let say = |key: Text| println!("{}", key.words(lang));
+    imported
+        .written
+        .iter()
+        .for_each(|p| say(text!("new_wrote", file = p.display())));
+    imported
+        .updated
+        .iter()
+        .for_each(|p| say(text!("import_updated", file = p.display())));
+    imported
+        .unchanged
+        .iter()
+        .for_each(|p| say(text!("import_unchanged", file = p.display())));
+    imported
+        .kept
+        .iter()
+        .for_each(|p| say(text!("import_kept", file = p.display())));
+    if read.outside_week > 0 {
+        say(text!("import_outside_week", count = read.outside_week));
+    }
+    read.unreadable
+        .iter()
+        .for_each(|e| say(text!("import_unreadable", event = e)));
+    let touched: Vec<PathBuf> = imported
+        .written
+        .iter()
+        .chain(&imported.updated)
+        .cloned()
+        .collect();
+    match touched.is_empty() {
+        true => ExitCode::SUCCESS,
+        false => check_files(root, &touched),
     }
 }
 

@@ -4,6 +4,7 @@
 mod entry;
 pub mod fields;
 pub mod frontmatter;
+pub mod import;
 mod memo;
 pub mod names;
 mod organiser;
