@@ -104,6 +104,12 @@ pub fn settings(root: &Path) -> Result<model::Config, Failure> {
     Ok(content::settings(&sources))
 }
 
+/// The organisers of the site under `root`: each one's folder and name.
+pub fn organisers(root: &Path) -> Result<Vec<(String, String)>, Failure> {
+    let (sources, _) = load::load(root).map_err(|e| Failure::Io(e.to_string()))?;
+    Ok(content::organisers(&sources))
+}
+
 /// A site that passed its checks, with what it was made from.
 struct Checked {
     site: model::Site,

@@ -110,6 +110,18 @@ enum Import {
         #[command(flatten)]
         options: ImportOptions,
     },
+    /// Entries from a questionnaire's answers exported as .xlsx, .xls, .ods or .csv.
+    Table {
+        file: PathBuf,
+        /// A file of `"Header as in the file": field` lines, for headers that are not field names.
+        #[arg(long)]
+        columns: Option<PathBuf>,
+        /// The organiser's folder, for rows that do not name their organiser.
+        #[arg(long)]
+        organiser: Option<String>,
+        #[command(flatten)]
+        options: ImportOptions,
+    },
 }
 
 #[derive(clap::Args)]
@@ -264,82 +276,181 @@ fn new(what: New) -> ExitCode {
 }
 
 fn import(what: Import) -> ExitCode {
-    let Import::Calendar {
-        file,
-        organiser,
-        options,
-    } = what;
+    let (file, options) = match &what {
+        Import::Calendar { file, options, .. } | Import::Table { file, options, .. } => {
+            (file, options)
+        }
+    };
     let root = &options.root;
     let config = match viikko::settings(root) {
         Ok(config) => config,
         Err(failure) => return fail(failure, text!("fix_and_rerun")),
     };
     let lang = config.lang;
-    let folder = root.join("content/programme").join(&organiser);
-    if !folder.join("_index.md").is_file() {
-        let message = text!("new_no_organiser", folder = organiser).words(lang);
-        return fail(Failure::Io(message), text!("fix_and_rerun"));
-    }
-    let reader = match std::fs::File::open(&file) {
-        Ok(f) => std::io::BufReader::new(f),
-        Err(e) => {
-            return fail(
-                Failure::Io(format!("{}: {e}", file.display())),
-                text!("fix_and_rerun"),
-            );
-        }
-    };
-    let read = match viikko::content::import::calendar::read(reader, &config) {
-        Ok(read) => read,
-        Err(e) => {
-            return fail(
-                Failure::Io(format!("{}: {e}", file.display())),
-                text!("fix_and_rerun"),
-            );
-        }
-    };
-    let mut drafts = read.drafts;
-    for draft in &mut drafts {
-        draft.audiences = options.audience.clone();
-        draft.format = options.format.clone();
-    }
-    let imported = match viikko::content::import::write(&folder, &drafts, &config, options.force) {
-        Ok(imported) => imported,
-        Err(e) => return fail(Failure::Io(e.to_string()), text!("fix_and_rerun")),
+    let io_failure = |e: String| {
+        fail(
+            Failure::Io(format!("{}: {e}", file.display())),
+            text!("fix_and_rerun"),
+        )
     };
     let say = |key: Text| println!("{}", key.words(lang));
-    imported
-        .written
-        .iter()
-        .for_each(|p| say(text!("new_wrote", file = p.display())));
-    imported
-        .updated
-        .iter()
-        .for_each(|p| say(text!("import_updated", file = p.display())));
-    imported
-        .unchanged
-        .iter()
-        .for_each(|p| say(text!("import_unchanged", file = p.display())));
-    imported
-        .kept
-        .iter()
-        .for_each(|p| say(text!("import_kept", file = p.display())));
-    if read.outside_week > 0 {
-        say(text!("import_outside_week", count = read.outside_week));
+    let (mut drafts, problems) = match &what {
+        Import::Calendar { organiser, .. } => {
+            if !root
+                .join("content/programme")
+                .join(organiser)
+                .join("_index.md")
+                .is_file()
+            {
+                let message = text!("new_no_organiser", folder = organiser).words(lang);
+                return fail(Failure::Io(message), text!("fix_and_rerun"));
+            }
+            let reader = match std::fs::File::open(file) {
+                Ok(f) => std::io::BufReader::new(f),
+                Err(e) => return io_failure(e.to_string()),
+            };
+            let read = match viikko::content::import::calendar::read(reader, &config) {
+                Ok(read) => read,
+                Err(e) => return io_failure(e),
+            };
+            if read.outside_week > 0 {
+                say(text!("import_outside_week", count = read.outside_week));
+            }
+            read.unreadable
+                .iter()
+                .for_each(|e| say(text!("import_unreadable", event = e)));
+            let mut drafts = read.drafts;
+            drafts
+                .iter_mut()
+                .for_each(|d| d.organiser = Some(organiser.clone()));
+            (drafts, false)
+        }
+        Import::Table {
+            columns, organiser, ..
+        } => {
+            let map = match columns.as_ref().map(std::fs::read_to_string).transpose() {
+                Ok(text) => {
+                    serde_yaml::from_str(text.as_deref().unwrap_or("{}")).unwrap_or_default()
+                }
+                Err(e) => return io_failure(e.to_string()),
+            };
+            let rows = match viikko::content::import::table::rows(file) {
+                Ok(rows) => rows,
+                Err(e) => return io_failure(e),
+            };
+            let source = file
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let read = viikko::content::import::table::read(
+                &rows,
+                &map,
+                &source,
+                organiser.as_deref(),
+                &config,
+            );
+            if !read.unused.is_empty() {
+                say(text!("table_unused", columns = read.unused.join(", ")));
+            }
+            for bad in &read.bad {
+                let row = text!(
+                    "table_row",
+                    file = file.display(),
+                    row = bad.row,
+                    column = bad.column,
+                    message = bad.message.words(lang)
+                );
+                eprintln!(
+                    "{}: {}
+  = {}: {}",
+                    text!("label_error").words(lang),
+                    row.words(lang),
+                    text!("label_help").words(lang),
+                    bad.help.words(lang)
+                );
+            }
+            (read.drafts, !read.bad.is_empty())
+        }
+    };
+    for draft in &mut drafts {
+        if draft.audiences.is_empty() {
+            draft.audiences = options.audience.clone();
+        }
+        draft.format = draft.format.take().or_else(|| options.format.clone());
     }
-    read.unreadable
-        .iter()
-        .for_each(|e| say(text!("import_unreadable", event = e)));
-    let touched: Vec<PathBuf> = imported
-        .written
-        .iter()
-        .chain(&imported.updated)
-        .cloned()
-        .collect();
-    match touched.is_empty() {
+    let touched = match write_drafts(root, drafts, &config, options.force) {
+        Ok(imported) => {
+            imported
+                .written
+                .iter()
+                .for_each(|p| say(text!("new_wrote", file = p.display())));
+            imported
+                .updated
+                .iter()
+                .for_each(|p| say(text!("import_updated", file = p.display())));
+            imported
+                .unchanged
+                .iter()
+                .for_each(|p| say(text!("import_unchanged", file = p.display())));
+            imported
+                .kept
+                .iter()
+                .for_each(|p| say(text!("import_kept", file = p.display())));
+            imported
+                .written
+                .into_iter()
+                .chain(imported.updated)
+                .collect::<Vec<_>>()
+        }
+        Err(e) => return fail(Failure::Io(e.to_string()), text!("fix_and_rerun")),
+    };
+    let checked = match touched.is_empty() {
         true => ExitCode::SUCCESS,
         false => check_files(root, &touched),
+    };
+    match problems {
+        true => ExitCode::from(1),
+        false => checked,
     }
+}
+
+/// Writes each draft into its organiser's folder: one named by folder or by the name in its
+/// profile, or a new one (with a profile) for a name the site does not know.
+fn write_drafts(
+    root: &Path,
+    drafts: Vec<viikko::content::import::Draft>,
+    config: &viikko::model::Config,
+    force: bool,
+) -> std::io::Result<viikko::content::import::Imported> {
+    let known = viikko::organisers(root).map_err(|f| std::io::Error::other(format!("{f:?}")))?;
+    let mut by_folder: std::collections::BTreeMap<String, Vec<_>> = Default::default();
+    for draft in drafts {
+        let named = draft.organiser.clone().unwrap_or_default();
+        let folder = known
+            .iter()
+            .find(|(folder, name)| *folder == named || name.to_lowercase() == named.to_lowercase())
+            .map(|(folder, _)| folder.clone())
+            .unwrap_or_else(|| viikko::slug::slugify(&named));
+        if !root
+            .join("content/programme")
+            .join(&folder)
+            .join("_index.md")
+            .is_file()
+        {
+            viikko::new::organiser_in(root, &named, config.lang)?;
+        }
+        by_folder.entry(folder).or_default().push(draft);
+    }
+    let mut all = viikko::content::import::Imported::default();
+    for (folder, drafts) in by_folder {
+        let path = root.join("content/programme").join(folder);
+        let imported = viikko::content::import::write(&path, &drafts, config, force)?;
+        all.written.extend(imported.written);
+        all.updated.extend(imported.updated);
+        all.unchanged.extend(imported.unchanged);
+        all.kept.extend(imported.kept);
+    }
+    Ok(all)
 }
 
 /// One partner's view: the whole site is checked, and only the problems of `files` are shown,

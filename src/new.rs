@@ -134,23 +134,30 @@ fn organiser_text(name: &str, lang: Lang) -> String {
         "---\n\
          # Järjestäjän nimi sellaisena kuin se näytetään sivustolla.\n\
          {}: \"{}\"\n\
-         # Vapaaehtoiset: verkkosivut (https://…), sähköposti, puhelin, kunta.\n\
-         {}: https://www.example.fi/\n\
-         {}: Pori\n\
+         # Vapaaehtoiset: poista #-merkki rivin alusta ja kirjoita tieto.\n\
+         # {}: https://www.example.fi/\n\
+         # {}: info@example.fi\n\
+         # {}: Pori\n\
          ---\n\
          Kerro tässä lyhyesti järjestäjästä.\n",
         field("name"),
         name.replace('"', "'"),
         field("website"),
+        field("email"),
         field("municipality"),
     )
 }
 
 /// An organiser's profile in the site at `root`: `content/programme/<slug>/_index.md`.
 pub fn organiser(root: &Path, name: &str, config: &Config) -> io::Result<Written> {
+    organiser_in(root, name, config.lang)
+}
+
+/// [`organiser`], by the language its field names are written in.
+pub fn organiser_in(root: &Path, name: &str, lang: Lang) -> io::Result<Written> {
     let mut written = Written::default();
     let folder = root.join("content/programme").join(slugify(name));
-    written.file(folder.join("_index.md"), &organiser_text(name, config.lang))?;
+    written.file(folder.join("_index.md"), &organiser_text(name, lang))?;
     Ok(written)
 }
 

@@ -192,3 +192,82 @@ fn importing_again_updates_what_it_made_and_keeps_what_a_person_edited() {
     ok(import(root, &forced));
     assert!(!read(&edited).contains("korjattu"));
 }
+
+fn fixture_file(name: &str) -> String {
+    calendar(name)
+}
+
+#[test]
+fn a_microsoft_forms_spreadsheet_with_finnish_headers_and_excel_dates() {
+    let site = site("site");
+    let root = site.path();
+    let out = import(
+        root,
+        &[
+            "table",
+            &fixture_file("forms.xlsx"),
+            "--columns",
+            &fixture_file("forms-columns.yaml"),
+        ],
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // The bad row is reported with its row and columns, and nothing is made of it.
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(
+        stderr.contains("forms.xlsx: rivi 4, \"Päivämäärä + Alkaa\": `31.11.2026 10.00`: marraskuussa on 30 päivää"),
+        "{stderr}"
+    );
+    assert!(!root.join(ORG).join("virheellinen.md").exists());
+    assert!(
+        stdout.contains("sarakkeita ei käytetty: Aloitusaika, Valmistumisaika, Sähköposti, Nimi"),
+        "{stdout}"
+    );
+    // An existing organiser matched by its name; Excel's date and time cells; a Forms choice list.
+    let family = fields(root, "perhekahvila.md");
+    assert!(
+        family.contains(&"aika: ti 17.11.2026 klo 10–11.30".to_string()),
+        "{family:#?}"
+    );
+    assert!(family.contains(&"paikka: Perhekeskus, Isolinnankatu 12, Pori".to_string()));
+    assert!(family.contains(&"kohderyhmä: kaikki, nuoret".to_string()));
+    // A new organiser gets a folder and a profile; a start alone is open-ended.
+    let new = root.join("content/programme/rauman-setlementti");
+    assert!(read(new.join("_index.md")).contains("nimi: \"Rauman Setlementti\""));
+    let cooking = read(new.join("nuorten-kokkikerho.md"));
+    assert!(
+        cooking.contains("aika: to 19.11.2026 klo 17 alkaen"),
+        "{cooking}"
+    );
+    build_ok(root, &root.join("public"));
+}
+
+#[test]
+fn csv_exports_of_google_forms_and_of_finnish_excel() {
+    let site = site("site");
+    let root = site.path();
+    ok(import(root, &["table", &fixture_file("google-forms.csv")]));
+    ok(import(root, &["table", &fixture_file("excel-1252.csv")]));
+    let folder = root.join("content/programme/sosped-ry");
+    let evening = read(folder.join("mielenterveysilta.md"));
+    assert!(
+        evening.contains("aika: ke 18.11.2026 klo 18–20"),
+        "{evening}"
+    );
+    assert!(
+        evening.contains("kohderyhmä: kaikki, ammattilaiset")
+            && evening.contains("tyyppi: keskustelu")
+    );
+    assert!(evening.contains("Keskustelua, kahvia ja tietoa."));
+    // Windows-1252 and semicolons, as Excel saves a CSV on a Finnish Windows.
+    let day = read(folder.join("paihdetyon-paiva.md"));
+    assert!(
+        day.contains("otsikko: Päihdetyön päivä") && day.contains("aika: pe 20.11.2026 klo 9–15"),
+        "{day}"
+    );
+    let files = fs::read_dir(&folder).unwrap().count();
+    let again = ok(import(root, &["table", &fixture_file("google-forms.csv")]));
+    assert!(again.contains("ennallaan"), "{again}");
+    assert_eq!(fs::read_dir(&folder).unwrap().count(), files);
+    build_ok(root, &root.join("public"));
+}

@@ -201,6 +201,20 @@ impl Markdown<'_> {
     }
 }
 
+/// Each organiser's folder and name, as their profiles give them (for matching the names a
+/// questionnaire's answers use).
+pub fn organisers(sources: &Sources) -> Vec<(String, String)> {
+    sources
+        .organisers
+        .iter()
+        .filter_map(|o| {
+            let file = o.profile.as_ref()?;
+            let (mut fields, _) = parse(file, Lang::Fi, &mut Vec::new())?;
+            Some((o.folder.clone(), fields.text("name")?))
+        })
+        .collect()
+}
+
 /// How the site's times are read: the year from its week, reports in its language.
 fn when_context(config: &Config, day: Option<Date>) -> when::Context {
     when::Context {

@@ -93,6 +93,12 @@ pub const NAMES: &[Name] = &[
         &["osallistujamäärä", "osallistujat"],
     ),
     name("tags", "avainsanat", "nyckelord", &["asiasanat"]),
+    name(
+        "organiser",
+        "järjestäjä",
+        "arrangör",
+        &["järjestäjät", "järjestävä taho", "organizer"],
+    ),
     // Organisers
     name(
         "website",

@@ -7,6 +7,7 @@
 //! leaves alone any that a person has edited since (unless forced).
 
 pub mod calendar;
+pub mod table;
 
 use std::fs;
 use std::io;
