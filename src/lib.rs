@@ -13,6 +13,7 @@ pub mod cache;
 pub mod content;
 pub mod diagnostics;
 pub mod feeds;
+pub mod form;
 pub mod ics;
 pub mod instructions;
 pub mod load;

@@ -309,6 +309,13 @@ fn jobs<'a>(site: &'a Site, views: &'a Views, cards: &'a Cards) -> Vec<Job<'a>> 
             feed: None,
         },
         Job {
+            template: "form.html",
+            path: "ilmoita/".into(),
+            title: views.t.get("form_title").into(),
+            values: Box::new(move || crate::form::view(site, views.t)),
+            feed: None,
+        },
+        Job {
             template: "404.html",
             path: "404.html".into(),
             title: views.t.get("not_found").into(),

@@ -32,6 +32,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embedded!(
     "page.html",
     "calendar.html",
     "instructions.html",
+    "form.html",
     "themes.html",
     "theme.html",
     "points.html",
@@ -50,6 +51,10 @@ pub const DEFAULT_ASSETS: &[(&str, &[u8])] = &[
     (
         "viikko.js",
         include_bytes!("../themes/default/static/viikko.js"),
+    ),
+    (
+        "ilmoita.js",
+        include_bytes!("../themes/default/static/ilmoita.js"),
     ),
 ];
 

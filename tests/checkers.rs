@@ -76,6 +76,7 @@ fn axe_core_finds_no_violations_on_any_page_type_and_search_finds_inflected_word
         "kalenteri/",
         "saavutettavuusseloste/",
         "ohjeet/",
+        "ilmoita/",
         "tilastot/",
         "viestit/",
         "haku/?q=kahvilassa",
@@ -218,4 +219,133 @@ fn check_link(out: &Path, page: &str, target: &str) -> Option<String> {
         return Some("no such fragment".into());
     }
     None
+}
+
+/// The entry form filled in Chromium for three entries: each file it composes passes
+/// `viikko check` unchanged, saved where the form says.
+#[test]
+fn a_file_made_by_the_entry_form_passes_check_unchanged() {
+    let dir = checkers();
+    let (site, out) = built(&repo());
+    let entries = serde_json::json!([
+        {
+            "title": "Perhekahvila: \"tervetuloa\" kaikki",
+            "organiser": "porin-kaupunki",
+            "date": "2026-11-17", "start": "14:00", "end": "15:30",
+            "place": "Perhekeskus", "address": "Isolinnankatu 12", "municipality": "Pori",
+            "audience": ["kaikki", "nuoret"], "format": "keskustelu",
+            "price": "5 €", "registration": "https://www.example.fi/ilmoittaudu",
+            "description": "Kahvia ja keskustelua.\n\n- lapset mukaan"
+        },
+        {
+            "title": "SO sotessa: asuminen",
+            "organiser": "rauman-kaupunki",
+            "date": "2026-11-18", "start": "18:30",
+            "online": "https://meet.example.fi/so",
+            "audience": ["ammattilaiset"]
+        },
+        {
+            "title": "Näyttely #1",
+            "organiser": "*", "new_organiser": "Uusi Yhdistys ry",
+            "date": "2026-11-19",
+            "place": "Kirjasto",
+            "audience": ["kaikki"]
+        },
+        {
+            "title": "Väärin", "organiser": "porin-kaupunki",
+            "date": "2026-11-17", "start": "15:00", "end": "14:00", "place": "Kirjasto"
+        }
+    ]);
+    let list = site.path().join("entries.json");
+    std::fs::write(&list, entries.to_string()).unwrap();
+    let mut results: Vec<serde_json::Value> = serde_json::from_str(&run(Command::new("node")
+        .arg(dir.join("form.mjs"))
+        .arg(&out)
+        .arg("/rsv/")
+        .arg(&list)))
+    .unwrap();
+    assert_eq!(results.len(), 4);
+    let wrong = results.pop().unwrap();
+    let errors = wrong["errors"].to_string();
+    assert!(
+        errors.contains("Päättymisajan pitää olla alkamisajan jälkeen."),
+        "{wrong}"
+    );
+    assert!(
+        errors.contains("Valitse vähintään yksi kohderyhmä."),
+        "{wrong}"
+    );
+    assert!(
+        wrong["status"]
+            .as_str()
+            .unwrap()
+            .contains("Täytä merkityt kohdat"),
+        "{wrong}"
+    );
+    let root = site.path();
+    let new = viikko(&[
+        "new",
+        "organiser",
+        "Uusi Yhdistys ry",
+        "--root",
+        root.to_str().unwrap(),
+    ]);
+    assert!(new.status.success());
+    for result in &results {
+        assert!(
+            result["before"]
+                .as_str()
+                .unwrap()
+                .contains("Täytä merkityt kohdat"),
+            "{result}"
+        );
+        assert!(
+            result["status"]
+                .as_str()
+                .unwrap()
+                .contains("Tiedosto on valmis"),
+            "{result}"
+        );
+        assert_eq!(result["errors"], serde_json::json!([]), "{result}");
+        let folder = root
+            .join("content/programme")
+            .join(result["folder"].as_str().unwrap());
+        let file = folder.join(result["file"].as_str().unwrap());
+        std::fs::write(&file, result["text"].as_str().unwrap()).unwrap();
+        let check = viikko(&[
+            "check",
+            "--root",
+            root.to_str().unwrap(),
+            file.to_str().unwrap(),
+        ]);
+        let report = String::from_utf8_lossy(&check.stderr);
+        assert!(
+            check.status.success() && report.contains("ei ongelmia"),
+            "{}\n{report}",
+            result["text"]
+        );
+        assert!(
+            result["mail"]
+                .as_str()
+                .unwrap()
+                .starts_with("mailto:rsv-viikko@example.fi?subject=")
+        );
+    }
+    let texts: Vec<&str> = results
+        .iter()
+        .map(|r| r["text"].as_str().unwrap())
+        .collect();
+    assert!(
+        texts[0].contains("aika: ti 17.11.2026 klo 14–15.30"),
+        "{}",
+        texts[0]
+    );
+    assert!(
+        texts[1].contains("aika: ke 18.11.2026 klo 18.30 alkaen"),
+        "{}",
+        texts[1]
+    );
+    assert!(texts[2].contains("aika: to 19.11.2026\n"), "{}", texts[2]);
+    assert_eq!(results[2]["folder"], "uusi-yhdistys-ry");
+    build_ok(root, &root.join("public2"));
 }
