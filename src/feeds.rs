@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 use jiff::{Timestamp, Zoned};
 use rayon::prelude::*;
-use sha2::{Digest, Sha256};
 
 use crate::ics::{self, Ics};
 use crate::model::*;
@@ -141,7 +140,7 @@ pub fn write(
         .enumerate()
         .map(|(i, entry)| {
             let body = event_body(site, t, i);
-            let revision = previous.next(&entry.id, &hash(body.as_str()), now);
+            let revision = previous.next(&entry.id, &crate::revisions::digest(body.as_str()), now);
             let event = event(site, entry, &revision, &body);
             (revision, event)
         })
@@ -171,14 +170,6 @@ pub fn write(
         .enumerate()
         .try_for_each(|(i, entry)| put(entry_feed(entry), &entry.title, &[i]))?;
     Ok(record)
-}
-
-fn hash(text: &str) -> String {
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .take(8)
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// A calendar up to its first event: its name, where it is published, and the time zone its

@@ -193,6 +193,16 @@ fn escape_id(id: &str) -> String {
     out
 }
 
+/// A short hash of a text that records kept in files can compare: 16 hex digits of its SHA-256.
+pub fn digest(text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .take(8)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// The time a changed event is stamped with: `SOURCE_DATE_EPOCH` when set (reproducible builds),
 /// else now, to the second.
 pub fn build_time() -> Timestamp {

@@ -4,34 +4,14 @@
 //     node browser.mjs SITE_DIR BASE_PATH OUT_DIR PATH...
 //
 // Serves SITE_DIR under BASE_PATH (e.g. /rsv/) on a free port. Exits 1 on any finding.
-import { createServer } from "node:http";
-import { readFile, stat, mkdir } from "node:fs/promises";
-import { join, extname } from "node:path";
-import { chromium } from "playwright-core";
+import { readFile, mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { serve, browser as launch } from "./site.mjs";
 
 const [dir, base, out, ...paths] = process.argv.slice(2);
-const types = { ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript", ".json": "application/json", ".ics": "text/calendar", ".xml": "application/xml" };
-
-const server = createServer(async (request, response) => {
-  const path = decodeURIComponent(new URL(request.url, "http://x").pathname);
-  let file = join(dir, path.startsWith(base) ? path.slice(base.length) : "\0");
-  try {
-    if ((await stat(file)).isDirectory()) file = join(file, "index.html");
-    response.writeHead(200, { "Content-Type": types[extname(file)] || "application/octet-stream" });
-    response.end(await readFile(file));
-  } catch {
-    response.writeHead(404, { "Content-Type": types[".html"] });
-    response.end(await readFile(join(dir, "404.html")).catch(() => "404"));
-  }
-});
-await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-const origin = `http://127.0.0.1:${server.address().port}`;
+const { server, origin } = await serve(dir, base);
 const axe = await readFile(new URL("./node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
-
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-background-networking", "--disable-gpu"],
-});
+const browser = await launch();
 await mkdir(out, { recursive: true });
 let findings = 0;
 const report = {};

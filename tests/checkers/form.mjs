@@ -5,32 +5,13 @@
 //
 // ENTRIES.json is a list of {field: value} objects: text fields by name, `audience` a list of
 // keys, `organiser` a folder (or "*" with `new_organiser`).
-import { createServer } from "node:http";
-import { readFile, stat } from "node:fs/promises";
-import { join, extname } from "node:path";
-import { chromium } from "playwright-core";
+import { readFile } from "node:fs/promises";
+import { serve, browser as launch } from "./site.mjs";
 
 const [dir, base, entriesFile] = process.argv.slice(2);
 const entries = JSON.parse(await readFile(entriesFile, "utf8"));
-const types = { ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript" };
-const server = createServer(async (request, response) => {
-  const path = decodeURIComponent(new URL(request.url, "http://x").pathname);
-  let file = join(dir, path.startsWith(base) ? path.slice(base.length) : "\0");
-  try {
-    if ((await stat(file)).isDirectory()) file = join(file, "index.html");
-    response.writeHead(200, { "Content-Type": types[extname(file)] || "application/octet-stream" });
-    response.end(await readFile(file));
-  } catch {
-    response.writeHead(404);
-    response.end("404");
-  }
-});
-await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-const origin = `http://127.0.0.1:${server.address().port}`;
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-background-networking", "--disable-gpu"],
-});
+const { server, origin } = await serve(dir, base);
+const browser = await launch();
 const results = [];
 for (const entry of entries) {
   const page = await browser.newPage({ viewport: { width: 390, height: 900 } });

@@ -13,9 +13,9 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use crate::revisions::digest as hash;
 use jiff::Zoned;
 use jiff::civil::Date;
-use sha2::{Digest, Sha256};
 
 use crate::model::Config;
 use crate::slug::slugify;
@@ -208,14 +208,6 @@ pub fn write(
         }
     }
     Ok(imported)
-}
-
-fn hash(text: &str) -> String {
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .take(8)
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// The files an import made in `folder`: each one's key, path, and whether a person has
