@@ -293,6 +293,7 @@ pub fn render_site(
     if let Some(output) = &options.published {
         diagnostics.extend(keep_published_sequences(&mut site, output));
     }
+    site.today = options.now.to_zoned(site.config.tz.clone()).date();
     if let Some(origin) = &options.origin {
         let url = format!("{origin}{}", site.config.base_path);
         site.config.set_base_url(&url);

@@ -51,6 +51,8 @@ pub struct Sources {
     pub organisers: Vec<OrganiserSources>,
     pub memos: Vec<SourceFile>,
     pub pages: Vec<SourceFile>,
+    /// `content/series/<key>.md`: series of sessions held all year.
+    pub series: Vec<SourceFile>,
     pub statics: Vec<StaticFile>,
     /// The record of published feed versions kept beside the content, if there is one yet.
     pub calendar_lock: Option<SourceFile>,
@@ -184,6 +186,7 @@ enum Kind {
     Entry(String),
     Memo,
     Page,
+    Series,
     /// Copied as it is, to this path of the site.
     Static(String),
 }
@@ -204,6 +207,7 @@ fn kind(rel: &str) -> Option<Kind> {
         }
         ["content", "memos", _year, name] if is_markdown(name) => Kind::Memo,
         ["content", "pages", name] if is_markdown(name) => Kind::Page,
+        ["content", "series", name] if is_markdown(name) => Kind::Series,
         _ => return None,
     })
 }
@@ -221,6 +225,7 @@ fn put(
         Kind::Entry(folder) => organiser(organisers, &folder).entries.push(file),
         Kind::Memo => sources.memos.push(file),
         Kind::Page => sources.pages.push(file),
+        Kind::Series => sources.series.push(file),
         Kind::Static(_) => {}
     }
 }
@@ -233,12 +238,15 @@ impl Sources {
             .flat_map(|o| o.profile.iter().chain(&o.entries))
             .chain(&self.memos)
             .chain(&self.pages)
+            .chain(&self.series)
     }
 
     /// Puts `text` in place of the file `rel` (or adds it, if it could not be read), as the build
     /// will read it; `None` removes the file. Only files partners write can be replaced.
     pub fn replace(&mut self, rel: &str, text: Option<&str>) -> bool {
-        let Some(kind @ (Kind::Profile(_) | Kind::Entry(_) | Kind::Memo | Kind::Page)) = kind(rel)
+        let Some(
+            kind @ (Kind::Profile(_) | Kind::Entry(_) | Kind::Memo | Kind::Page | Kind::Series),
+        ) = kind(rel)
         else {
             return false;
         };
@@ -248,6 +256,7 @@ impl Sources {
         }
         self.memos.retain(|f| f.rel != rel);
         self.pages.retain(|f| f.rel != rel);
+        self.series.retain(|f| f.rel != rel);
         self.unreadable.remove(rel);
         if let Some(text) = text {
             let file = SourceFile {
@@ -266,6 +275,7 @@ impl Sources {
             }
             self.memos.sort_by(|a, b| a.rel.cmp(&b.rel));
             self.pages.sort_by(|a, b| a.rel.cmp(&b.rel));
+            self.series.sort_by(|a, b| a.rel.cmp(&b.rel));
         }
         true
     }

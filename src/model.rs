@@ -17,11 +17,15 @@ pub struct Site {
     /// Newest first.
     pub memos: Vec<Memo>,
     pub pages: Vec<Page>,
+    /// Series of sessions held all year (SO sotessa), each written once in `content/series/`.
+    pub series: Vec<Series>,
     /// Every day that has entries, in order.
     pub days: Vec<Day>,
     pub statics: Vec<crate::load::StaticFile>,
     /// The calendar record as the content holds it, before this build.
     pub revisions: crate::revisions::Revisions,
+    /// The day of the build, in the site's zone: what is past and what is next.
+    pub today: Date,
 }
 
 #[derive(Debug, Clone)]
@@ -128,6 +132,8 @@ pub struct Entry {
     /// The output path below the base: `ohjelma/<organiser>/<entry>/`.
     pub path: String,
     pub organiser: usize,
+    /// The organiser's folder under `content/programme/`.
+    pub folder: String,
     pub title: String,
     pub summary: Option<String>,
     pub when: When,
@@ -143,6 +149,8 @@ pub struct Entry {
     pub accessibility: Option<String>,
     pub status: Status,
     pub series: Option<String>,
+    /// A series session's preliminary theme.
+    pub theme: Option<String>,
     pub feedback: Option<String>,
     pub attendance: Option<u32>,
     pub tags: Vec<String>,
@@ -200,6 +208,24 @@ impl Entry {
 
     pub fn municipality(&self) -> Option<&str> {
         self.place.as_ref().and_then(|p| p.municipality.as_deref())
+    }
+}
+
+/// A series of sessions (`content/series/<key>.md`). Its sessions are entries like any other,
+/// each with the id `<key>/<date>`, which stays the same however the series' rule changes.
+#[derive(Debug, Clone)]
+pub struct Series {
+    pub key: String,
+    pub name: String,
+    pub chair: Option<String>,
+    pub organiser: usize,
+    pub body_html: String,
+    pub source: String,
+}
+
+impl Series {
+    pub fn path(&self) -> String {
+        format!("sarja/{}/", self.key)
     }
 }
 

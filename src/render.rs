@@ -267,7 +267,7 @@ fn jobs<'a>(site: &'a Site, views: &'a Views, cards: &'a Cards) -> Vec<Job<'a>> 
             path: String::new(),
             title: site.config.title.clone(),
             values: Box::new(
-                move || json!({"week": views.week(), "memos": (0..site.memos.len().min(3)).map(|m| views.memo_card(m)).collect::<Vec<_>>()}),
+                move || json!({"week": views.week(), "memos": (0..site.memos.len().min(3)).map(|m| views.memo_card(m)).collect::<Vec<_>>(), "series": views.next_sessions(&cards.dated)}),
             ),
             feed: None,
         },
@@ -354,6 +354,15 @@ fn jobs<'a>(site: &'a Site, views: &'a Views, cards: &'a Cards) -> Vec<Job<'a>> 
             title: entry.title.clone(),
             values: Box::new(move || object([("entry", views.entry(i))])),
             feed: Some(crate::feeds::entry_feed(entry)),
+        });
+    }
+    for (i, series) in site.series.iter().enumerate() {
+        jobs.push(Job {
+            template: "series.html",
+            path: series.path(),
+            title: series.name.clone(),
+            values: Box::new(move || object([("series", views.series(i, &cards.dated))])),
+            feed: Some(crate::feeds::series_feed(&series.key)),
         });
     }
     for (i, organiser) in site.organisers.iter().enumerate() {

@@ -33,6 +33,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embedded!(
     "calendar.html",
     "instructions.html",
     "form.html",
+    "series.html",
     "themes.html",
     "theme.html",
     "points.html",

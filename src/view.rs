@@ -115,6 +115,11 @@ impl<'a> Views<'a> {
             "status": {"key": entry.status.key(), "label": self.t.status(entry.status)},
             "cancelled": entry.status == Status::Cancelled,
             "series": entry.series,
+            "series_page": entry.series.as_deref().and_then(|key| {
+                let series = self.site.series.iter().find(|s| s.key == key)?;
+                Some(json!({"name": series.name, "url": self.link(&series.path())}))
+            }),
+            "theme": entry.theme,
             "lang": (entry.language != self.lang.code()).then_some(&entry.language),
             "filter": self.filter_keys(entry),
         })
@@ -139,6 +144,92 @@ impl<'a> Views<'a> {
     fn language_name(&self, code: &str) -> Option<&str> {
         let key = format!("language_{}", code.split('-').next().unwrap_or(code));
         self.t.as_map().get(&key).map(String::as_str)
+    }
+
+    /// The sessions of series `i`, in order.
+    fn sessions(&self, key: &str) -> Vec<usize> {
+        let mut sessions: Vec<usize> = (0..self.site.entries.len())
+            .filter(|&e| self.site.entries[e].series.as_deref() == Some(key))
+            .collect();
+        sessions.sort_by_key(|&e| self.site.entries[e].first_day());
+        sessions
+    }
+
+    /// A series page: what it is and who chairs it, the next session, those to come, those
+    /// held with their themes, participants and memos' points, and participation over time.
+    pub fn series(&self, i: usize, cards: &[String]) -> Value {
+        let series = &self.site.series[i];
+        let today = self.site.today;
+        let sessions = self.sessions(&series.key);
+        let (past, coming): (Vec<usize>, Vec<usize>) = sessions
+            .iter()
+            .partition(|&&e| self.site.entries[e].first_day() < today);
+        let held: Vec<Value> = past
+            .iter()
+            .rev()
+            .map(|&e| {
+                let entry = &self.site.entries[e];
+                let points: Vec<&String> = entry
+                    .memos
+                    .iter()
+                    .flat_map(|&m| &self.site.memos[m].points)
+                    .collect();
+                let memos: Vec<Value> = entry
+                    .memos
+                    .iter()
+                    .map(|&m| json!({"title": self.site.memos[m].title, "url": self.site.config.link(&self.site.memos[m].path)}))
+                    .collect();
+                json!({
+                    "card": cards[e], "theme": entry.theme, "participants": entry.attendance,
+                    "points": points, "memos": memos,
+                })
+            })
+            .collect();
+        let counted: Vec<(Date, u32)> = past
+            .iter()
+            .filter_map(|&e| {
+                let entry = &self.site.entries[e];
+                entry.attendance.map(|n| (entry.first_day(), n))
+            })
+            .collect();
+        let most = counted.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
+        let chart: Vec<Value> = counted
+            .iter()
+            .map(|(day, n)| {
+                json!({"label": self.lang.bare_date(*day), "value": n, "percent": u64::from(*n) * 100 / u64::from(most)})
+            })
+            .collect();
+        let organiser = &self.site.organisers[series.organiser];
+        json!({
+            "name": series.name,
+            "chair": series.chair,
+            "body": series.body_html,
+            "organiser": {"name": organiser.name, "url": self.site.config.link(&organiser.path())},
+            "next": coming.first().map(|&e| cards[e].as_str()),
+            "coming": coming.iter().skip(1).map(|&e| cards[e].as_str()).collect::<Vec<_>>(),
+            "held": held,
+            "chart": chart,
+            "feed": self.site.config.link(&crate::feeds::series_feed(&series.key)),
+        })
+    }
+
+    /// The next session of each series, for the home page.
+    pub fn next_sessions(&self, cards: &[String]) -> Vec<Value> {
+        self.site
+            .series
+            .iter()
+            .filter_map(|series| {
+                let next = self
+                    .sessions(&series.key)
+                    .into_iter()
+                    .find(|&e| self.site.entries[e].first_day() >= self.site.today)?;
+                Some(json!({
+                    "name": series.name,
+                    "url": self.site.config.link(&series.path()),
+                    "next": cards[next],
+                }))
+            })
+            .collect()
     }
 
     /// When an entry happens, in every form a page needs.

@@ -70,6 +70,7 @@ pub(super) fn read_entry(
         id: format!("{folder}/{stem}"),
         path: format!("ohjelma/{}/{}/", slugify(&folder), slugify(&stem)),
         organiser: 0,
+        folder: folder.clone(),
         title: title.unwrap_or_default(),
         summary: fields.text("summary"),
         when: when.clone().unwrap_or(When::AllDay {
@@ -86,6 +87,7 @@ pub(super) fn read_entry(
         accessibility: fields.text("accessibility"),
         status: read_status(&mut fields),
         series: read_series(&mut fields, config),
+        theme: None,
         feedback: fields.url("feedback"),
         attendance: fields.count("attendance"),
         tags: fields.words("tags"),
@@ -190,7 +192,7 @@ pub(super) fn read_when(fields: &mut Fields, config: &Config) -> Option<When> {
 }
 
 /// The written start and end placed in the site's time zone, checked to go forward.
-fn placed(
+pub(super) fn placed(
     fields: &mut Fields,
     written: when::Written,
     (key, end_key): (&str, &str),

@@ -69,10 +69,11 @@ pub(super) fn read_memo(file: &SourceFile, config: &Config) -> Read<Memo> {
 pub(super) fn check_memo_events(
     memos: &[Draft<Memo>],
     sources: &Sources,
+    sessions: &[String],
     lang: Lang,
     problems: &mut Diagnostics,
 ) {
-    let ids: Vec<String> = sources
+    let mut ids: Vec<String> = sources
         .organisers
         .iter()
         .flat_map(|o| {
@@ -81,6 +82,7 @@ pub(super) fn check_memo_events(
                 .map(move |e| format!("{}/{}", o.folder, e.stem()))
         })
         .collect();
+    ids.extend(sessions.iter().cloned());
     for memo in memos {
         let Some(event) = &memo.value.event_id else {
             continue;

@@ -9,6 +9,7 @@ mod memo;
 pub mod names;
 mod organiser;
 mod page;
+mod series;
 mod site;
 pub mod when;
 
@@ -17,6 +18,7 @@ use memo::*;
 use organiser::*;
 pub use page::RESERVED_PATHS;
 use page::*;
+use series::*;
 pub use site::settings;
 use site::*;
 
@@ -39,7 +41,7 @@ use crate::times::{self, Lang};
 
 pub fn validate(sources: &Sources, cache: Option<&Cache>) -> (Option<Site>, Diagnostics) {
     let mut problems = Diagnostics::default();
-    let config = read_config(sources, &mut problems);
+    let mut config = read_config(sources, &mut problems);
     // Every entry is read against the settings: without them each would report the same
     // unknown audiences and times, burying the one mistake in site.yaml.
     if !settings_readable(sources) {
@@ -47,8 +49,20 @@ pub fn validate(sources: &Sources, cache: Option<&Cache>) -> (Option<Site>, Diag
     }
     // With the week itself in doubt, "outside the week" would only repeat that.
     let week_known = !problems.has_errors();
-    // An entry is read with the settings, which come from this file alone.
+    // A series file names a series that entries may name, where site.yaml lists them.
+    let series_keys: Vec<String> = sources.series.iter().map(|f| slugify(f.stem())).collect();
+    if !config.series.is_empty() {
+        for key in &series_keys {
+            if term_index(&config.series, key).is_none() {
+                let (key, label) = (key.clone(), key.clone());
+                config.series.push(Term { key, label });
+            }
+        }
+    }
+    // An entry is read with the settings, which come from this file (and the series' names)
+    // alone.
     let settings = sources.site.as_ref().map_or("", |f| f.text.as_str());
+    let series_names = series_keys.join(" ");
 
     let mut organisers = Vec::new();
     let mut drafts = Vec::new();
@@ -66,6 +80,7 @@ pub fn validate(sources: &Sources, cache: Option<&Cache>) -> (Option<Site>, Diag
             let inputs = |f: Fingerprint| {
                 f.text("entry")
                     .text(settings)
+                    .text(&series_names)
                     .text(&file.rel)
                     .text(&file.text)
                     .number(u64::from(has_profile))
@@ -102,9 +117,28 @@ pub fn validate(sources: &Sources, cache: Option<&Cache>) -> (Option<Site>, Diag
         pages_kept.extend(page);
     }
     let organisers: Vec<Draft<Organiser>> = organisers.into_iter().flatten().collect();
-    check_memo_events(&memos_kept, sources, config.lang, &mut problems);
+    let folders: Vec<String> = organisers.iter().map(|o| o.value.folder.clone()).collect();
+    let mut series = Vec::new();
+    let mut sessions = Vec::new();
+    for file in &sources.series {
+        let (read, found) = read_series_file(file, &config, &folders);
+        problems.extend(found);
+        if let Some(mut read) = read {
+            sessions.append(&mut read.sessions);
+            series.push(read);
+        }
+    }
+    override_sessions(&mut kept, &mut sessions);
+    let session_ids: Vec<String> = sessions.iter().map(|s| s.value.id.clone()).collect();
+    check_memo_events(
+        &memos_kept,
+        sources,
+        &session_ids,
+        config.lang,
+        &mut problems,
+    );
 
-    let targets = publish_paths(
+    let mut targets = publish_paths(
         &organisers,
         &kept,
         &memos_kept,
@@ -112,6 +146,9 @@ pub fn validate(sources: &Sources, cache: Option<&Cache>) -> (Option<Site>, Diag
         sources,
         &mut problems,
     );
+    for read in &series {
+        targets.insert(read.series.file.rel.clone(), read.series.value.path());
+    }
     let links = Links {
         targets: &targets,
         base_path: &config.base_path,
@@ -131,8 +168,41 @@ pub fn validate(sources: &Sources, cache: Option<&Cache>) -> (Option<Site>, Diag
         m.body_text = r.text;
     });
     let pages = markdown.render_all(pages_kept, &mut problems, |p, r| p.body_html = r.html);
+    let mut entries = entries;
+    entries.extend(markdown.render_all(sessions, &mut problems, |e, r| {
+        e.body_html = r.html;
+        e.body_text = r.text;
+    }));
+    let organisers_of_series: Vec<String> = series.iter().map(|r| r.organiser.clone()).collect();
+    let series_drafts: Vec<Draft<crate::model::Series>> =
+        series.into_iter().map(|r| r.series).collect();
+    let series: Vec<(crate::model::Series, String)> = markdown
+        .render_all(series_drafts, &mut problems, |s, r| s.body_html = r.html)
+        .into_iter()
+        .zip(organisers_of_series)
+        .collect();
+    for (one, _) in &series {
+        if let Some(term) = config
+            .series
+            .iter_mut()
+            .find(|t| t.key == one.key && t.label == t.key)
+        {
+            term.label = one.name.clone();
+        }
+    }
 
     let mut site = assemble(config, organisers, entries, memos, pages, sources);
+    site.series = series
+        .into_iter()
+        .map(|(mut one, folder)| {
+            one.organiser = site
+                .organisers
+                .iter()
+                .position(|o| o.folder == folder)
+                .unwrap_or(0);
+            one
+        })
+        .collect();
     if let Some(file) = &sources.calendar_lock {
         match crate::revisions::Revisions::parse(file) {
             Ok(revisions) => site.revisions = revisions,
@@ -318,8 +388,7 @@ fn assemble(
         .collect();
     entries.sort_by_cached_key(programme_order);
     for (i, entry) in entries.iter_mut().enumerate() {
-        let folder = entry.id.split('/').next().unwrap_or_default();
-        entry.organiser = by_folder[folder];
+        entry.organiser = by_folder[entry.folder.as_str()];
         organisers[entry.organiser].entries.push(i);
     }
     memos.sort_by(|a, b| b.date.cmp(&a.date).then(a.id.cmp(&b.id)));
@@ -331,9 +400,11 @@ fn assemble(
         entries,
         memos,
         pages,
+        series: Vec::new(),
         days,
         statics: sources.statics.clone(),
         revisions: Default::default(),
+        today: Date::constant(2000, 1, 1),
     }
 }
 
@@ -395,6 +466,26 @@ fn days(entries: &[Entry]) -> Vec<Day> {
         day.slots.sort_by_key(|s| (!s.continued, s.start));
     }
     days
+}
+
+/// An entry that names a series and one of its sessions' dates takes that session's place (its
+/// own place, a cancellation, a move), keeping the session's id and address.
+fn override_sessions(entries: &mut [Draft<Entry>], sessions: &mut Vec<Draft<Entry>>) {
+    for entry in entries.iter_mut() {
+        let Some(key) = entry.value.series.clone() else {
+            continue;
+        };
+        let day = entry.value.first_day();
+        let same = |s: &Draft<Entry>| {
+            s.value.series.as_deref() == Some(key.as_str()) && s.value.first_day() == day
+        };
+        if let Some(at) = sessions.iter().position(same) {
+            let session = sessions.remove(at);
+            entry.value.id = session.value.id;
+            entry.value.path = session.value.path;
+            entry.value.theme = entry.value.theme.take().or(session.value.theme);
+        }
+    }
 }
 
 fn link_memos(site: &mut Site) {

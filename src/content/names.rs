@@ -124,6 +124,19 @@ pub const NAMES: &[Name] = &[
         "budskap",
         &["nostot", "viestit_päättäjille"],
     ),
+    // Series
+    name("chair", "puheenjohtaja", "ordförande", &["pj", "vetäjä"]),
+    name("repeat", "toistuu", "upprepas", &["sääntö"]),
+    name("every", "väli", "intervall", &["joka"]),
+    name("from", "alkaen", "från", &["mistä"]),
+    name("until", "asti", "till", &["mihin", "saakka"]),
+    name("except", "paitsi", "utom", &["ei"]),
+    name(
+        "sessions",
+        "kerrat",
+        "tillfällen",
+        &["tapaamiset", "istunnot"],
+    ),
     // site.yaml
     name("description", "kuvaus", "beskrivning", &[]),
     name(

@@ -215,6 +215,16 @@ fn word_token(word: &str) -> Option<Token> {
         .then_some(Token::Clock)
 }
 
+/// A weekday as a person writes it, in any case and with a trailing dot (`Ti.`, `tisdag`).
+pub fn weekday_named(word: &str) -> Option<Weekday> {
+    weekday(
+        word.trim()
+            .trim_end_matches(['.', ','])
+            .to_lowercase()
+            .as_str(),
+    )
+}
+
 /// A weekday in Finnish, Swedish or English, short or long, with Finnish and Swedish endings
 /// (`tiistaina`, `tisdagen`).
 fn weekday(word: &str) -> Option<Weekday> {
