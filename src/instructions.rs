@@ -160,6 +160,8 @@ fn times(site: &Site, day: Date) -> Vec<Value> {
         day: None,
         time_alone: false,
         lang,
+
+        earliest: None,
     };
     notations
         .iter()

@@ -293,10 +293,15 @@ pub fn render_site(
     if let Some(output) = &options.published {
         diagnostics.extend(keep_published_sequences(&mut site, output));
     }
-    site.today = options.now.to_zoned(site.config.tz.clone()).date();
     if let Some(origin) = &options.origin {
         let url = format!("{origin}{}", site.config.base_path);
         site.config.set_base_url(&url);
+    }
+    site.today = options.now.to_zoned(site.config.tz.clone()).date();
+    let whole = site.config.clone();
+    for edition in &mut site.editions {
+        edition.config.place_edition(&whole);
+        edition.today = site.today;
     }
     let feeds = feeds::feeds(&site, &theme.words);
     let sink = output::Ledger::new(sink);
@@ -327,7 +332,24 @@ pub fn render_site(
     );
     let lang = site.config.lang;
     pages.map_err(|failure| failure.in_language(lang))?;
-    let record = record?;
+    let mut record = record?;
+    // Each earlier week: its pages and feeds under `<year>/`, with its entries' calendar record.
+    for edition in &site.editions {
+        let year = edition.config.edition.unwrap_or_default();
+        let prefixed = output::Prefixed::new(&sink, format!("{year}/"));
+        let feeds = feeds::feeds(edition, &theme.words);
+        render::render(edition, &theme, &feeds, &prefixed, None)
+            .map_err(|failure| failure.in_language(lang))?;
+        let written = feeds::write(
+            edition,
+            &feeds,
+            &site.revisions,
+            options.now,
+            &theme.words,
+            &prefixed,
+        )?;
+        record.take_entries_of(written, edition.entries.iter().map(|e| e.id.as_str()));
+    }
     let (pages, files) = (
         sink.pages.load(Ordering::Relaxed),
         sink.files.load(Ordering::Relaxed),

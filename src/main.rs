@@ -59,6 +59,10 @@ enum Command {
     Stats {
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        /// List the entries and sessions held so far without an attendance figure, by
+        /// organiser with its email, to ask for them.
+        #[arg(long)]
+        missing: bool,
     },
     /// Write files to start from: a site, an organiser or an entry. Never overwrites a file.
     New {
@@ -198,7 +202,24 @@ fn main() -> ExitCode {
                 Err(error) => fail(Failure::Io(error.to_string()), text!("not_served")),
             }
         }
-        Command::Stats { root } => match viikko::check(&root) {
+        Command::Stats { root, missing } => match viikko::check(&root) {
+            Ok((mut site, _)) if missing => {
+                site.today = viikko::revisions::build_time()
+                    .to_zoned(site.config.tz.clone())
+                    .date();
+                let lang = site.config.lang;
+                let missing = viikko::stats::missing(&site, site.today);
+                let count: usize = missing.iter().map(|(_, _, e)| e.len()).sum();
+                println!("{}", text!("missing_count", count = count).words(lang));
+                for (organiser, email, entries) in missing {
+                    let email = email.map(|e| format!(" <{e}>")).unwrap_or_default();
+                    println!("\n{organiser}{email}");
+                    for (date, title) in entries {
+                        println!("  {} {title}", lang.date(date));
+                    }
+                }
+                ExitCode::SUCCESS
+            }
             Ok((site, _)) => {
                 match Translations::load(&root, &site.config.theme, site.config.lang.code()) {
                     Ok(t) => {

@@ -21,6 +21,8 @@ pub struct Site {
     pub series: Vec<Series>,
     /// Every day that has entries, in order.
     pub days: Vec<Day>,
+    /// The earlier weeks, each a site of its own entries, newest first.
+    pub editions: Vec<Site>,
     pub statics: Vec<crate::load::StaticFile>,
     /// The calendar record as the content holds it, before this build.
     pub revisions: crate::revisions::Revisions,
@@ -46,6 +48,12 @@ pub struct Config {
     pub series: Vec<Term>,
     pub theme: String,
     pub contact: Option<Contact>,
+    /// The earlier weeks the site keeps, by year, newest first.
+    pub earlier: Vec<(i16, Week)>,
+    /// The year of an earlier week this is, in the site that publishes it under `<year>/`.
+    pub edition: Option<i16>,
+    /// The path of the whole site, where the pages every year shares are (memos, statistics).
+    pub root_path: String,
 }
 
 impl Config {
@@ -64,6 +72,45 @@ impl Config {
         let rest = url.split_once("://").map_or("", |(_, r)| r);
         self.base_path = rest.find('/').map_or("/".into(), |i| rest[i..].to_string());
         self.base_url = url;
+        if self.edition.is_none() {
+            self.root_path = self.base_path.clone();
+        }
+    }
+
+    /// The site of the earlier week of `year`; its address is under the whole site's,
+    /// `<year>/`, set with [`Config::place_edition`].
+    pub fn of_edition(&self, year: i16, week: Week) -> Config {
+        let mut config = self.clone();
+        config.edition = Some(year);
+        config.week = week;
+        config.earlier = Vec::new();
+        config
+    }
+
+    /// Puts an earlier week's site at `<year>/` under the whole site, `whole`.
+    pub fn place_edition(&mut self, whole: &Config) {
+        let year = self.edition.unwrap_or_default();
+        self.root_path = whole.base_path.clone();
+        self.set_base_url(&format!("{}{year}/", whole.base_url));
+    }
+
+    /// The earlier week an entry on `day` belongs to: the one whose week holds it, else the
+    /// one of its year.
+    pub fn edition_of(&self, day: Date) -> Option<i16> {
+        let within = |w: &Week| w.start <= day && day <= w.end;
+        if within(&self.week) {
+            return None;
+        }
+        self.earlier
+            .iter()
+            .find(|(_, w)| within(w))
+            .or_else(|| self.earlier.iter().find(|(y, _)| *y == day.year()))
+            .map(|(y, _)| *y)
+    }
+
+    /// A link to a page the whole site shares, from any year's pages.
+    pub fn root_link(&self, path: &str) -> String {
+        format!("{}{path}", self.root_path)
     }
 
     /// A root-relative link for a path inside the site (`ohjelma/` → `/rsv/ohjelma/`).

@@ -114,3 +114,26 @@ impl Sink for Ledger<'_> {
         self.sink.put_parts(path, parts)
     }
 }
+
+/// A sink for a part of the site published under `prefix` (`2025/`): an earlier week.
+pub struct Prefixed<'a> {
+    sink: &'a dyn Sink,
+    prefix: String,
+}
+
+impl<'a> Prefixed<'a> {
+    pub fn new(sink: &'a dyn Sink, prefix: String) -> Prefixed<'a> {
+        Prefixed { sink, prefix }
+    }
+}
+
+impl Sink for Prefixed<'_> {
+    fn put(&self, file: OutputFile) -> std::io::Result<()> {
+        let path = format!("{}{}", self.prefix, file.path);
+        self.sink.put(OutputFile { path, ..file })
+    }
+
+    fn put_parts(&self, path: String, parts: &[&[u8]]) -> std::io::Result<()> {
+        self.sink.put_parts(format!("{}{path}", self.prefix), parts)
+    }
+}

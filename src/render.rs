@@ -19,6 +19,20 @@ use crate::output::{OutputFile, Sink};
 use crate::theme::Theme;
 use crate::view::{Views, object};
 
+/// The pages an earlier week's site has: its programme, by day, organiser and audience, and
+/// its calendars.
+const EDITION_PAGES: [&str; 9] = [
+    "index.html",
+    "programme.html",
+    "organisers.html",
+    "audiences.html",
+    "day.html",
+    "entry.html",
+    "organiser.html",
+    "audience.html",
+    "calendar.html",
+];
+
 /// One page to make: the template, where it goes, and the values it shows.
 struct Job<'a> {
     template: &'static str,
@@ -61,11 +75,24 @@ pub fn render(
         feed: None,
     });
     jobs.extend(archive_jobs(site, views, &stats));
+    jobs.extend(report_jobs(site, views));
+    // An earlier week's site has its programme's pages; the rest of the site is shared.
+    let edition = site.config.edition.is_some();
+    if edition {
+        jobs.retain(|job| EDITION_PAGES.contains(&job.template));
+    }
     let urls: Vec<String> = jobs
         .iter()
         .filter(|j| j.path.is_empty() || j.path.ends_with('/'))
         .map(|j| site.config.absolute(&j.path))
         .collect();
+    jobs.extend((!edition).then(|| Job {
+        template: "editions.html",
+        path: "arkisto/".into(),
+        title: t.get("editions_title").into(),
+        values: Box::new(move || json!({"editions": views.editions()})),
+        feed: None,
+    }));
     jobs.push(Job {
         template: "sitemap.xml",
         path: "sitemap.xml".into(),
@@ -127,8 +154,15 @@ pub fn render(
     };
     // The search index is the largest of these: made beside the pages, it fills the cores
     // while the last large pages finish.
-    let (failures, data) = rayon::join(pages, || data_files(site, views, &stats, cache));
+    let data = || match edition {
+        true => Vec::new(),
+        false => data_files(site, views, &stats, cache),
+    };
+    let (failures, data) = rayon::join(pages, data);
     Failure::gather(failures)?;
+    if edition {
+        return Ok(());
+    }
     for file in data {
         sink.put(file)?;
     }
@@ -176,7 +210,7 @@ fn asset_urls(site: &Site, theme: &Theme) -> Value {
             key,
             json!(format!(
                 "{}?v={short}",
-                site.config.link(&format!("assets/{name}"))
+                site.config.root_link(&format!("assets/{name}"))
             )),
         );
     }
@@ -427,6 +461,23 @@ fn jobs<'a>(site: &'a Site, views: &'a Views, cards: &'a Cards) -> Vec<Job<'a>> 
         });
     }
     jobs
+}
+
+/// The report for the funder of each year's week: `raportti/<year>/`.
+fn report_jobs<'a>(site: &'a Site, views: &'a Views) -> Vec<Job<'a>> {
+    std::iter::once(site)
+        .chain(&site.editions)
+        .map(|week| {
+            let year = week.config.edition.unwrap_or(site.config.week.start.year());
+            Job {
+                template: "report.html",
+                path: format!("raportti/{year}/"),
+                title: format!("{} {year}", views.t.get("report_title")),
+                values: Box::new(move || json!({"report": views.report(week, year)})),
+                feed: None,
+            }
+        })
+        .collect()
 }
 
 /// The memo archive by theme, the points for decision-makers, statistics and search.

@@ -128,6 +128,16 @@ impl Revisions {
         self.0.insert(id, revision);
     }
 
+    /// Takes the revisions of `ids` from `other`: the entries another part of the site (an
+    /// earlier week) published.
+    pub fn take_entries_of<'a>(&mut self, other: Revisions, ids: impl Iterator<Item = &'a str>) {
+        for id in ids {
+            if let Some(revision) = other.0.get(id) {
+                self.0.insert(id.to_string(), revision.clone());
+            }
+        }
+    }
+
     /// Entries that were removed keep their lines, so an entry that comes back continues from
     /// its last SEQUENCE instead of going back to one clients have already seen.
     pub fn keep_missing_from(&mut self, previous: &Revisions) {

@@ -53,11 +53,16 @@ pub struct Breakdown {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct YearRow {
     pub year: i16,
+    /// The week's entries held (sessions of series are counted apart).
     pub entries: usize,
+    pub organisers: usize,
     pub reported: usize,
     pub attendance: u64,
+    pub sessions: usize,
+    pub session_attendance: u64,
     pub memos: usize,
     pub participants: u64,
+    pub points: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -68,13 +73,17 @@ pub struct Stats {
     pub memo_participants: u64,
     pub breakdowns: Vec<Breakdown>,
     pub years: Vec<YearRow>,
+    /// Entries and sessions held before today, of every year, without an attendance figure.
+    pub missing: usize,
 }
 
+/// The week's figures: its entries held, by each grouping. Series' sessions, held all year,
+/// are counted year by year instead.
 pub fn stats(site: &Site, t: &Translations) -> Stats {
     let held: Vec<&Entry> = site
         .entries
         .iter()
-        .filter(|e| e.status != Status::Cancelled)
+        .filter(|e| e.status != Status::Cancelled && !is_session(site, e))
         .collect();
     let mut total = Row::new(t.get("total"));
     held.iter().for_each(|e| total.add(e));
@@ -156,6 +165,10 @@ pub fn stats(site: &Site, t: &Translations) -> Stats {
             .sum(),
         breakdowns,
         years: years(site),
+        missing: missing(site, site.today)
+            .iter()
+            .map(|(_, _, e)| e.len())
+            .sum(),
     }
 }
 
@@ -193,35 +206,96 @@ fn breakdown(
     }
 }
 
-fn years(site: &Site) -> Vec<YearRow> {
-    let mut years: BTreeMap<i16, YearRow> = BTreeMap::new();
-    let row = |year| YearRow {
-        year,
-        entries: 0,
-        reported: 0,
-        attendance: 0,
-        memos: 0,
-        participants: 0,
-    };
-    for entry in site
-        .entries
+/// Every entry of the site and of its earlier weeks.
+pub fn all_entries(site: &Site) -> impl Iterator<Item = &Entry> {
+    site.entries
         .iter()
-        .filter(|e| e.status != Status::Cancelled)
-    {
+        .chain(site.editions.iter().flat_map(|e| &e.entries))
+}
+
+fn is_session(site: &Site, entry: &Entry) -> bool {
+    entry
+        .series
+        .as_ref()
+        .is_some_and(|key| site.series.iter().any(|s| s.key == *key))
+}
+
+/// Year by year: the weeks' entries, organisers and attendance, the series' sessions, and the
+/// memos with their participants and points.
+fn years(site: &Site) -> Vec<YearRow> {
+    let mut years: BTreeMap<i16, (YearRow, std::collections::BTreeSet<&str>)> = BTreeMap::new();
+    let row = |year| {
+        let row = YearRow {
+            year,
+            entries: 0,
+            organisers: 0,
+            reported: 0,
+            attendance: 0,
+            sessions: 0,
+            session_attendance: 0,
+            memos: 0,
+            participants: 0,
+            points: 0,
+        };
+        (row, std::collections::BTreeSet::new())
+    };
+    for entry in all_entries(site).filter(|e| e.status != Status::Cancelled) {
         let year = entry.first_day().year();
-        let r = years.entry(year).or_insert_with(|| row(year));
+        let (r, organisers) = years.entry(year).or_insert_with(|| row(year));
+        if is_session(site, entry) {
+            r.sessions += 1;
+            r.session_attendance += entry.attendance.map_or(0, u64::from);
+            continue;
+        }
         r.entries += 1;
+        organisers.insert(entry.folder.as_str());
         if let Some(n) = entry.attendance {
             r.reported += 1;
             r.attendance += u64::from(n);
         }
     }
     for memo in &site.memos {
-        let r = years.entry(memo.year).or_insert_with(|| row(memo.year));
+        let (r, _) = years.entry(memo.year).or_insert_with(|| row(memo.year));
         r.memos += 1;
         r.participants += memo.participants.map_or(0, u64::from);
+        r.points += memo.points.len();
     }
-    years.into_values().rev().collect()
+    years
+        .into_values()
+        .rev()
+        .map(|(mut r, organisers)| {
+            r.organisers = organisers.len();
+            r
+        })
+        .collect()
+}
+
+/// An organiser's name and email, and the dates and titles of its entries missing a figure.
+pub type Missing = (String, Option<String>, Vec<(jiff::civil::Date, String)>);
+
+/// The entries and sessions held before `today` (not cancelled) that have no attendance figure,
+/// by organiser: its name, email and the entries' dates and titles.
+pub fn missing(site: &Site, today: jiff::civil::Date) -> Vec<Missing> {
+    let mut by_organiser: BTreeMap<usize, Vec<(jiff::civil::Date, String)>> = BTreeMap::new();
+    for entry in all_entries(site) {
+        if entry.attendance.is_none()
+            && entry.status != Status::Cancelled
+            && entry.first_day() < today
+        {
+            by_organiser
+                .entry(entry.organiser)
+                .or_default()
+                .push((entry.first_day(), entry.title.clone()));
+        }
+    }
+    by_organiser
+        .into_iter()
+        .map(|(o, mut entries)| {
+            entries.sort();
+            let organiser = &site.organisers[o];
+            (organiser.name.clone(), organiser.email.clone(), entries)
+        })
+        .collect()
 }
 
 /// The figures as a spreadsheet: UTF-8 with a byte order mark and `;` between fields, CRLF line
@@ -258,20 +332,33 @@ pub fn csv(stats: &Stats, t: &Translations) -> Vec<u8> {
     rows.push(header(&[
         "year",
         "entries_count",
+        "nav_organisers",
         "reported",
         "participants",
+        "sessions_count",
+        "session_participants",
         "memos_short",
         "memo_participants",
+        "points_count",
     ]));
     for y in &stats.years {
-        rows.push(vec![
-            y.year.to_string(),
-            y.entries.to_string(),
-            y.reported.to_string(),
-            y.attendance.to_string(),
-            y.memos.to_string(),
-            y.participants.to_string(),
-        ]);
+        rows.push(
+            [
+                y.year.max(0) as u64,
+                y.entries as u64,
+                y.organisers as u64,
+                y.reported as u64,
+                y.attendance,
+                y.sessions as u64,
+                y.session_attendance,
+                y.memos as u64,
+                y.participants,
+                y.points as u64,
+            ]
+            .iter()
+            .map(|n: &u64| n.to_string())
+            .collect(),
+        );
     }
     csv_bytes(&rows)
 }

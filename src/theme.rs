@@ -34,6 +34,8 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embedded!(
     "instructions.html",
     "form.html",
     "series.html",
+    "editions.html",
+    "report.html",
     "themes.html",
     "theme.html",
     "points.html",

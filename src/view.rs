@@ -1,6 +1,8 @@
 //! The model as templates see it: ready-made values (formatted Finnish times, URLs, labels), so
 //! templates only lay them out. Each function answers one question a page asks.
 
+use std::collections::BTreeMap;
+
 use jiff::civil::Date;
 use serde_json::{Value, json};
 
@@ -35,13 +37,16 @@ impl<'a> Views<'a> {
             "description": config.description,
             "lang": self.lang.code(),
             "base": config.base_path,
+            "root": config.root_path,
+            "edition": config.edition.map(|year| year.to_string()),
+            "has_editions": !self.site.editions.is_empty() || config.edition.is_some(),
             "base_url": config.base_url,
             "home": self.link(""),
             "week": self.lang.date_range(config.week.start, config.week.end),
             "week_start": config.week.start.to_string(),
             "week_end": config.week.end.to_string(),
             "contact": config.contact.as_ref().map(|c| json!({"name": c.name, "email": c.email})),
-            "pages": self.site.pages.iter().map(|p| json!({"title": p.title, "url": self.link(&p.path())})).collect::<Vec<_>>(),
+            "pages": self.site.pages.iter().map(|p| json!({"title": p.title, "url": config.root_link(&p.path())})).collect::<Vec<_>>(),
         })
     }
 
@@ -59,10 +64,20 @@ impl<'a> Views<'a> {
         }
         let current =
             |url: &str| path.starts_with(url) || (url == "ohjelma/" && path.starts_with("paiva/"));
+        // The memos and the pages are the whole site's, whichever year's page links to them.
+        let shared = |url: &str| url == "muistiot/" || url == "tietoa/";
+        let config = &self.site.config;
         Value::Array(
             items
                 .into_iter()
-                .map(|(key, url)| json!({"label": self.t.get(key), "url": self.link(url), "current": current(url)}))
+                .map(|(key, url)| {
+                    let href = if shared(url) {
+                        config.root_link(url)
+                    } else {
+                        self.link(url)
+                    };
+                    json!({"label": self.t.get(key), "url": href, "current": current(url)})
+                })
                 .collect(),
         )
     }
@@ -177,7 +192,7 @@ impl<'a> Views<'a> {
                 let memos: Vec<Value> = entry
                     .memos
                     .iter()
-                    .map(|&m| json!({"title": self.site.memos[m].title, "url": self.site.config.link(&self.site.memos[m].path)}))
+                    .map(|&m| json!({"title": self.site.memos[m].title, "url": self.site.config.root_link(&self.site.memos[m].path)}))
                     .collect();
                 json!({
                     "card": cards[e], "theme": entry.theme, "participants": entry.attendance,
@@ -210,6 +225,76 @@ impl<'a> Views<'a> {
             "held": held,
             "chart": chart,
             "feed": self.site.config.link(&crate::feeds::series_feed(&series.key)),
+        })
+    }
+
+    /// Every week the site keeps: the current one and the earlier ones, with their figures.
+    pub fn editions(&self) -> Vec<Value> {
+        let config = &self.site.config;
+        let week = |site: &Site| {
+            self.lang
+                .date_range(site.config.week.start, site.config.week.end)
+        };
+        let mut all = vec![json!({
+            "year": config.week.start.year(), "week": week(self.site), "url": self.link(""),
+            "entries": self.site.entries.iter().filter(|e| e.series.is_none() || e.first_day() >= config.week.start && e.first_day() <= config.week.end).count(),
+            "current": true,
+        })];
+        all.extend(self.site.editions.iter().map(|edition| {
+            let year = edition.config.edition.unwrap_or_default();
+            json!({
+                "year": year, "week": week(edition), "url": config.link(&format!("{year}/")),
+                "entries": edition.entries.len(), "current": false,
+            })
+        }));
+        all
+    }
+
+    /// The report of the week of `year` (`week` is its site): its figures and charts, its
+    /// organisers, the points for decision-makers by theme, and the series' sessions that year.
+    pub fn report(&self, week: &Site, year: i16) -> Value {
+        let words = Views::new(week, self.t);
+        let stats = crate::stats::stats(week, self.t);
+        let is_session = |e: &Entry| {
+            e.series
+                .as_ref()
+                .is_some_and(|k| self.site.series.iter().any(|s| s.key == *k))
+        };
+        let mut organisers: Vec<(String, usize)> = week
+            .organisers
+            .iter()
+            .map(|o| {
+                (
+                    o.name.clone(),
+                    o.entries
+                        .iter()
+                        .filter(|&&e| !is_session(&week.entries[e]))
+                        .count(),
+                )
+            })
+            .filter(|(_, n)| *n > 0)
+            .collect();
+        organisers.sort();
+        let sessions: Vec<Value> = self
+            .site
+            .entries
+            .iter()
+            .filter(|e| is_session(e) && e.first_day().year() == year && e.status != Status::Cancelled)
+            .map(|e| json!({"date": self.lang.date(e.first_day()), "title": e.title, "theme": e.theme, "participants": e.attendance}))
+            .collect();
+        let year_row = crate::stats::stats(self.site, self.t)
+            .years
+            .into_iter()
+            .find(|y| y.year == year);
+        json!({
+            "year": year,
+            "week": self.lang.date_range(week.config.week.start, week.config.week.end),
+            "stats": words.stats(&stats),
+            "organisers": organisers.iter().map(|(name, n)| json!({"name": name, "entries": n})).collect::<Vec<_>>(),
+            "points": self.points_of(year),
+            "sessions": sessions,
+            "memos": year_row.as_ref().map_or(0, |y| y.memos),
+            "memo_participants": year_row.as_ref().map_or(0, |y| y.participants),
         })
     }
 
@@ -453,7 +538,7 @@ impl<'a> Views<'a> {
         let memo = &self.site.memos[index];
         json!({
             "title": memo.title,
-            "url": self.link(&memo.path),
+            "url": self.site.config.root_link(&memo.path),
             "date": self.lang.date(memo.date),
             "datetime": memo.date.to_string(),
             "year": memo.year,
@@ -549,7 +634,7 @@ impl Views<'_> {
     pub fn theme_links(&self, labels: &[String]) -> Vec<Value> {
         labels
             .iter()
-            .map(|l| json!({"label": l, "url": self.link(&theme_path(&crate::slug::slugify(l)))}))
+            .map(|l| json!({"label": l, "url": self.site.config.root_link(&theme_path(&crate::slug::slugify(l)))}))
             .collect()
     }
 
@@ -587,6 +672,29 @@ impl Views<'_> {
             .collect()
     }
 
+    /// The points for decision-makers of the memos of `year`, by theme.
+    fn points_of(&self, year: i16) -> Vec<Value> {
+        let mut groups: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for memo in self.site.memos.iter().filter(|m| m.year == year) {
+            let themes: Vec<&str> = match memo.themes.is_empty() {
+                true => vec!["Muut"],
+                false => memo.themes.iter().map(String::as_str).collect(),
+            };
+            for point in &memo.points {
+                for theme in &themes {
+                    groups
+                        .entry(theme.to_string())
+                        .or_default()
+                        .push(point.clone());
+                }
+            }
+        }
+        groups
+            .into_iter()
+            .map(|(theme, points)| json!({"theme": theme, "points": points}))
+            .collect()
+    }
+
     pub fn stats(&self, stats: &crate::stats::Stats) -> Value {
         let row = |r: &crate::stats::Row, max: u64| {
             json!({
@@ -603,10 +711,25 @@ impl Views<'_> {
                 json!({"key": b.key, "title": b.title, "overlapping": b.overlapping, "rows": b.rows.iter().map(|r| row(r, max)).collect::<Vec<_>>()})
             })
             .collect();
+        let most = stats
+            .years
+            .iter()
+            .map(|y| y.attendance + y.session_attendance)
+            .max()
+            .unwrap_or(0)
+            .max(1);
         let years: Vec<Value> = stats
             .years
             .iter()
-            .map(|y| json!({"year": y.year, "entries": y.entries, "reported": y.reported, "attendance": y.attendance, "memos": y.memos, "participants": y.participants}))
+            .map(|y| {
+                let value = y.attendance + y.session_attendance;
+                json!({
+                    "year": y.year, "entries": y.entries, "organisers": y.organisers, "reported": y.reported,
+                    "attendance": y.attendance, "sessions": y.sessions, "session_attendance": y.session_attendance,
+                    "memos": y.memos, "participants": y.participants, "points": y.points,
+                    "label": y.year.to_string(), "value": value, "percent": value * 100 / most,
+                })
+            })
             .collect();
         json!({
             "total": row(&stats.total, stats.total.attendance),
@@ -615,6 +738,7 @@ impl Views<'_> {
             "memo_participants": stats.memo_participants,
             "breakdowns": breakdowns,
             "years": years,
+            "missing": stats.missing,
         })
     }
 }

@@ -91,7 +91,11 @@ fn statistics_count_attendance_and_missing_figures_apart() {
     assert!(csv.contains("Järjestäjittäin;SOSPED ry (testi);2;1;1;12\r\n"));
     assert!(csv.contains("Kunnittain;Vain verkossa;1;0;1;0\r\n"));
     assert!(csv.contains("Osallistumistavan mukaan;Paikan päällä ja verkossa;1;1;0;12\r\n"));
-    assert!(csv.contains("2025;0;0;0;1;11\r\n") && csv.contains("2026;5;2;36;1;24\r\n"));
+    // Year; entries; organisers; reported; participants; sessions; their participants; memos;
+    // memo participants; points.
+    assert!(
+        csv.contains("2025;0;0;0;0;0;0;1;11;2\r\n") && csv.contains("2026;5;2;2;36;0;0;1;24;2\r\n")
+    );
 
     let page = read(out.join("tilastot/index.html"));
     assert!(page.contains("<dd>36</dd>") && page.contains("<dd>3 tapahtumasta</dd>"));

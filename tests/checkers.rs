@@ -41,7 +41,12 @@ fn run(command: &mut Command) -> String {
 #[test]
 fn the_nu_html_checker_finds_no_errors() {
     let dir = checkers();
-    for root in [repo(), fixture("site"), fixture("ilmoitus")] {
+    for root in [
+        repo(),
+        fixture("site"),
+        fixture("ilmoitus"),
+        fixture("vuodet"),
+    ] {
         let (_tmp, out) = built(&root);
         run(Command::new("java")
             .args([
@@ -77,6 +82,9 @@ fn axe_core_finds_no_violations_on_any_page_type_and_search_finds_inflected_word
         "saavutettavuusseloste/",
         "ohjeet/",
         "ilmoita/",
+        "sarja/so-sotessa-teams/",
+        "raportti/2026/",
+        "arkisto/",
         "tilastot/",
         "viestit/",
         "haku/?q=kahvilassa",
@@ -109,7 +117,12 @@ type Readings = BTreeMap<String, BTreeMap<String, Vec<String>>>;
 #[test]
 fn icalendar_vobject_and_ical_js_read_every_feed_alike() {
     let dir = checkers();
-    for root in [repo(), fixture("site"), fixture("ilmoitus")] {
+    for root in [
+        repo(),
+        fixture("site"),
+        fixture("ilmoitus"),
+        fixture("vuodet"),
+    ] {
         let (_tmp, out) = built(&root);
         let feeds: Vec<PathBuf> = files(&out)
             .iter()
@@ -159,7 +172,12 @@ fn icalendar_vobject_and_ical_js_read_every_feed_alike() {
 
 #[test]
 fn every_internal_link_and_fragment_resolves() {
-    for root in [repo(), fixture("site"), fixture("ilmoitus")] {
+    for root in [
+        repo(),
+        fixture("site"),
+        fixture("ilmoitus"),
+        fixture("vuodet"),
+    ] {
         let (_tmp, out) = built(&root);
         let mut broken = Vec::new();
         for page in files(&out).iter().filter(|f| f.ends_with(".html")) {

@@ -89,3 +89,125 @@ fn every_session_is_its_own_event_with_a_stable_uid() {
             .any(|(u, s, _)| u == &uid("2027-01-12") && s == "20270112T140000")
     );
 }
+
+/// Every file below `dir/<year>/`, for comparing a year's addresses across builds.
+fn files_of_year(out: &std::path::Path, year: &str) -> Vec<String> {
+    files(&out.join(year))
+}
+
+fn build_at(root: &std::path::Path, out: &std::path::Path, day: &str) -> String {
+    let epoch = jiff::civil::Date::strptime("%Y-%m-%d", day)
+        .unwrap()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .unwrap()
+        .timestamp()
+        .as_second();
+    let result = std::process::Command::new(env!("CARGO_BIN_EXE_viikko"))
+        .env("SOURCE_DATE_EPOCH", epoch.to_string())
+        .args([
+            "build",
+            "--root",
+            root.to_str().unwrap(),
+            "--output",
+            out.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&result.stderr).into_owned();
+    assert!(result.status.success(), "{stderr}");
+    stderr
+}
+
+#[test]
+fn earlier_weeks_keep_their_addresses_when_the_current_week_moves_on() {
+    let site = site("vuodet");
+    let root = site.path();
+    let out = root.join("public");
+    let report = build_at(root, &out, "2026-11-25");
+    assert!(!report.contains("ulkopuolella"), "{report}");
+    // The current week at today's addresses, the earlier ones under their year.
+    assert!(out.join("ohjelma/pori/kahvila-2026/index.html").is_file());
+    assert!(
+        out.join("2025/ohjelma/pori/kahvila-2025/index.html")
+            .is_file()
+    );
+    assert!(
+        out.join("2024/ohjelma/pori/kahvila-2024/index.html")
+            .is_file()
+    );
+    assert!(!out.join("ohjelma/pori/kahvila-2025").exists());
+    let earlier = read(out.join("2025/ohjelma/rauma/perheilta-2025/index.html"));
+    assert!(
+        earlier.contains("Tämä on vuoden 2025 viikon ohjelma."),
+        "{earlier}"
+    );
+    assert!(
+        read(out.join("2025/kalenteri/koko-ohjelma.ics")).contains("UID:rauma/perheilta-2025@")
+    );
+    let whole = read(out.join("kalenteri/koko-ohjelma.ics"));
+    assert!(!whole.contains("perheilta-2025") && whole.contains("perheilta-2026"));
+    assert!(read(out.join("arkisto/index.html")).contains("/rsv/2024/"));
+    let years_2025 = files_of_year(&out, "2025");
+    let years_2024 = files_of_year(&out, "2024");
+
+    // A new year begins: 2026 becomes an earlier week, and no file is moved or renamed.
+    let settings = root.join("content/site.yaml");
+    let moved = read(&settings)
+        .replace(
+            "viikko: {alkaa: 2026-11-16, päättyy: 2026-11-22}",
+            "viikko: {alkaa: 2027-11-15, päättyy: 2027-11-21}",
+        )
+        .replace(
+            "aiemmat:\n",
+            "aiemmat:\n  2026: {alkaa: 2026-11-16, päättyy: 2026-11-22}\n",
+        );
+    std::fs::write(&settings, moved).unwrap();
+    build_at(root, &out, "2027-09-01");
+    assert_eq!(files_of_year(&out, "2025"), years_2025);
+    assert_eq!(files_of_year(&out, "2024"), years_2024);
+    assert!(
+        out.join("2026/ohjelma/pori/kahvila-2026/index.html")
+            .is_file()
+    );
+}
+
+#[test]
+fn year_by_year_figures_and_the_missing_ones() {
+    let site = site("vuodet");
+    let root = site.path();
+    let out = root.join("public");
+    build_at(root, &out, "2026-11-25");
+    let csv = read(out.join("tilastot.csv"));
+    // Year; entries; organisers; reported; participants; sessions; their participants; memos;
+    // memo participants; points — worked out by hand from the fixture.
+    for row in [
+        "2026;2;2;1;30;5;31;1;12;1",
+        "2025;3;2;2;40;0;0;0;0;0",
+        "2024;1;1;1;20;0;0;0;0;0",
+    ] {
+        assert!(csv.contains(row), "no `{row}` in\n{csv}");
+    }
+    assert!(
+        read(out.join("tilastot/index.html"))
+            .contains("<dt>Osallistujamäärä puuttuu</dt><dd>4</dd>")
+    );
+    let report = read(out.join("raportti/2025/index.html"));
+    assert!(
+        report.contains("Rauman perhetyö (2 tapahtumaa)")
+            && report.contains("Porin sosiaalityö (1 tapahtuma)"),
+        "{report}"
+    );
+    let epoch = "1795564800"; // 2026-11-25
+    let missing = std::process::Command::new(env!("CARGO_BIN_EXE_viikko"))
+        .env("SOURCE_DATE_EPOCH", epoch)
+        .args(["stats", "--missing", "--root", root.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&missing.stdout);
+    assert!(text.contains("puuttuu 4"), "{text}");
+    assert!(text.contains("Rauman perhetyö <perhetyo@example.fi>\n  ke 19.11.2025 Webinaari 2025\n  to 19.11.2026 Perheilta 2026"), "{text}");
+    assert!(
+        text.contains("  ti 6.10.2026 SO sotessa -keskustelut\n"),
+        "{text}"
+    );
+}

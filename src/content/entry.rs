@@ -97,7 +97,7 @@ pub(super) fn read_entry(
         source: file.rel.clone(),
     };
     if let Some(when) = when.as_ref().filter(|_| week_known) {
-        warn_outside_week(&mut fields, when, config.week, config.lang);
+        warn_outside_week(&mut fields, when, config);
     }
     if slugify(&stem).is_empty() {
         fields.error(
@@ -486,7 +486,8 @@ pub(super) fn read_status(fields: &mut Fields) -> Status {
     Status::Scheduled
 }
 
-pub(super) fn warn_outside_week(fields: &mut Fields, when: &When, week: Week, lang: Lang) {
+pub(super) fn warn_outside_week(fields: &mut Fields, when: &When, config: &Config) {
+    let (week, lang) = (config.week, config.lang);
     let (first, last) = match when {
         When::AllDay { first, last } => (*first, *last),
         When::Timed { start, end } => (
@@ -494,7 +495,9 @@ pub(super) fn warn_outside_week(fields: &mut Fields, when: &When, week: Week, la
             end.as_ref().map_or(start.date(), |e| e.date()),
         ),
     };
-    if last < week.start || first > week.end {
+    // An entry of an earlier week belongs to that week's programme.
+    let outside = last < week.start || first > week.end;
+    if outside && config.edition_of(first).is_none() {
         let key = if fields.has("time") { "time" } else { "start" };
         fields.warning(
             key,

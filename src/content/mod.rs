@@ -191,7 +191,43 @@ pub fn validate(sources: &Sources, cache: Option<&Cache>) -> (Option<Site>, Diag
         }
     }
 
-    let mut site = assemble(config, organisers, entries, memos, pages, sources);
+    // Each earlier week is a site of its own entries; sessions belong to the series, all year.
+    let is_session = |e: &Entry| {
+        e.series
+            .as_ref()
+            .is_some_and(|k| series.iter().any(|(s, _)| s.key == *k))
+    };
+    let mut by_year: BTreeMap<i16, Vec<Entry>> = BTreeMap::new();
+    let mut current = Vec::new();
+    for entry in entries {
+        match config
+            .edition_of(entry.first_day())
+            .filter(|_| !is_session(&entry))
+        {
+            Some(year) => by_year.entry(year).or_default().push(entry),
+            None => current.push(entry),
+        }
+    }
+    let editions: Vec<Site> = config
+        .earlier
+        .iter()
+        .map(|(year, week)| {
+            let entries = by_year.remove(year).unwrap_or_default();
+            let config = config.of_edition(*year, *week);
+            let mut edition = assemble(
+                config,
+                organisers.clone(),
+                entries,
+                memos.clone(),
+                pages.clone(),
+                sources,
+            );
+            link_memos(&mut edition);
+            edition
+        })
+        .collect();
+    let mut site = assemble(config, organisers, current, memos, pages, sources);
+    site.editions = editions;
     site.series = series
         .into_iter()
         .map(|(mut one, folder)| {
@@ -292,6 +328,7 @@ fn when_context(config: &Config, day: Option<Date>) -> when::Context {
         day,
         time_alone: false,
         lang: config.lang,
+        earliest: config.earlier.iter().map(|(year, _)| *year).min(),
     }
 }
 
@@ -402,6 +439,7 @@ fn assemble(
         pages,
         series: Vec::new(),
         days,
+        editions: Vec::new(),
         statics: sources.statics.clone(),
         revisions: Default::default(),
         today: Date::constant(2000, 1, 1),

@@ -151,6 +151,12 @@ pub const NAMES: &[Name] = &[
     name("formats", "tyypit", "typer", &["muodot"]),
     name("theme", "teema", "tema", &[]),
     name("contact", "yhteystiedot", "kontakt", &["yhteyshenkilö"]),
+    name(
+        "earlier",
+        "aiemmat",
+        "tidigare",
+        &["aiemmat viikot", "arkisto"],
+    ),
 ];
 
 /// Lower case, `ä`/`å` as `a`, `ö` as `o`, spaces and dashes as `_`: how names are compared.

@@ -5,7 +5,9 @@ use super::*;
 pub(super) const PAGE_KEYS: [&str; 1] = ["title"];
 
 /// Top-level paths the site itself uses; a page may not take them.
-pub const RESERVED_PATHS: [&str; 15] = [
+pub const RESERVED_PATHS: [&str; 17] = [
+    "arkisto",
+    "raportti",
     "assets",
     "ilmoita",
     "ohjeet",

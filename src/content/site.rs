@@ -2,7 +2,8 @@
 
 use super::*;
 
-pub(super) const SITE_KEYS: [&str; 11] = [
+pub(super) const SITE_KEYS: [&str; 12] = [
+    "earlier",
     "title",
     "description",
     "base_url",
@@ -53,6 +54,9 @@ pub(super) fn read_config(sources: &Sources, problems: &mut Diagnostics) -> Conf
         series: Vec::new(),
         theme: "default".into(),
         contact: None,
+        earlier: Vec::new(),
+        edition: None,
+        root_path: "/".into(),
     };
     let Some(file) = &sources.site else {
         if sources.unreadable.contains(SITE_FILE) {
@@ -121,6 +125,7 @@ pub(super) fn read_config(sources: &Sources, problems: &mut Diagnostics) -> Conf
             false => unknown_theme(&mut fields, &theme, &sources.themes),
         }
     }
+    config.earlier = read_earlier(&mut fields, config.lang);
     if let Some(mut contact) = fields.group("contact") {
         let name = contact.required_text("name", "Viikon koordinaatio");
         let email = contact.email("email");
@@ -151,6 +156,47 @@ pub(super) fn unknown_theme(fields: &mut Fields, theme: &str, themes: &[String])
     fields.error("theme", text!("site_theme", theme = theme), help);
 }
 
+/// The earlier weeks: `aiemmat: {2025: {alkaa: 2025-11-17, päättyy: 2025-11-23}}`.
+fn read_earlier(fields: &mut Fields, lang: Lang) -> Vec<(i16, Week)> {
+    let context = super::when::Context {
+        week_start: None,
+        day: None,
+        time_alone: false,
+        lang,
+
+        earliest: None,
+    };
+    let mut earlier = Vec::new();
+    for (year, week) in fields.pairs("earlier").unwrap_or_default() {
+        let Some(map) = week.as_mapping().cloned() else {
+            fields.error_at_value(
+                "earlier",
+                &year,
+                text!("earlier_week", year = year),
+                text!("earlier_week_help", year = year),
+            );
+            continue;
+        };
+        let mut week = fields.group_of("earlier", map);
+        let (start, end) = (week.date("start", &context), week.date("end", &context));
+        let found = week.finish(&["start", "end"]);
+        fields.absorb(found);
+        match (year.parse::<i16>(), start, end) {
+            (Ok(y), Some(start), Some(end)) if end >= start && start.year() == y => {
+                earlier.push((y, Week { start, end }));
+            }
+            _ => fields.error_at_value(
+                "earlier",
+                &year,
+                text!("earlier_week", year = year),
+                text!("earlier_week_help", year = year),
+            ),
+        }
+    }
+    earlier.sort_by_key(|(year, _)| std::cmp::Reverse(*year));
+    earlier
+}
+
 pub(super) fn read_week(fields: &mut Fields, config: &mut Config) {
     let Some(mut week) = fields.group("week") else {
         fields.missing("week", "{start: 2026-11-16, end: 2026-11-22}");
@@ -161,6 +207,8 @@ pub(super) fn read_week(fields: &mut Fields, config: &mut Config) {
         day: None,
         time_alone: false,
         lang: config.lang,
+
+        earliest: None,
     };
     let start = week.date("start", &context);
     let end = week.date("end", &context);

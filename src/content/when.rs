@@ -58,6 +58,9 @@ pub struct Context {
     pub time_alone: bool,
     /// The site's language, for the words of a problem.
     pub lang: Lang,
+    /// The year of the earliest week the site keeps, if earlier than last year's: its dates
+    /// are not far from the week.
+    pub earliest: Option<i16>,
 }
 
 /// Why a notation cannot be read, with what the person should write instead.
@@ -519,7 +522,8 @@ fn date(
                 .unwrap_or(week_year)
         }
     };
-    if (year - week_year).abs() > 1 {
+    let earliest = context.earliest.unwrap_or(week_year - 1).min(week_year - 1);
+    if year < earliest || year > week_year + 1 {
         let help = match Date::new(week_year, month, day) {
             Ok(date) => text!("when_year_far_help", date = context.lang.bare_date(date)),
             Err(_) => text!(
@@ -675,6 +679,7 @@ mod tests {
             day: None,
             time_alone: false,
             lang: Lang::Fi,
+            earliest: None,
         }
     }
 

@@ -45,7 +45,7 @@ for (const path of paths) {
     await page.setViewportSize({ width, height: 900 });
     await page.screenshot({ path: join(out, `${name}-${width}.png`), fullPage: true });
   }
-  if (path.startsWith("paiva/")) {
+  if (path.startsWith("paiva/") || path.startsWith("raportti/")) {
     await page.emulateMedia({ media: "print" });
     await page.pdf({ path: join(out, `${name}.pdf`), format: "A4" });
   }

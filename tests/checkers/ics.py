@@ -26,6 +26,9 @@ def rfc_end(start):
 
 
 def read(path):
+    # vobject keeps every VTIMEZONE it has read by its TZID, for the whole process: each file is
+    # read with its own, as a client that subscribed to it alone would.
+    vars(vobject.icalendar)["__tzidMap"].clear()
     text = open(path, encoding="utf-8", newline="").read()
     problems, events = [], {}
     calendar = icalendar.Calendar.from_ical(text)

@@ -365,6 +365,8 @@ fn when_of(value: &dyn Fn(&str) -> Option<String>, config: &Config) -> Result<Wh
         day: None,
         time_alone: false,
         lang: config.lang,
+
+        earliest: None,
     };
     let date = value("date").unwrap_or_default();
     let (key, text) = match (value("time"), value("start")) {
