@@ -32,13 +32,6 @@ pub const WHOLE: &str = "kalenteri/koko-ohjelma.ics";
 
 /// Every subscribable feed; feeds that would be empty are left out (except the whole week).
 pub fn feeds(site: &Site, t: &Translations) -> Vec<Feed> {
-    let all: Vec<usize> = (0..site.entries.len()).collect();
-    let mut feeds = vec![Feed {
-        path: WHOLE.into(),
-        title: t.get("full_programme").into(),
-        group: "feeds_week",
-        entries: all,
-    }];
     let pick = |keep: &dyn Fn(&Entry) -> bool| -> Vec<usize> {
         site.entries
             .iter()
@@ -47,6 +40,15 @@ pub fn feeds(site: &Site, t: &Translations) -> Vec<Feed> {
             .map(|(i, _)| i)
             .collect()
     };
+    // The week, and the series' sessions from then (or from today, if earlier) on; each
+    // series' own feed keeps all its sessions.
+    let from = site.today.min(site.config.week.start);
+    let mut feeds = vec![Feed {
+        path: WHOLE.into(),
+        title: t.get("full_programme").into(),
+        group: "feeds_week",
+        entries: pick(&|e| !site.is_session(e) || e.first_day() >= from),
+    }];
     let lang = site.config.lang;
     for day in &site.days {
         let date = day.date;

@@ -30,6 +30,16 @@ pub struct Site {
     pub today: Date,
 }
 
+impl Site {
+    /// Whether `entry` is a session of one of the site's series (held all year).
+    pub fn is_session(&self, entry: &Entry) -> bool {
+        entry
+            .series
+            .as_ref()
+            .is_some_and(|key| self.series.iter().any(|s| s.key == *key))
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Config {
     pub title: String,

@@ -83,7 +83,7 @@ pub fn stats(site: &Site, t: &Translations) -> Stats {
     let held: Vec<&Entry> = site
         .entries
         .iter()
-        .filter(|e| e.status != Status::Cancelled && !is_session(site, e))
+        .filter(|e| e.status != Status::Cancelled && !site.is_session(e))
         .collect();
     let mut total = Row::new(t.get("total"));
     held.iter().for_each(|e| total.add(e));
@@ -213,13 +213,6 @@ pub fn all_entries(site: &Site) -> impl Iterator<Item = &Entry> {
         .chain(site.editions.iter().flat_map(|e| &e.entries))
 }
 
-fn is_session(site: &Site, entry: &Entry) -> bool {
-    entry
-        .series
-        .as_ref()
-        .is_some_and(|key| site.series.iter().any(|s| s.key == *key))
-}
-
 /// Year by year: the weeks' entries, organisers and attendance, the series' sessions, and the
 /// memos with their participants and points.
 fn years(site: &Site) -> Vec<YearRow> {
@@ -242,7 +235,7 @@ fn years(site: &Site) -> Vec<YearRow> {
     for entry in all_entries(site).filter(|e| e.status != Status::Cancelled) {
         let year = entry.first_day().year();
         let (r, organisers) = years.entry(year).or_insert_with(|| row(year));
-        if is_session(site, entry) {
+        if site.is_session(entry) {
             r.sessions += 1;
             r.session_attendance += entry.attendance.map_or(0, u64::from);
             continue;

@@ -156,6 +156,29 @@ fn icalendar_vobject_and_ical_js_read_every_feed_alike() {
                 ["2026-11-16", "2026-11-19"]
             );
         }
+        if root == fixture("vuodet") {
+            // Every two weeks at 14:00 in Helsinki: 11:00 UTC in summer time, 12:00 after it.
+            let series = &python[out.join("kalenteri/sarja/so-sotessa.ics").to_str().unwrap()];
+            let uid = |date: &str| format!("so-sotessa/{date}@satakunta.example.fi");
+            assert_eq!(
+                series[&uid("2026-10-06")],
+                ["2026-10-06T11:00:00Z", "2026-10-06T12:30:00Z"]
+            );
+            assert_eq!(
+                series[&uid("2026-11-17")],
+                ["2026-11-17T15:00:00Z", "2026-11-17T17:00:00Z"]
+            );
+            assert_eq!(
+                series[&uid("2026-12-15")],
+                ["2026-12-15T12:00:00Z", "2026-12-15T13:30:00Z"]
+            );
+            assert_eq!(series.len(), 5);
+            let earlier = &python[out
+                .join("2025/kalenteri/koko-ohjelma.ics")
+                .to_str()
+                .unwrap()];
+            assert_eq!(earlier.len(), 3);
+        }
         if root == fixture("ilmoitus") {
             // No DTEND: RFC 5545 ends a timed event at its start, and all three read it so.
             assert_eq!(
