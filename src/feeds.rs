@@ -156,7 +156,7 @@ pub fn write(
     let end = end_of_calendar();
     // Each calendar goes out as its head, the shared events and its end: a feed of the whole
     // week is never copied together in memory.
-    let put = |path: String, title: &str, entries: &[usize]| {
+    let put = |path: String, title: Option<&str>, entries: &[usize]| {
         let head = head(site, title, &path, entries);
         let mut parts: Vec<&[u8]> = Vec::with_capacity(entries.len() + 2);
         parts.push(head.as_str().as_bytes());
@@ -166,23 +166,19 @@ pub fn write(
     };
     feeds
         .par_iter()
-        .try_for_each(|feed| put(feed.path.clone(), &feed.title, &feed.entries))?;
+        .try_for_each(|feed| put(feed.path.clone(), Some(&feed.title), &feed.entries))?;
     site.entries
         .par_iter()
         .enumerate()
-        .try_for_each(|(i, entry)| put(entry_feed(entry), &entry.title, &[i]))?;
+        .try_for_each(|(i, entry)| put(entry_feed(entry), None, &[i]))?;
     Ok(record)
 }
 
-/// A calendar up to its first event: its name, where it is published, and the time zone its
-/// events' times refer to.
-fn head(site: &Site, title: &str, path: &str, entries: &[usize]) -> Ics {
+/// A calendar up to its first event: for a subscription (`title` given) its name and where it
+/// is published; for a single event's file only what importing it needs, so that clients add
+/// the event instead of offering a new calendar; and the time zone its events' times refer to.
+fn head(site: &Site, title: Option<&str>, path: &str, entries: &[usize]) -> Ics {
     let config = &site.config;
-    let name = if title == config.title {
-        title.to_string()
-    } else {
-        format!("{} – {title}", config.title)
-    };
     let mut cal = Ics::new();
     cal.begin("VCALENDAR");
     cal.raw("VERSION", &[], "2.0");
@@ -192,6 +188,17 @@ fn head(site: &Site, title: &str, path: &str, entries: &[usize]) -> Ics {
         concat!("-//viikko//viikko ", env!("CARGO_PKG_VERSION"), "//FI"),
     );
     cal.raw("CALSCALE", &[], "GREGORIAN");
+    let Some(title) = title else {
+        if let Some((from, until)) = timed_span(site, entries) {
+            crate::vtimezone::write_vtimezone(&mut cal, &config.tz, &config.tz_name, from, until);
+        }
+        return cal;
+    };
+    let name = if title == config.title {
+        title.to_string()
+    } else {
+        format!("{} – {title}", config.title)
+    };
     cal.text("NAME", &[], &name);
     cal.text("X-WR-CALNAME", &[], &name);
     if !config.description.is_empty() {
@@ -344,14 +351,27 @@ fn description(site: &Site, t: &Translations, entry: &Entry) -> String {
     if let Some(online) = &entry.online {
         parts.push(format!("{}: {online}", t.get("online_title")));
     }
-    if let Some(registration) = entry.registration.as_ref().and_then(|r| r.url.as_ref()) {
-        parts.push(format!("{}: {registration}", t.get("registration")));
+    if let Some(registration) = &entry.registration {
+        let mut line = t.get("registration").to_string();
+        if let Some(deadline) = registration.deadline {
+            line.push_str(&format!(
+                " {} {}",
+                t.get("by_deadline"),
+                site.config.lang.date(deadline)
+            ));
+        }
+        if let Some(url) = &registration.url {
+            line.push_str(&format!(": {url}"));
+        }
+        parts.push(line);
     }
+    let price = entry.price.as_deref().unwrap_or(t.get("free"));
+    parts.push(format!("{}: {price}", t.get("price")));
     parts.push(site.config.absolute(&entry.path));
     parts.join("\n\n")
 }
 
-fn location(entry: &Entry) -> Option<String> {
+pub fn location(entry: &Entry) -> Option<String> {
     let place = entry
         .place
         .as_ref()

@@ -294,11 +294,13 @@ pub enum When {
     AllDay { first: Date, last: Date },
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Place {
     pub name: Option<String>,
     pub address: Option<String>,
     pub municipality: Option<String>,
+    /// Latitude and longitude, for a map link that needs no search.
+    pub coordinates: Option<(f64, f64)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

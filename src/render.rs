@@ -350,6 +350,13 @@ fn jobs<'a>(site: &'a Site, views: &'a Views, cards: &'a Cards) -> Vec<Job<'a>> 
             feed: None,
         },
         Job {
+            template: "mine.html",
+            path: "oma-ohjelma/".into(),
+            title: views.t.get("my_programme").into(),
+            values: Box::new(move || json!({"host": site.config.host()})),
+            feed: None,
+        },
+        Job {
             template: "404.html",
             path: "404.html".into(),
             title: views.t.get("not_found").into(),

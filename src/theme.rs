@@ -44,6 +44,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embedded!(
     "atom.xml",
     "sitemap.xml",
     "404.html",
+    "mine.html",
 );
 
 pub const DEFAULT_ASSETS: &[(&str, &[u8])] = &[

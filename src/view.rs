@@ -346,7 +346,15 @@ impl<'a> Views<'a> {
         let mut card = self.card(index);
         let detail = json!({
             "body": entry.body_html,
-            "place_detail": entry.place.as_ref().map(|p| json!({"name": p.name, "address": p.address, "municipality": p.municipality})),
+            "place_detail": entry.place.as_ref().map(|p| json!({
+                "name": p.name, "address": p.address, "municipality": p.municipality,
+                "gone": entry.status == Status::MovedOnline,
+                "map": map_link(p),
+                "geo": p.coordinates.map(|(lat, lon)| format!("geo:{lat},{lon}")),
+            })),
+            "postponed": entry.status == Status::Postponed,
+            "add": self.add_event(entry),
+            "star": self.star(entry),
             "online_url": entry.online,
             "price": entry.price.as_deref().unwrap_or(self.t.get("free")),
             "free": entry.price.is_none(),
@@ -741,6 +749,105 @@ impl Views<'_> {
             "missing": stats.missing,
         })
     }
+}
+
+impl Views<'_> {
+    /// Links that add the event to Google Calendar and Outlook.com through their add-event
+    /// pages, where a downloaded .ics does not work (Android).
+    fn add_event(&self, entry: &Entry) -> Value {
+        let utc = |z: &jiff::Zoned| z.timestamp().strftime("%Y%m%dT%H%M%SZ").to_string();
+        let iso = |z: &jiff::Zoned| z.timestamp().strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
+        let (google_dates, outlook_dates) = match &entry.when {
+            When::Timed { start, end } => {
+                let end = end.as_ref().unwrap_or(start);
+                (
+                    format!("{}/{}", utc(start), utc(end)),
+                    format!("startdt={}&enddt={}", iso(start), iso(end)),
+                )
+            }
+            When::AllDay { first, last } => {
+                let after = last.tomorrow().unwrap_or(*last);
+                (
+                    format!("{}/{}", first.strftime("%Y%m%d"), after.strftime("%Y%m%d")),
+                    format!("startdt={first}&enddt={after}&allday=true"),
+                )
+            }
+        };
+        let details = format!(
+            "{}\n\n{}",
+            entry
+                .summary
+                .clone()
+                .unwrap_or_else(|| crate::markdown::excerpt(&entry.body_text, 300)),
+            self.site.config.absolute(&entry.path)
+        );
+        let title = query_encode(&entry.title);
+        let place = query_encode(&crate::feeds::location(entry).unwrap_or_default());
+        let details = query_encode(details.trim());
+        json!({
+            "google": format!("https://calendar.google.com/calendar/render?action=TEMPLATE&text={title}&dates={google_dates}&details={details}&location={place}"),
+            "outlook": format!("https://outlook.live.com/calendar/0/action/compose?rru=addevent&subject={title}&{outlook_dates}&body={details}&location={place}"),
+        })
+    }
+
+    /// What the star button keeps of an entry in the browser, for "my programme".
+    fn star(&self, entry: &Entry) -> String {
+        let (start, end, all_day) = match &entry.when {
+            When::Timed { start, end } => (
+                start.timestamp().to_string(),
+                end.as_ref().map(|e| e.timestamp().to_string()),
+                false,
+            ),
+            When::AllDay { first, last } => (
+                first.to_string(),
+                Some(last.tomorrow().unwrap_or(*last).to_string()),
+                true,
+            ),
+        };
+        json!({
+            "id": entry.id, "title": entry.title, "url": self.site.config.absolute(&entry.path),
+            "day": entry.first_day().to_string(), "label": self.lang.date(entry.first_day()),
+            "time": self.when(&entry.when)["time"], "start": start, "end": end, "allDay": all_day,
+            "location": crate::feeds::location(entry), "cancelled": entry.status == Status::Cancelled,
+            "status": Some(self.t.status(entry.status)).filter(|s| !s.is_empty()),
+        })
+        .to_string()
+    }
+}
+
+/// A map of the place: by its coordinates when it has them, else a search for its address.
+fn map_link(place: &Place) -> Option<String> {
+    if let Some((lat, lon)) = place.coordinates {
+        return Some(format!(
+            "https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"
+        ));
+    }
+    let address: Vec<&str> = [place.address.as_deref(), place.municipality.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    let query = match (place.address.as_deref(), address.is_empty()) {
+        (None, _) | (_, true) => return None,
+        _ => address.join(", "),
+    };
+    Some(format!(
+        "https://www.openstreetmap.org/search?query={}",
+        query_encode(&query)
+    ))
+}
+
+/// A value for a URL's query string: everything but unreserved characters percent-encoded.
+pub fn query_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 3);
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
 }
 
 fn strip_nulls(value: &mut Value) {

@@ -390,3 +390,56 @@ fn a_file_made_by_the_entry_form_passes_check_unchanged() {
     assert_eq!(results[2]["folder"], "uusi-yhdistys-ry");
     build_ok(root, &root.join("public2"));
 }
+
+#[test]
+fn three_starred_entries_survive_a_reload_and_download_as_one_calendar() {
+    let dir = checkers();
+    let (tmp, out) = built(&repo());
+    let ics = tmp.path().join("oma.ics");
+    let entries = [
+        "ohjelma/porin-kaupunki/asukaskahvila-itatuuli/",
+        "ohjelma/eura-harjavalta-yhteistoiminta/peruttu-iltakeskustelu/",
+        "ohjelma/samk-sosionomiopiskelijat/nayttely-arjen-aania/",
+    ];
+    let report = run(Command::new("node")
+        .arg(dir.join("mine.mjs"))
+        .arg(&out)
+        .arg("/rsv/")
+        .arg(&ics)
+        .args(entries));
+    let report: serde_json::Value = serde_json::from_str(report.trim()).unwrap();
+    assert_eq!(
+        report["pressed"],
+        serde_json::json!(["true", "true", "true"])
+    );
+    assert_eq!(report["listed"].as_array().unwrap().len(), 3, "{report}");
+    assert!(
+        report["listed"]
+            .to_string()
+            .contains("Asukaskahvila Itätuulessa")
+    );
+    assert!(report["withoutJs"].as_str().unwrap().contains("JavaScript"));
+    assert_eq!(report["file"], "oma-ohjelma.ics");
+
+    let python: Readings = serde_json::from_str(&run(Command::new(dir.join(".venv/bin/python"))
+        .arg(dir.join("ics.py"))
+        .arg(&ics)))
+    .unwrap();
+    let ical_js: Readings = serde_json::from_str(&run(Command::new("node")
+        .arg(dir.join("icaljs.mjs"))
+        .arg(&ics)))
+    .unwrap();
+    assert_eq!(python, ical_js, "the parsers disagree");
+    let events = &python[ics.to_str().unwrap()];
+    assert_eq!(events.len(), 3);
+    // The same UIDs as the published feeds, so a subscribed calendar does not show them twice.
+    let whole = out.join("kalenteri/koko-ohjelma.ics");
+    let published: Readings =
+        serde_json::from_str(&run(Command::new(dir.join(".venv/bin/python"))
+            .arg(dir.join("ics.py"))
+            .arg(&whole)))
+        .unwrap();
+    for (uid, times) in events {
+        assert_eq!(&published[whole.to_str().unwrap()][uid], times, "{uid}");
+    }
+}

@@ -270,6 +270,7 @@ pub(super) fn read_place(fields: &mut Fields) -> Option<Place> {
                 name: Some(name.trim().to_string()),
                 address: None,
                 municipality: None,
+                coordinates: None,
             });
         }
         serde_yaml::Value::Mapping(map) => fields.group_of("place", map),
@@ -282,13 +283,37 @@ pub(super) fn read_place(fields: &mut Fields) -> Option<Place> {
         name: group.text("name"),
         address: group.text("address"),
         municipality: group.text("municipality"),
+        coordinates: read_coordinates(&mut group),
     };
     if place.name.is_none() && place.address.is_none() {
         group.missing("name", "Porin kaupunginkirjasto");
     }
-    let found = group.finish(&["name", "address", "municipality"]);
+    let found = group.finish(&["name", "address", "municipality", "coordinates"]);
     fields.absorb(found);
     Some(place)
+}
+
+/// `coordinates: [61.48, 21.79]`: latitude and longitude, in degrees.
+fn read_coordinates(group: &mut Fields) -> Option<(f64, f64)> {
+    let numbers: Vec<f64> = group
+        .words("coordinates")
+        .iter()
+        .filter_map(|n| n.replace(',', ".").parse().ok())
+        .collect();
+    match numbers.as_slice() {
+        [] => None,
+        [lat, lon] if (-90.0..=90.0).contains(lat) && (-180.0..=180.0).contains(lon) => {
+            Some((*lat, *lon))
+        }
+        _ => {
+            group.error(
+                "coordinates",
+                text!("coordinates"),
+                text!("coordinates_help"),
+            );
+            None
+        }
+    }
 }
 
 /// Registration: a group of fields, or its address alone (`ilmoittautuminen: https://…`).

@@ -5,7 +5,7 @@ use super::*;
 pub(super) const PAGE_KEYS: [&str; 1] = ["title"];
 
 /// Top-level paths the site itself uses; a page may not take them.
-pub const RESERVED_PATHS: [&str; 17] = [
+pub const RESERVED_PATHS: [&str; 20] = [
     "arkisto",
     "raportti",
     "assets",
@@ -23,6 +23,9 @@ pub const RESERVED_PATHS: [&str; 17] = [
     "tilastot",
     "teemat",
     "static",
+    "oma-ohjelma",
+    "kunta",
+    "muutokset",
 ];
 
 pub(super) fn read_page(file: &SourceFile, lang: Lang) -> Read<Page> {

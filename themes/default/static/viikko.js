@@ -1,9 +1,28 @@
 // Progressive enhancement only: every page works without this file. Its words come from the
 // page (data-* attributes), in the site's language.
+document.documentElement.classList.add("js");
+
+// "My programme": the starred entries, kept in this browser's storage by entry id, which stays
+// the same across rebuilds of the site.
+window.viikkoMine = (function () {
+  "use strict";
+  var key = "viikko-oma:" + (document.documentElement.getAttribute("data-base") || "/");
+  function all() {
+    try { return JSON.parse(localStorage.getItem(key)) || {}; } catch (e) { return {}; }
+  }
+  function save(entries) {
+    try { localStorage.setItem(key, JSON.stringify(entries)); } catch (e) { /* storage off */ }
+  }
+  return {
+    all: all,
+    has: function (id) { return Object.prototype.hasOwnProperty.call(all(), id); },
+    put: function (entry) { var e = all(); e[entry.id] = entry; save(e); },
+    remove: function (id) { var e = all(); delete e[id]; save(e); }
+  };
+})();
+
 (function () {
   "use strict";
-  document.documentElement.classList.add("js");
-
   // Programme filters: hide entries instantly, keep the choice in the address.
   var form = document.querySelector("form[data-filter]");
   if (!form) return;
@@ -132,5 +151,211 @@
       list.appendChild(item);
     });
     section.hidden = false;
+  });
+})();
+
+// Buttons that need this script are shown only when it runs.
+(function () {
+  "use strict";
+  document.querySelectorAll(".needs-js").forEach(function (el) { el.classList.add("has-js"); });
+  function say(button, text) {
+    var status = document.querySelector(".action-status");
+    if (status) status.textContent = text;
+  }
+
+  // Share: the phone's own share sheet where there is one, else copy the link.
+  document.querySelectorAll("[data-share]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var url = button.getAttribute("data-share");
+      if (navigator.share) {
+        navigator.share({ title: button.getAttribute("data-title"), url: url }).catch(function () {});
+      } else if (navigator.clipboard) {
+        navigator.clipboard.writeText(url).then(function () { say(button, button.getAttribute("data-copied")); });
+      } else {
+        window.prompt("", url);
+      }
+    });
+  });
+
+  // Copy a calendar's address.
+  document.querySelectorAll("button[data-copy]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var field = document.getElementById(button.getAttribute("data-copy"));
+      field.select();
+      var done = function () {
+        var status = button.parentNode.querySelector("[role=status]");
+        if (status) status.textContent = button.getAttribute("data-copied");
+      };
+      if (navigator.clipboard) navigator.clipboard.writeText(field.value).then(done, function () {
+        document.execCommand("copy");
+        done();
+      });
+      else {
+        document.execCommand("copy");
+        done();
+      }
+    });
+  });
+
+  // The star: keeps the entry in "my programme", in this browser only.
+  var mine = window.viikkoMine;
+  document.querySelectorAll("button[data-star]").forEach(function (button) {
+    var entry = JSON.parse(button.getAttribute("data-star"));
+    function show() {
+      button.setAttribute("aria-pressed", mine.has(entry.id) ? "true" : "false");
+    }
+    // A starred entry's page brings its kept copy up to date (a new time, a cancellation).
+    if (mine.has(entry.id)) mine.put(entry);
+    show();
+    button.addEventListener("click", function () {
+      if (mine.has(entry.id)) {
+        mine.remove(entry.id);
+        say(button, button.getAttribute("data-removed"));
+      } else {
+        mine.put(entry);
+        say(button, button.getAttribute("data-added"));
+      }
+      show();
+    });
+  });
+})();
+
+// The "my programme" page: the starred entries by day, each brought up to date from its page,
+// and one calendar file of them made here in the browser.
+(function () {
+  "use strict";
+  var section = document.querySelector("[data-mine]");
+  if (!section) return;
+  var mine = window.viikkoMine;
+  var list = section.querySelector(".mine-list");
+  var empty = section.querySelector(".mine-empty");
+  var download = section.querySelector("[data-mine-ics]");
+
+  function refresh(entry) {
+    return fetch(entry.url.replace(/^https?:\/\/[^/]+/, ""))
+      .then(function (r) {
+        if (r.status === 404) return Object.assign({}, entry, { gone: true });
+        return r.text().then(function (html) {
+          var doc = new DOMParser().parseFromString(html, "text/html");
+          var button = doc.querySelector("button[data-star]");
+          return button ? JSON.parse(button.getAttribute("data-star")) : entry;
+        });
+      })
+      .catch(function () { return entry; });
+  }
+
+  function show(entries) {
+    list.textContent = "";
+    empty.hidden = entries.length > 0;
+    download.hidden = !entries.length;
+    var day = null, ul = null;
+    entries.forEach(function (e) {
+      if (e.day !== day) {
+        day = e.day;
+        var h = document.createElement("h2");
+        h.textContent = e.label;
+        list.appendChild(h);
+        ul = document.createElement("ul");
+        ul.className = "entries";
+        list.appendChild(ul);
+      }
+      var li = document.createElement("li");
+      li.className = "entry" + (e.cancelled ? " is-cancelled" : "");
+      var h3 = document.createElement("h3");
+      h3.className = "entry-title";
+      var a = document.createElement("a");
+      a.href = e.url;
+      a.textContent = e.title;
+      if (e.status) {
+        var s = document.createElement("span");
+        s.className = "status";
+        s.textContent = e.status + ": ";
+        a.prepend(s);
+      }
+      h3.appendChild(a);
+      var p = document.createElement("p");
+      p.className = "entry-when";
+      p.textContent = [e.time, e.location].filter(Boolean).join(" · ") +
+        (e.gone ? " · " + section.getAttribute("data-gone") : "");
+      var remove = document.createElement("button");
+      remove.type = "button";
+      remove.textContent = section.getAttribute("data-remove");
+      remove.setAttribute("aria-label", section.getAttribute("data-remove") + ": " + e.title);
+      remove.addEventListener("click", function () {
+        mine.remove(e.id);
+        show(sorted(mine.all()));
+        var focus = list.querySelector("button") || download;
+        if (focus && !focus.hidden) focus.focus();
+      });
+      li.appendChild(h3);
+      li.appendChild(p);
+      li.appendChild(remove);
+      ul.appendChild(li);
+    });
+  }
+
+  function sorted(byId) {
+    return Object.keys(byId).map(function (id) { return byId[id]; })
+      .sort(function (a, b) { return a.start < b.start ? -1 : a.start > b.start ? 1 : a.title < b.title ? -1 : 1; });
+  }
+
+  // RFC 5545: escaped text, lines folded at 75 octets, CRLF.
+  function text(value) {
+    return String(value).replace(/\\/g, "\\\\").replace(/;/g, "\\;").replace(/,/g, "\\,").replace(/\r?\n/g, "\\n");
+  }
+  function fold(line) {
+    var out = "", octets = 0;
+    for (var ch of line) {
+      var n = new TextEncoder().encode(ch).length;
+      if (octets + n > 75) { out += "\r\n "; octets = 1; }
+      out += ch;
+      octets += n;
+    }
+    return out + "\r\n";
+  }
+  function utc(iso) { return iso.replace(/[-:]/g, "").replace(/\.\d+/, ""); }
+  function date(iso) { return iso.replace(/-/g, ""); }
+
+  function calendar(entries) {
+    var host = section.getAttribute("data-host");
+    var stamp = utc(new Date().toISOString());
+    var lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//viikko//oma ohjelma//FI", "CALSCALE:GREGORIAN"];
+    entries.filter(function (e) { return !e.gone; }).forEach(function (e) {
+      lines.push("BEGIN:VEVENT", "UID:" + text(e.id + "@" + host), "DTSTAMP:" + stamp);
+      if (e.allDay) {
+        lines.push("DTSTART;VALUE=DATE:" + date(e.start), "DTEND;VALUE=DATE:" + date(e.end));
+      } else {
+        lines.push("DTSTART:" + utc(e.start));
+        if (e.end) lines.push("DTEND:" + utc(e.end));
+      }
+      lines.push("SUMMARY:" + text((e.status ? e.status.toUpperCase() + ": " : "") + e.title));
+      if (e.location) lines.push("LOCATION:" + text(e.location));
+      lines.push("URL:" + e.url, "DESCRIPTION:" + text(e.url));
+      lines.push("STATUS:" + (e.cancelled ? "CANCELLED" : "CONFIRMED"), "END:VEVENT");
+    });
+    lines.push("END:VCALENDAR");
+    return lines.map(fold).join("");
+  }
+
+  download.addEventListener("click", function () {
+    var blob = new Blob([calendar(sorted(mine.all()))], { type: "text/calendar" });
+    var link = document.createElement("a");
+    link.href = URL.createObjectURL(blob);
+    link.download = section.getAttribute("data-file");
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+  });
+
+  section.hidden = false;
+  var kept = sorted(mine.all());
+  show(kept);
+  Promise.all(kept.map(refresh)).then(function (fresh) {
+    fresh.forEach(function (e) { if (!e.gone) mine.put(e); });
+    var gone = {};
+    fresh.forEach(function (e) { if (e.gone) gone[e.id] = e; });
+    var current = mine.all();
+    Object.keys(gone).forEach(function (id) { current[id] = gone[id]; });
+    show(sorted(current));
   });
 })();
