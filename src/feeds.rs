@@ -72,7 +72,7 @@ pub fn feeds(site: &Site, t: &Translations) -> Vec<Feed> {
             path: audience_feed(&audience.key),
             title: audience.label.clone(),
             group: "feeds_audiences",
-            entries: pick(&|e| e.audiences.contains(&a)),
+            entries: pick(&|e| e.reaches(a, &site.config)),
         });
     }
     let mut series: Vec<&str> = site

@@ -31,12 +31,52 @@ pub struct Site {
 }
 
 impl Site {
+    /// The municipalities entries are held in, by name, each with its entries: those that
+    /// differ only in case are one.
+    pub fn municipalities(&self) -> Vec<Municipality> {
+        let mut found: std::collections::BTreeMap<String, Municipality> = Default::default();
+        for (i, entry) in self.entries.iter().enumerate() {
+            let Some(name) = entry.municipality() else {
+                continue;
+            };
+            let slug = crate::slug::slugify(name);
+            if slug.is_empty() {
+                continue;
+            }
+            found
+                .entry(slug.clone())
+                .or_insert_with(|| Municipality {
+                    slug,
+                    name: name.to_string(),
+                    entries: Vec::new(),
+                })
+                .entries
+                .push(i);
+        }
+        found.into_values().collect()
+    }
+
     /// Whether `entry` is a session of one of the site's series (held all year).
     pub fn is_session(&self, entry: &Entry) -> bool {
         entry
             .series
             .as_ref()
             .is_some_and(|key| self.series.iter().any(|s| s.key == *key))
+    }
+}
+
+/// A municipality as the programme lists it: `kunta/<slug>/`.
+#[derive(Debug, Clone)]
+pub struct Municipality {
+    pub slug: String,
+    pub name: String,
+    /// Indexes into `Site::entries`, in programme order.
+    pub entries: Vec<usize>,
+}
+
+impl Municipality {
+    pub fn path(&self) -> String {
+        format!("kunta/{}/", self.slug)
     }
 }
 
@@ -53,6 +93,9 @@ pub struct Config {
     pub tz: TimeZone,
     pub week: Week,
     pub audiences: Vec<Term>,
+    /// The audiences that mean everyone (`kaikki`): an entry for them is listed under every
+    /// audience.
+    pub everyone: Vec<usize>,
     pub formats: Vec<Term>,
     /// Optional labels for series keys (`so-sotessa: SO sotessa`); without them any key is allowed.
     pub series: Vec<Term>,
@@ -60,6 +103,8 @@ pub struct Config {
     pub contact: Option<Contact>,
     /// The earlier weeks the site keeps, by year, newest first.
     pub earlier: Vec<(i16, Week)>,
+    /// Next year's week, when its dates are known: the home page shows them once this one is over.
+    pub next: Option<Week>,
     /// The year of an earlier week this is, in the site that publishes it under `<year>/`.
     pub edition: Option<i16>,
     /// The path of the whole site, where the pages every year shares are (memos, statistics).
@@ -253,6 +298,13 @@ impl Entry {
             When::AllDay { first, .. } => *first,
             When::Timed { start, .. } => start.date(),
         }
+    }
+
+    /// Whether the entry is listed for audience `a`: written for it, or for everyone.
+    pub fn reaches(&self, a: usize, config: &Config) -> bool {
+        self.audiences
+            .iter()
+            .any(|x| *x == a || config.everyone.contains(x))
     }
 
     pub fn is_online(&self) -> bool {

@@ -32,6 +32,13 @@ pub fn index(site: &Site, cache: Option<&Cache>) -> Vec<u8> {
                 );
             }
             texts.extend(entry.tags.iter().map(String::as_str));
+            // "rauma tiistai": the days it is on, named, for those who search by day.
+            let weekdays: Vec<&str> = entry
+                .days()
+                .iter()
+                .map(|d| config.lang.weekday(d.weekday(), true))
+                .collect();
+            texts.extend(weekdays);
             texts.extend(
                 entry
                     .audiences

@@ -45,6 +45,8 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embedded!(
     "sitemap.xml",
     "404.html",
     "mine.html",
+    "municipalities.html",
+    "municipality.html",
 );
 
 pub const DEFAULT_ASSETS: &[(&str, &[u8])] = &[

@@ -50,6 +50,21 @@ impl<'a> Views<'a> {
         })
     }
 
+    /// Once the week is over (by the build's date): where it leads now, and next year's dates
+    /// when known. `null` before and during the week.
+    pub fn after_week(&self) -> Value {
+        let config = &self.site.config;
+        if self.site.today <= config.week.end || config.edition.is_some() {
+            return Value::Null;
+        }
+        let year = config.week.start.year();
+        json!({
+            "ended": self.lang.date(config.week.end),
+            "report": self.site.config.root_link(&format!("raportti/{year}/")),
+            "next": config.next.map(|w| self.lang.date_range(w.start, w.end)),
+        })
+    }
+
     /// The navigation, with the section of `path` marked current.
     pub fn nav(&self, path: &str) -> Value {
         let mut items = vec![
@@ -144,9 +159,10 @@ impl<'a> Views<'a> {
     fn filter_keys(&self, entry: &Entry) -> Value {
         let config = &self.site.config;
         json!({
-            "audiences": entry.audiences.iter().map(|&a| config.audiences[a].key.as_str()).collect::<Vec<_>>().join(" "),
+            "audiences": (0..config.audiences.len()).filter(|&a| entry.reaches(a, config)).map(|a| config.audiences[a].key.as_str()).collect::<Vec<_>>().join(" "),
             "format": entry.format.map(|f| config.formats[f].key.as_str()).unwrap_or(""),
             "municipality": entry.municipality().map(crate::slug::slugify).unwrap_or_default(),
+            "days": entry.days().iter().map(Date::to_string).collect::<Vec<_>>().join(" "),
             "mode": match (entry.is_on_site(), entry.is_online()) {
                 (true, true) => "paikan-paalla verkossa",
                 (false, true) => "verkossa",
@@ -597,7 +613,11 @@ impl Views<'_> {
                     .map(|f| {
                         let https = self.site.config.absolute(&f.path);
                         let webcal = format!("webcal://{}", https.split_once("://").map_or(https.as_str(), |(_, r)| r));
-                        json!({"title": f.title, "url": https, "webcal": webcal, "count": f.entries.len(), "id": crate::slug::slugify(&f.path)})
+                        json!({
+                            "title": f.title, "url": https, "webcal": webcal, "count": f.entries.len(), "id": crate::slug::slugify(&f.path),
+                            "google": format!("https://calendar.google.com/calendar/r?cid={}", query_encode(&webcal)),
+                            "outlook": format!("https://outlook.live.com/calendar/0/addfromweb?url={}&name={}", query_encode(&https), query_encode(&f.title)),
+                        })
                     })
                     .collect();
                 json!({"title": self.t.get(group), "id": crate::slug::slugify(self.t.get(group)), "feeds": feeds})

@@ -149,6 +149,8 @@ pub const NAMES: &[Name] = &[
     name("week", "viikko", "vecka", &[]),
     name("audiences", "kohderyhmät", "målgrupper", &[]),
     name("formats", "tyypit", "typer", &["muodot"]),
+    name("for_everyone", "kaikille", "för_alla", &["kaikille avoin"]),
+    name("next", "seuraava", "nästa", &["seuraava viikko"]),
     name("theme", "teema", "tema", &[]),
     name("contact", "yhteystiedot", "kontakt", &["yhteyshenkilö"]),
     name(

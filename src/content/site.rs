@@ -2,8 +2,10 @@
 
 use super::*;
 
-pub(super) const SITE_KEYS: [&str; 12] = [
+pub(super) const SITE_KEYS: [&str; 14] = [
     "earlier",
+    "next",
+    "for_everyone",
     "title",
     "description",
     "base_url",
@@ -50,11 +52,13 @@ pub(super) fn read_config(sources: &Sources, problems: &mut Diagnostics) -> Conf
             end: Date::constant(2026, 1, 1),
         },
         audiences: Vec::new(),
+        everyone: Vec::new(),
         formats: Vec::new(),
         series: Vec::new(),
         theme: "default".into(),
         contact: None,
         earlier: Vec::new(),
+        next: None,
         edition: None,
         root_path: "/".into(),
     };
@@ -112,10 +116,26 @@ pub(super) fn read_config(sources: &Sources, problems: &mut Diagnostics) -> Conf
             text!("site_timezone_help"),
         ),
     }
-    read_week(&mut fields, &mut config);
+    if let Some(week) = read_week(&mut fields, "week", true, config.lang) {
+        config.week = week;
+    }
+    config.next = read_week(&mut fields, "next", false, config.lang);
     config.audiences = read_terms(&mut fields, "audiences");
     if config.audiences.is_empty() && !fields.reported("audiences") {
         fields.missing("audiences", "{kaikki: Kaikille avoin}");
+    }
+    for key in fields.words("for_everyone") {
+        match config.audiences.iter().position(|t| t.key == key) {
+            Some(i) => config.everyone.push(i),
+            None if config.audiences.is_empty() => {}
+            None => super::entry::unknown_term(
+                &mut fields,
+                "for_everyone",
+                &key,
+                &config.audiences,
+                "audiences",
+            ),
+        }
     }
     config.formats = read_terms(&mut fields, "formats");
     config.series = read_terms(&mut fields, "series");
@@ -197,34 +217,51 @@ fn read_earlier(fields: &mut Fields, lang: Lang) -> Vec<(i16, Week)> {
     earlier
 }
 
-pub(super) fn read_week(fields: &mut Fields, config: &mut Config) {
-    let Some(mut week) = fields.group("week") else {
-        fields.missing("week", "{start: 2026-11-16, end: 2026-11-22}");
-        return;
+/// A week's `{start, end}` under `key`; `required` says whether its absence is a problem.
+pub(super) fn read_week(
+    fields: &mut Fields,
+    key: &'static str,
+    required: bool,
+    lang: Lang,
+) -> Option<Week> {
+    let Some(mut group) = fields.group(key) else {
+        if required {
+            fields.missing(key, "{start: 2026-11-16, end: 2026-11-22}");
+        }
+        return None;
     };
     let context = super::when::Context {
         week_start: None,
         day: None,
         time_alone: false,
-        lang: config.lang,
-
+        lang,
         earliest: None,
     };
-    let start = week.date("start", &context);
-    let end = week.date("end", &context);
-    match (start, end) {
-        (Some(start), Some(end)) if end >= start => config.week = Week { start, end },
-        (Some(_), Some(_)) => week.error(
-            "end",
-            text!("site_week_backwards"),
-            text!("site_week_backwards_help"),
-        ),
-        (None, _) if week.text("start").is_none() => week.missing("start", "2026-11-16"),
-        (_, None) if week.text("end").is_none() => week.missing("end", "2026-11-22"),
-        _ => {}
-    }
-    let found = week.finish(&["start", "end"]);
+    let start = group.date("start", &context);
+    let end = group.date("end", &context);
+    let week = match (start, end) {
+        (Some(start), Some(end)) if end >= start => Some(Week { start, end }),
+        (Some(_), Some(_)) => {
+            group.error(
+                "end",
+                text!("site_week_backwards"),
+                text!("site_week_backwards_help"),
+            );
+            None
+        }
+        (None, _) if group.text("start").is_none() => {
+            group.missing("start", "2026-11-16");
+            None
+        }
+        (_, None) if group.text("end").is_none() => {
+            group.missing("end", "2026-11-22");
+            None
+        }
+        _ => None,
+    };
+    let found = group.finish(&["start", "end"]);
     fields.absorb(found);
+    week
 }
 
 /// A vocabulary: `key: Label` lines. Keys appear in URLs, so they must already be slugs.

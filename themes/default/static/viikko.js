@@ -31,8 +31,11 @@ window.viikkoMine = (function () {
     kohderyhma: "audiences",
     kunta: "municipality",
     tyyppi: "format",
-    tapa: "mode"
+    tapa: "mode",
+    paiva: "days"
   };
+  var online = form.elements.verkko;
+  if (online) online.checked = params.get("verkko") === "1";
   var params = new URLSearchParams(location.search);
   Object.keys(fields).forEach(function (name) {
     var select = form.elements[name];
@@ -49,6 +52,8 @@ window.viikkoMine = (function () {
     document.querySelectorAll(".entry").forEach(function (entry) {
       var keep = Object.keys(chosen).every(function (name) {
         var words = (entry.dataset[fields[name]] || "").split(" ");
+        if (name === "kunta" && online && online.checked &&
+            (entry.dataset.mode || "").split(" ").indexOf("verkossa") !== -1) return true;
         return words.indexOf(chosen[name]) !== -1;
       });
       entry.hidden = !keep;
@@ -64,7 +69,9 @@ window.viikkoMine = (function () {
     document.querySelectorAll("section.day").forEach(function (day) {
       day.hidden = !day.querySelector(".entry:not([hidden])");
     });
-    var query = new URLSearchParams(chosen).toString();
+    var address = Object.assign({}, chosen);
+    if (online && online.checked) address.verkko = "1";
+    var query = new URLSearchParams(address).toString();
     history.replaceState(null, "", query ? "?" + query : location.pathname);
     form.querySelector(".filter-status").textContent =
       Object.keys(chosen).length ? form.getAttribute("data-shown").replace("{n}", shown) : "";
@@ -157,7 +164,7 @@ window.viikkoMine = (function () {
 // Buttons that need this script are shown only when it runs.
 (function () {
   "use strict";
-  document.querySelectorAll(".needs-js").forEach(function (el) { el.classList.add("has-js"); });
+  document.querySelectorAll(".needs-js, .needs-js-inline").forEach(function (el) { el.classList.add("has-js"); });
   function say(button, text) {
     var status = document.querySelector(".action-status");
     if (status) status.textContent = text;

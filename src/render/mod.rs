@@ -19,9 +19,13 @@ use crate::output::{OutputFile, Sink};
 use crate::theme::Theme;
 use crate::view::{Views, object};
 
+mod places;
+
 /// The pages an earlier week's site has: its programme, by day, organiser and audience, and
 /// its calendars.
-const EDITION_PAGES: [&str; 9] = [
+const EDITION_PAGES: [&str; 11] = [
+    "municipalities.html",
+    "municipality.html",
     "index.html",
     "programme.html",
     "organisers.html",
@@ -74,6 +78,7 @@ pub fn render(
         values: Box::new(move || json!({"groups": views.feed_groups(feeds)})),
         feed: None,
     });
+    jobs.extend(places::jobs(site, views, cards));
     jobs.extend(archive_jobs(site, views, &stats));
     jobs.extend(report_jobs(site, views));
     // An earlier week's site has its programme's pages; the rest of the site is shared.
@@ -301,7 +306,7 @@ fn jobs<'a>(site: &'a Site, views: &'a Views, cards: &'a Cards) -> Vec<Job<'a>> 
             path: String::new(),
             title: site.config.title.clone(),
             values: Box::new(
-                move || json!({"week": views.week(), "memos": (0..site.memos.len().min(3)).map(|m| views.memo_card(m)).collect::<Vec<_>>(), "series": views.next_sessions(&cards.dated)}),
+                move || json!({"week": views.week(), "after": views.after_week(), "memos": (0..site.memos.len().min(3)).map(|m| views.memo_card(m)).collect::<Vec<_>>(), "series": views.next_sessions(&cards.dated)}),
             ),
             feed: None,
         },
@@ -429,7 +434,7 @@ fn jobs<'a>(site: &'a Site, views: &'a Views, cards: &'a Cards) -> Vec<Job<'a>> 
             site.days
                 .iter()
                 .filter_map(|d| {
-                    views.day(d, &|e: &Entry| e.audiences.contains(&a), &cards.under_day)
+                    views.day(d, &|e: &Entry| e.reaches(a, &site.config), &cards.under_day)
                 })
                 .collect()
         };
@@ -705,17 +710,19 @@ fn programme(site: &Site, views: &Views, cards: &[String]) -> Value {
 fn filters(site: &Site) -> Value {
     let config = &site.config;
     let count = |keep: &dyn Fn(&Entry) -> bool| site.entries.iter().filter(|e| keep(e)).count();
-    let audiences: Vec<Value> = config.audiences.iter().enumerate().map(|(i, t)| json!({"key": t.key, "label": t.label, "count": count(&|e| e.audiences.contains(&i))})).filter(|v| v["count"] != 0).collect();
+    let audiences: Vec<Value> = config.audiences.iter().enumerate().map(|(i, t)| json!({"key": t.key, "label": t.label, "count": count(&|e| e.reaches(i, config))})).filter(|v| v["count"] != 0).collect();
     let formats: Vec<Value> = config.formats.iter().enumerate().map(|(i, t)| json!({"key": t.key, "label": t.label, "count": count(&|e| e.format == Some(i))})).filter(|v| v["count"] != 0).collect();
-    let mut municipalities: Vec<&str> = site
-        .entries
+    let municipalities: Vec<Value> = site
+        .municipalities()
         .iter()
-        .filter_map(Entry::municipality)
+        .map(|m| json!({"key": m.slug, "label": m.name, "count": m.entries.len(), "url": config.link(&m.path())}))
         .collect();
-    municipalities.sort_by_key(|m| m.to_lowercase());
-    municipalities.dedup();
-    let municipalities: Vec<Value> = municipalities.iter().map(|m| json!({"key": crate::slug::slugify(m), "label": m, "count": count(&|e| e.municipality() == Some(m))})).collect();
-    json!({"audiences": audiences, "formats": formats, "municipalities": municipalities})
+    let days: Vec<Value> = site
+        .days
+        .iter()
+        .map(|d| json!({"key": d.date.to_string(), "label": site.config.lang.date(d.date), "count": d.entry_count(), "url": config.link(&d.path())}))
+        .collect();
+    json!({"audiences": audiences, "formats": formats, "municipalities": municipalities, "days": days})
 }
 
 fn audiences(site: &Site, views: &Views) -> Value {
@@ -724,7 +731,7 @@ fn audiences(site: &Site, views: &Views) -> Value {
         .audiences
         .iter()
         .enumerate()
-        .map(|(a, t)| json!({"label": t.label, "url": views.site.config.link(&format!("kohderyhma/{}/", t.key)), "count": site.entries.iter().filter(|e| e.audiences.contains(&a)).count()}))
+        .map(|(a, t)| json!({"label": t.label, "url": views.site.config.link(&format!("kohderyhma/{}/", t.key)), "count": site.entries.iter().filter(|e| e.reaches(a, &site.config)).count()}))
         .collect();
     json!({"audiences": list})
 }
