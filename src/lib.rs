@@ -21,6 +21,7 @@ pub mod markdown;
 pub mod model;
 pub mod new;
 pub mod output;
+pub mod qr;
 pub mod render;
 pub mod revisions;
 pub mod search;

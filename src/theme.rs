@@ -47,6 +47,8 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embedded!(
     "mine.html",
     "municipalities.html",
     "municipality.html",
+    "print.html",
+    "poster.html",
 );
 
 pub const DEFAULT_ASSETS: &[(&str, &[u8])] = &[

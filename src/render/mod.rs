@@ -19,11 +19,14 @@ use crate::output::{OutputFile, Sink};
 use crate::theme::Theme;
 use crate::view::{Views, object};
 
+mod paper;
 mod places;
 
 /// The pages an earlier week's site has: its programme, by day, organiser and audience, and
 /// its calendars.
-const EDITION_PAGES: [&str; 11] = [
+const EDITION_PAGES: [&str; 13] = [
+    "print.html",
+    "poster.html",
     "municipalities.html",
     "municipality.html",
     "index.html",
@@ -79,6 +82,7 @@ pub fn render(
         feed: None,
     });
     jobs.extend(places::jobs(site, views, cards));
+    jobs.extend(paper::jobs(site, views));
     jobs.extend(archive_jobs(site, views, &stats));
     jobs.extend(report_jobs(site, views));
     // An earlier week's site has its programme's pages; the rest of the site is shared.

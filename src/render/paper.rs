@@ -1,0 +1,90 @@
+//! The programme on paper: the whole week to print (`ohjelma/tulosta/`, and per municipality
+//! `kunta/<slug>/tulosta/`) and a poster per entry (`<entry>/juliste/`) for notice boards.
+
+use serde_json::{Value, json};
+
+use super::Job;
+use crate::model::*;
+use crate::view::{Views, object};
+
+pub const PROGRAMME: &str = "ohjelma/tulosta/";
+
+pub(super) fn jobs<'a>(site: &'a Site, views: &'a Views) -> Vec<Job<'a>> {
+    let title = views.t.get("print_title").to_string();
+    let municipalities = site.municipalities();
+    let links: Vec<Value> = municipalities
+        .iter()
+        .map(
+            |m| json!({"label": m.name, "url": site.config.link(&format!("{}tulosta/", m.path()))}),
+        )
+        .collect();
+    let mut jobs = vec![Job {
+        template: "print.html",
+        path: PROGRAMME.into(),
+        title: title.clone(),
+        values: Box::new(move || {
+            let mut print = programme(site, views, &title, &|_| true);
+            print["municipalities"] = links.into();
+            object([("print", print)])
+        }),
+        feed: None,
+    }];
+    for municipality in municipalities {
+        let title = format!("{} – {}", views.t.get("print_title"), municipality.name);
+        jobs.push(Job {
+            template: "print.html",
+            path: format!("{}tulosta/", municipality.path()),
+            title: title.clone(),
+            values: Box::new(move || {
+                let here = |i: usize| municipality.entries.binary_search(&i).is_ok();
+                let mut print = programme(site, views, &title, &here);
+                print["municipality"] = municipality.name.clone().into();
+                object([("print", print)])
+            }),
+            feed: None,
+        });
+    }
+    for (i, entry) in site.entries.iter().enumerate() {
+        jobs.push(Job {
+            template: "poster.html",
+            path: format!("{}juliste/", entry.path),
+            title: entry.title.clone(),
+            values: Box::new(move || object([("poster", poster(site, views, i))])),
+            feed: Some(crate::feeds::entry_feed(entry)),
+        });
+    }
+    jobs
+}
+
+/// The week's entries `keep` accepts, by day, each day's all-day entries first.
+fn programme(site: &Site, views: &Views, title: &str, keep: &dyn Fn(usize) -> bool) -> Value {
+    let days: Vec<Value> = site
+        .days
+        .iter()
+        .filter(|day| site.config.week.contains(day.date))
+        .filter_map(|day| {
+            let entries: Vec<Value> = day
+                .all_day
+                .iter()
+                .chain(day.slots.iter().filter(|s| !s.continued).flat_map(|s| &s.entries))
+                .filter(|&&i| keep(i))
+                .map(|&i| views.card(i))
+                .collect();
+            (!entries.is_empty()).then(|| {
+                json!({"date": day.date.to_string(), "label": views.lang.long_date(day.date), "entries": entries})
+            })
+        })
+        .collect();
+    json!({"title": title, "days": days})
+}
+
+fn poster(site: &Site, views: &Views, i: usize) -> Value {
+    let entry = &site.entries[i];
+    let mut poster = views.card(i);
+    let url = site.config.absolute(&entry.path);
+    poster["absolute"] = url.clone().into();
+    poster["url"] = site.config.link(&entry.path).into();
+    poster["qr"] = crate::qr::svg(&url, &format!("QR: {url}")).into();
+    poster["price"] = entry.price.as_deref().unwrap_or(views.t.get("free")).into();
+    poster
+}
