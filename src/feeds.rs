@@ -142,7 +142,8 @@ pub fn write(
         .enumerate()
         .map(|(i, entry)| {
             let body = event_body(site, t, i);
-            let revision = previous.next(&entry.id, &crate::revisions::digest(body.as_str()), now);
+            let hash = crate::revisions::digest(body.as_str());
+            let revision = previous.next(&entry.id, &hash, crate::changes::state(entry), now);
             let event = event(site, entry, &revision, &body);
             (revision, event)
         })
@@ -152,6 +153,7 @@ pub fn write(
         record.insert(entry.id.clone(), revision);
     }
     record.keep_missing_from(previous);
+    record.changes.clone_from(&site.changes);
 
     let end = end_of_calendar();
     // Each calendar goes out as its head, the shared events and its end: a feed of the whole

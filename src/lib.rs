@@ -10,6 +10,7 @@
 pub mod messages;
 
 pub mod cache;
+pub mod changes;
 pub mod content;
 pub mod diagnostics;
 pub mod feeds;
@@ -299,6 +300,7 @@ pub fn render_site(
         site.config.set_base_url(&url);
     }
     site.today = options.now.to_zoned(site.config.tz.clone()).date();
+    site.changes = changes::detect(&site, &site.revisions, options.now);
     let whole = site.config.clone();
     for edition in &mut site.editions {
         edition.config.place_edition(&whole);

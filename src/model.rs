@@ -28,6 +28,8 @@ pub struct Site {
     pub revisions: crate::revisions::Revisions,
     /// The day of the build, in the site's zone: what is past and what is next.
     pub today: Date,
+    /// The changes since the programme was first published, oldest first, this build's with them.
+    pub changes: Vec<crate::revisions::Change>,
 }
 
 impl Site {

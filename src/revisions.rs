@@ -3,6 +3,10 @@
 //! they already have only when its SEQUENCE or DTSTAMP moves; keeping these with the content
 //! (and in version control) makes them move exactly when the details change, on any machine,
 //! and keeps unchanged builds byte-identical.
+//!
+//! Each line also keeps the event's start and status as last published, and the record keeps a
+//! line per change residents should hear about (a new time, a cancellation, a move online, a
+//! new entry), which the changes page and feed are made from.
 
 use std::collections::BTreeMap;
 
@@ -14,7 +18,8 @@ use crate::load::SourceFile;
 const HEADER: &str = "\
 # viikko calendar record: keeps calendar updates in step with the content.
 # Written by `viikko build`; commit it with the content and do not edit it by hand.
-# entry id (spaces written %20), hash of the published event, SEQUENCE, last modified (UTC)
+# entry id (spaces written %20), hash of the published event, SEQUENCE, last modified (UTC),
+# start, status; then the changes: `!`, when (UTC), entry id, what changed, what it was before
 ";
 
 /// The highest SEQUENCE: RFC 5545 makes it an integer, which clients read as 32 bits signed.
@@ -26,10 +31,35 @@ pub struct Revision {
     pub hash: String,
     pub sequence: u32,
     pub modified: Timestamp,
+    /// When and how the event was last published; `None` in a record written before it was kept.
+    pub state: Option<State>,
+}
+
+/// What residents act on: the start (`20261117T120000Z`, or `2026-11-17` all day) and the
+/// status (`scheduled`, `cancelled`, `postponed`, `moved-online`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct State {
+    pub start: String,
+    pub status: String,
+}
+
+/// A change to an entry after the programme was first published.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Change {
+    pub at: Timestamp,
+    pub id: String,
+    /// `new`, `time`, or the new status (`cancelled`, `postponed`, `moved-online`, `scheduled`).
+    pub kind: String,
+    /// For `time`, the start before (as in [`State`]).
+    pub before: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Revisions(BTreeMap<String, Revision>);
+pub struct Revisions {
+    events: BTreeMap<String, Revision>,
+    /// Oldest first.
+    pub changes: Vec<Change>,
+}
 
 impl Revisions {
     pub fn parse(file: &SourceFile) -> Result<Revisions, Diagnostic> {
@@ -39,39 +69,56 @@ impl Revisions {
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
+            if let Some(change) = line.strip_prefix('!') {
+                match parse_change(change) {
+                    Some(change) => record.changes.push(change),
+                    None => return Err(damaged(file, n)),
+                }
+                continue;
+            }
             let parsed = (|| {
                 let mut parts = line.split_whitespace();
                 let id = crate::slug::percent_decode(parts.next()?)?;
                 let hash = parts.next()?.to_string();
                 let sequence = parts.next()?.parse::<u32>().ok()?.min(MAX_SEQUENCE);
                 let modified = parts.next()?.parse().ok()?;
+                let state = match (parts.next(), parts.next()) {
+                    (Some(start), Some(status)) => Some(State {
+                        start: start.to_string(),
+                        status: status.to_string(),
+                    }),
+                    (None, None) => None,
+                    _ => return None,
+                };
                 parts.next().is_none().then_some((
                     id,
                     Revision {
                         hash,
                         sequence,
                         modified,
+                        state,
                     },
                 ))
             })();
             let Some((id, revision)) = parsed else {
-                return Err(Diagnostic::error(&file.rel, text!("record_line"))
-                    .with_span(Span::line(&file.text, n + 1))
-                    .with_help(text!("record_line_help")));
+                return Err(damaged(file, n));
             };
             // Two lines for one entry (a merge that kept both): the higher SEQUENCE wins, so
             // clients never see a number go back.
             record.raise(id, revision);
         }
+        // Two branches that each added changes, merged: one list, in order, each change once.
+        record.changes.sort();
+        record.changes.dedup();
         Ok(record)
     }
 
     /// Keeps `revision` for `id` unless the record already has a higher SEQUENCE for it.
     fn raise(&mut self, id: String, revision: Revision) {
-        match self.0.get(&id) {
+        match self.events.get(&id) {
             Some(kept) if kept.sequence >= revision.sequence => {}
             _ => {
-                self.0.insert(id, revision);
+                self.events.insert(id, revision);
             }
         }
     }
@@ -88,52 +135,67 @@ impl Revisions {
             let Some(id) = uid.strip_suffix(&suffix) else {
                 continue;
             };
-            if self.0.get(id).is_some_and(|kept| kept.sequence >= sequence) {
+            if self
+                .events
+                .get(id)
+                .is_some_and(|kept| kept.sequence >= sequence)
+            {
                 continue;
             }
             let revision = Revision {
                 hash: String::new(),
                 sequence,
                 modified: Timestamp::UNIX_EPOCH,
+                state: None,
             };
-            self.0.insert(id.to_string(), revision);
+            self.events.insert(id.to_string(), revision);
             raised += 1;
         }
         raised
     }
 
     pub fn get(&self, id: &str) -> Option<&Revision> {
-        self.0.get(id)
+        self.events.get(id)
+    }
+
+    /// Whether the record has any event: a programme that was published before.
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty()
     }
 
     /// The revision an event with `hash` publishes: the recorded one when nothing changed, else
     /// the next SEQUENCE stamped `now`.
-    pub fn next(&self, id: &str, hash: &str, now: Timestamp) -> Revision {
-        match self.0.get(id) {
-            Some(old) if old.hash == hash => old.clone(),
+    pub fn next(&self, id: &str, hash: &str, state: State, now: Timestamp) -> Revision {
+        match self.events.get(id) {
+            Some(old) if old.hash == hash => Revision {
+                state: Some(state),
+                ..old.clone()
+            },
             Some(old) => Revision {
                 hash: hash.to_string(),
                 sequence: old.sequence.saturating_add(1).min(MAX_SEQUENCE),
                 modified: now,
+                state: Some(state),
             },
             None => Revision {
                 hash: hash.to_string(),
                 sequence: 0,
                 modified: now,
+                state: Some(state),
             },
         }
     }
 
     pub fn insert(&mut self, id: String, revision: Revision) {
-        self.0.insert(id, revision);
+        self.events.insert(id, revision);
     }
 
     /// Takes the revisions of `ids` from `other`: the entries another part of the site (an
     /// earlier week) published.
     pub fn take_entries_of<'a>(&mut self, other: Revisions, ids: impl Iterator<Item = &'a str>) {
         for id in ids {
-            if let Some(revision) = other.0.get(id) {
-                self.0.insert(id.to_string(), revision.clone());
+            if let Some(revision) = other.events.get(id) {
+                self.events.insert(id.to_string(), revision.clone());
             }
         }
     }
@@ -141,19 +203,54 @@ impl Revisions {
     /// Entries that were removed keep their lines, so an entry that comes back continues from
     /// its last SEQUENCE instead of going back to one clients have already seen.
     pub fn keep_missing_from(&mut self, previous: &Revisions) {
-        for (id, revision) in &previous.0 {
-            self.0.entry(id.clone()).or_insert_with(|| revision.clone());
+        for (id, revision) in &previous.events {
+            self.events
+                .entry(id.clone())
+                .or_insert_with(|| revision.clone());
         }
     }
 
     pub fn to_text(&self) -> String {
         let mut text = String::from(HEADER);
-        for (id, r) in &self.0 {
+        for (id, r) in &self.events {
             let id = escape_id(id);
-            text.push_str(&format!("{id} {} {} {}\n", r.hash, r.sequence, r.modified));
+            text.push_str(&format!("{id} {} {} {}", r.hash, r.sequence, r.modified));
+            if let Some(state) = &r.state {
+                text.push_str(&format!(" {} {}", state.start, state.status));
+            }
+            text.push('\n');
+        }
+        for change in &self.changes {
+            let id = escape_id(&change.id);
+            text.push_str(&format!("! {} {id} {}", change.at, change.kind));
+            if let Some(before) = &change.before {
+                text.push_str(&format!(" {before}"));
+            }
+            text.push('\n');
         }
         text
     }
+}
+
+fn damaged(file: &SourceFile, n: usize) -> Diagnostic {
+    Diagnostic::error(&file.rel, text!("record_line"))
+        .with_span(Span::line(&file.text, n + 1))
+        .with_help(text!("record_line_help"))
+}
+
+/// A change line after its `!`: when, entry id, what changed, and what it was before.
+fn parse_change(line: &str) -> Option<Change> {
+    let mut parts = line.split_whitespace();
+    let at = parts.next()?.parse().ok()?;
+    let id = crate::slug::percent_decode(parts.next()?)?;
+    let kind = parts.next()?.to_string();
+    let before = parts.next().map(str::to_string);
+    parts.next().is_none().then_some(Change {
+        at,
+        id,
+        kind,
+        before,
+    })
 }
 
 /// Each event's UID and SEQUENCE in a feed this program published. A scan of the two lines
@@ -229,6 +326,13 @@ pub fn build_time() -> Timestamp {
 mod tests {
     use super::*;
 
+    fn state() -> State {
+        State {
+            start: "2026-11-17".into(),
+            status: "scheduled".into(),
+        }
+    }
+
     fn at(s: i64) -> Timestamp {
         Timestamp::from_second(s).unwrap()
     }
@@ -236,11 +340,11 @@ mod tests {
     #[test]
     fn sequence_moves_only_when_the_hash_changes() {
         let mut record = Revisions::default();
-        let first = record.next("a/b", "h1", at(100));
+        let first = record.next("a/b", "h1", state(), at(100));
         assert_eq!((first.sequence, first.modified), (0, at(100)));
         record.insert("a/b".into(), first.clone());
-        assert_eq!(record.next("a/b", "h1", at(200)), first);
-        let changed = record.next("a/b", "h2", at(300));
+        assert_eq!(record.next("a/b", "h1", state(), at(200)), first);
+        let changed = record.next("a/b", "h2", state(), at(300));
         assert_eq!((changed.sequence, changed.modified), (1, at(300)));
     }
 
@@ -253,12 +357,25 @@ mod tests {
                 hash: "abc".into(),
                 sequence: 3,
                 modified: at(1_700_000_000),
+                state: Some(State {
+                    start: "20261117T120000Z".into(),
+                    status: "scheduled".into(),
+                }),
             },
         );
+        record.changes.push(Change {
+            at: at(1_700_000_100),
+            id: "porin-kaupunki/Avoin ilta".into(),
+            kind: "time".into(),
+            before: Some("20261117T120000Z".into()),
+        });
         let file = SourceFile {
             rel: "content/calendar.lock".into(),
             text: record.to_text(),
         };
+        assert!(file.text.contains(
+            "! 2023-11-14T22:15:00Z porin-kaupunki/Avoin%20ilta time 20261117T120000Z\n"
+        ));
         assert_eq!(Revisions::parse(&file).unwrap(), record);
     }
 
@@ -283,7 +400,7 @@ mod tests {
         let record = Revisions::parse(&file).unwrap();
         assert_eq!(record.get("a/Avoin ilta").unwrap().sequence, 5);
         assert_eq!(record.get("a/b").unwrap().sequence, MAX_SEQUENCE);
-        let next = record.next("a/b", "changed", at(1));
+        let next = record.next("a/b", "changed", state(), at(1));
         assert_eq!(next.sequence, MAX_SEQUENCE);
         assert!(record.to_text().contains("a/Avoin%20ilta h 5 "));
     }
@@ -301,6 +418,7 @@ mod tests {
                 hash: "h".into(),
                 sequence: 3,
                 modified: at(1),
+                state: None,
             },
         );
         assert_eq!(record.raise_to_published(feed, "satakunta.example.fi"), 1);
@@ -309,6 +427,6 @@ mod tests {
         assert_eq!(record.get("a/b").unwrap().sequence, 3);
         assert!(record.get("a/c").is_none(), "another site's event");
         // Not known unchanged: its next build publishes it once more, higher.
-        assert_eq!(record.next(long, "h", at(2)).sequence, 8);
+        assert_eq!(record.next(long, "h", state(), at(2)).sequence, 8);
     }
 }

@@ -49,6 +49,8 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embedded!(
     "municipality.html",
     "print.html",
     "poster.html",
+    "changes.html",
+    "changes.xml",
 );
 
 pub const DEFAULT_ASSETS: &[(&str, &[u8])] = &[

@@ -139,6 +139,9 @@ impl<'a> Views<'a> {
             "organiser": {"name": organiser.name, "url": self.link(&organiser.path())},
             "place": place.filter(|p| !p.is_empty() && entry.status != Status::MovedOnline),
             "address": entry.place.as_ref().filter(|_| entry.status != Status::MovedOnline).and_then(|p| p.address.as_deref()),
+            "place_full": entry.place.as_ref().filter(|_| entry.status != Status::MovedOnline).map(|p| {
+                [p.name.as_deref(), p.address.as_deref(), p.municipality.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(", ")
+            }),
             "online_url": entry.online.as_deref().filter(|_| entry.status != Status::Cancelled),
             "municipality": entry.municipality(),
             "online": entry.is_online(),
@@ -372,6 +375,7 @@ impl<'a> Views<'a> {
                 "geo": p.coordinates.map(|(lat, lon)| format!("geo:{lat},{lon}")),
             })),
             "postponed": entry.status == Status::Postponed,
+            "previous_time": self.previous_time(entry),
             "add": self.add_event(entry),
             "star": self.star(entry),
             "online_url": entry.online,
@@ -835,6 +839,100 @@ impl Views<'_> {
             "status": Some(self.t.status(entry.status)).filter(|s| !s.is_empty()),
         })
         .to_string()
+    }
+}
+
+impl Views<'_> {
+    /// The changes since the programme was first published, newest first, for the changes page
+    /// and its feed.
+    pub fn changes(&self) -> Vec<Value> {
+        let site = self.site;
+        let config = &site.config;
+        let by_id: std::collections::HashMap<&str, usize> = site
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.as_str(), i))
+            .collect();
+        site.changes
+            .iter()
+            .rev()
+            .map(|change| {
+                let entry = by_id.get(change.id.as_str()).map(|&i| &site.entries[i]);
+                let at = change.at.to_zoned(config.tz.clone());
+                let key = match change.kind.as_str() {
+                    "new" => "change_new",
+                    "time" => "change_time",
+                    "cancelled" => "change_cancelled",
+                    "postponed" => "change_postponed",
+                    "moved-online" => "change_moved_online",
+                    "scheduled" => "change_scheduled",
+                    // A kind a later version wrote: shown as written.
+                    other => other,
+                };
+                let label = self.t.get(key).to_string();
+                let detail = match (change.kind.as_str(), entry) {
+                    ("time", Some(entry)) => self.time_change(change, entry),
+                    _ => None,
+                };
+                let url = entry.map(|e| config.absolute(&e.path));
+                json!({
+                    "date": self.lang.date(at.date()),
+                    "datetime": at.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+                    "title": entry.map_or(change.id.as_str(), |e| e.title.as_str()),
+                    "url": entry.map(|e| self.link(&e.path)),
+                    "absolute": url,
+                    "id": format!("{}#muutos-{}-{}", url.as_deref().unwrap_or(&config.absolute("muutokset/")), change.at.as_second(), change.kind),
+                    "kind": change.kind,
+                    "label": label,
+                    "detail": detail,
+                    "when": entry.map(|e| self.when(&e.when)),
+                })
+            })
+            .collect()
+    }
+
+    /// "previously Tue 17.11., 14:00; now Wed 18.11., 14–15.30" for a time change.
+    fn time_change(&self, change: &crate::revisions::Change, entry: &Entry) -> Option<String> {
+        let before = self.previous_time_of(change)?;
+        let now = self.when(&entry.when);
+        let now = format!(
+            "{} {}",
+            now["date"].as_str().unwrap_or_default(),
+            now["time"].as_str().unwrap_or_default()
+        );
+        Some(format!(
+            "{} {before}; {} {}",
+            self.t.get("earlier_time"),
+            self.t.get("now_time"),
+            now.trim()
+        ))
+    }
+
+    fn previous_time_of(&self, change: &crate::revisions::Change) -> Option<String> {
+        let when = crate::changes::read_start(change.before.as_deref()?, &self.site.config)?;
+        Some(match &when {
+            When::Timed { start, .. } => format!(
+                "{} {}",
+                self.lang.date(start.date()),
+                self.lang.time(start.time())
+            ),
+            When::AllDay { first, .. } => self.lang.date(*first),
+        })
+    }
+
+    /// The time an entry had before its last change of time, when it has changed since the
+    /// programme was published.
+    fn previous_time(&self, entry: &Entry) -> Option<String> {
+        let change = self
+            .site
+            .changes
+            .iter()
+            .rev()
+            .find(|c| c.id == entry.id && c.kind == "time")?;
+        (change.before.as_deref() != Some(crate::changes::state(entry).start.as_str()))
+            .then(|| self.previous_time_of(change))
+            .flatten()
     }
 }
 

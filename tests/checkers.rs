@@ -89,7 +89,16 @@ fn axe_core_finds_no_violations_on_any_page_type_and_search_finds_inflected_word
         "viestit/",
         "haku/?q=kahvilassa",
         "haku/?q=nuorten%20asumisesta",
+        "haku/?q=rauma%20tiistaina",
         "ei-ole-olemassa/",
+        "kunta/",
+        "kunta/rauma/",
+        "kunta/rauma/tulosta/",
+        "ohjelma/tulosta/",
+        "ohjelma/porin-kaupunki/asukaskahvila-itatuuli/juliste/",
+        "ohjelma/satakunnan-sosiaalialan-osaamiskeskus/verkkoon-siirretty/",
+        "oma-ohjelma/",
+        "muutokset/",
     ];
     let report = run(Command::new("node")
         .arg(dir.join("browser.mjs"))
@@ -100,6 +109,12 @@ fn axe_core_finds_no_violations_on_any_page_type_and_search_finds_inflected_word
     let report: serde_json::Value = serde_json::from_str(report.trim()).unwrap();
     for page in pages {
         assert_eq!(report[page]["violations"], 0, "{page}");
+        let header = report[page]["header"].as_f64().unwrap();
+        assert!(
+            header < 130.0,
+            "{page}: the header takes {header} px of a 360 px phone"
+        );
+        assert!(report[page]["heading"].as_f64().unwrap() < 300.0, "{page}");
     }
     let found = |q: &str| report[format!("haku/?q={q}")]["found"].to_string();
     assert!(
@@ -108,7 +123,12 @@ fn axe_core_finds_no_violations_on_any_page_type_and_search_finds_inflected_word
         found("kahvilassa")
     );
     assert!(found("nuorten%20asumisesta").contains("Nuorten ilta: raha, asuminen ja oma elämä"));
+    // Weekday names are indexed: Tuesday's events in Rauma, not Monday's.
+    let rauma = found("rauma%20tiistaina");
+    assert!(rauma.contains("SO sotessa Raumalla"), "{rauma}");
+    assert!(!rauma.contains("Nuorten ääni"), "{rauma}");
     assert!(shots.join("home-360.png").is_file() && shots.join("paiva_2026-11-17.pdf").is_file());
+    assert!(shots.join("ohjelma_tulosta.pdf").is_file());
 }
 
 /// Each parser's reading of every feed: file → UID → [start, end] in UTC.

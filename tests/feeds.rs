@@ -443,7 +443,18 @@ fn pages_link_their_feeds() {
         calendar
             .contains(r#"value="https://satakunta.example.fi/rsv/kalenteri/sarja/so-sotessa.ics""#)
     );
-    for client in ["Google", "Apple", "Outlook", "Thunderbird"] {
+    for client in ["Android", "iPhone", "Outlook", "Thunderbird"] {
         assert!(calendar.contains(client));
     }
+    // Per feed: Google's add-by-URL and Outlook.com's add-from-web, which work on a phone.
+    assert!(calendar.contains(
+        r#"href="https://calendar.google.com/calendar/r?cid=webcal%3A%2F%2Fsatakunta.example.fi%2Frsv%2Fkalenteri%2Fkoko-ohjelma.ics""#
+    ));
+    assert!(calendar.contains(
+        r#"href="https://outlook.live.com/calendar/0/addfromweb?url=https%3A%2F%2Fsatakunta.example.fi%2Frsv%2Fkalenteri%2Fkoko-ohjelma.ics&amp;name="#
+    ));
+    assert!(
+        calendar.contains(r#"data-copy="u-kalenteri-koko-ohjelma-ics""#),
+        "a copy button per address"
+    );
 }

@@ -95,29 +95,6 @@ fn files_of_year(out: &std::path::Path, year: &str) -> Vec<String> {
     files(&out.join(year))
 }
 
-fn build_at(root: &std::path::Path, out: &std::path::Path, day: &str) -> String {
-    let epoch = jiff::civil::Date::strptime("%Y-%m-%d", day)
-        .unwrap()
-        .to_zoned(jiff::tz::TimeZone::UTC)
-        .unwrap()
-        .timestamp()
-        .as_second();
-    let result = std::process::Command::new(env!("CARGO_BIN_EXE_viikko"))
-        .env("SOURCE_DATE_EPOCH", epoch.to_string())
-        .args([
-            "build",
-            "--root",
-            root.to_str().unwrap(),
-            "--output",
-            out.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&result.stderr).into_owned();
-    assert!(result.status.success(), "{stderr}");
-    stderr
-}
-
 #[test]
 fn earlier_weeks_keep_their_addresses_when_the_current_week_moves_on() {
     let site = site("vuodet");

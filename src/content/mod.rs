@@ -443,6 +443,7 @@ fn assemble(
         statics: sources.statics.clone(),
         revisions: Default::default(),
         today: Date::constant(2000, 1, 1),
+        changes: Vec::new(),
     }
 }
 

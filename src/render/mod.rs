@@ -24,7 +24,9 @@ mod places;
 
 /// The pages an earlier week's site has: its programme, by day, organiser and audience, and
 /// its calendars.
-const EDITION_PAGES: [&str; 13] = [
+const EDITION_PAGES: [&str; 15] = [
+    "changes.html",
+    "changes.xml",
     "print.html",
     "poster.html",
     "municipalities.html",
@@ -356,6 +358,26 @@ fn jobs<'a>(site: &'a Site, views: &'a Views, cards: &'a Cards) -> Vec<Job<'a>> 
             path: "ilmoita/".into(),
             title: views.t.get("form_title").into(),
             values: Box::new(move || crate::form::view(site, views.t)),
+            feed: None,
+        },
+        Job {
+            template: "changes.html",
+            path: "muutokset/".into(),
+            title: views.t.get("changes_title").into(),
+            values: Box::new(move || json!({"changes": views.changes()})),
+            feed: None,
+        },
+        Job {
+            template: "changes.xml",
+            path: "muutokset/atom.xml".into(),
+            title: views.t.get("changes_title").into(),
+            values: Box::new(move || {
+                let changes = views.changes();
+                let updated = changes
+                    .first()
+                    .map_or_else(|| json!(null), |c| c["datetime"].clone());
+                json!({"changes": changes, "updated": updated})
+            }),
             feed: None,
         },
         Job {

@@ -40,12 +40,16 @@ for (const path of paths) {
     findings++;
     console.error(`${path}: scrolls sideways by ${overflow} px at 320 px wide`);
   }
+  // On a phone the header leaves room for the page's own heading in the first screen.
+  await page.setViewportSize({ width: 360, height: 740 });
+  report[path].header = await page.evaluate(() => document.querySelector(".site-header").getBoundingClientRect().height);
+  report[path].heading = await page.evaluate(() => document.querySelector("main h1").getBoundingClientRect().top);
   const name = path.replace(/\/$/, "").replace(/[/?=]/g, "_") || "home";
   for (const width of [360, 1280]) {
     await page.setViewportSize({ width, height: 900 });
     await page.screenshot({ path: join(out, `${name}-${width}.png`), fullPage: true });
   }
-  if (path.startsWith("paiva/") || path.startsWith("raportti/")) {
+  if (/^(paiva|raportti)\/|tulosta\/$|juliste\/$/.test(path)) {
     await page.emulateMedia({ media: "print" });
     await page.pdf({ path: join(out, `${name}.pdf`), format: "A4" });
   }

@@ -80,3 +80,27 @@ pub fn files(dir: &Path) -> Vec<String> {
     files.sort();
     files
 }
+
+/// Builds as on `day` (UTC midnight, through SOURCE_DATE_EPOCH), insisting it succeeded.
+pub fn build_at(root: &std::path::Path, out: &std::path::Path, day: &str) -> String {
+    let epoch = jiff::civil::Date::strptime("%Y-%m-%d", day)
+        .unwrap()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .unwrap()
+        .timestamp()
+        .as_second();
+    let result = std::process::Command::new(env!("CARGO_BIN_EXE_viikko"))
+        .env("SOURCE_DATE_EPOCH", epoch.to_string())
+        .args([
+            "build",
+            "--root",
+            root.to_str().unwrap(),
+            "--output",
+            out.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&result.stderr).into_owned();
+    assert!(result.status.success(), "{stderr}");
+    stderr
+}

@@ -1,0 +1,253 @@
+//! What residents act on, over the sample site: where and when an entry really is, adding it
+//! to a calendar, finding it by audience, municipality and day without JavaScript, paper, the
+//! week being over, and the changes since the programme was published.
+
+mod common;
+
+use common::*;
+use std::fs;
+use std::path::Path;
+
+/// A copy of the sample site, built as on `day`.
+fn sample(day: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&repo().join("content"), &dir.path().join("content"));
+    let out = dir.path().join("public");
+    build_at(dir.path(), &out, day);
+    (dir, out)
+}
+
+fn page(out: &Path, path: &str) -> String {
+    read(out.join(path).join("index.html"))
+}
+
+/// The text of the `<dd>` after `<dt>{term}</dt>`.
+fn fact<'a>(html: &'a str, term: &str) -> &'a str {
+    let start = html.find(&format!("<dt>{term}</dt>")).unwrap();
+    let dd = &html[start..];
+    &dd[dd.find("<dd>").unwrap()..dd.find("</dd>").unwrap()]
+}
+
+#[test]
+fn a_moved_online_entry_shows_its_old_venue_only_struck_through() {
+    let (_dir, out) = sample("2026-11-10");
+    let path = "ohjelma/satakunnan-sosiaalialan-osaamiskeskus/verkkoon-siirretty/";
+    let html = page(&out, path);
+    let place = fact(&html, "Paikka");
+    assert!(place.starts_with("<dd><del>Huittisten kaupungintalo, Risto Rytin katu 36"));
+    assert!(place.contains("ei enää"), "{place}");
+    assert!(
+        !place.contains("openstreetmap"),
+        "no map to a place it is not in"
+    );
+    assert!(fact(&html, "Verkossa").contains("https://meet.example.fi/lapsiperheet"));
+    // Lists, paper and the event file agree: no venue.
+    let day = page(&out, "paiva/2026-11-19/");
+    let card = &day[day.find("Lapsiperheköyhyys ja sosiaalityö").unwrap()..];
+    let card = &card[..card.find("</li>").unwrap()];
+    assert!(!card.contains("Huittisten kaupungintalo"), "{card}");
+    let print = page(&out, "ohjelma/tulosta/");
+    let row = &print[print.find("Lapsiperheköyhyys ja sosiaalityö").unwrap()..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert!(
+        !row.contains("Huittisten kaupungintalo")
+            && row.contains("https://meet.example.fi/lapsiperheet"),
+        "{row}"
+    );
+    let ics = read(out.join(path).join("verkkoon-siirretty.ics"));
+    assert!(ics.contains("LOCATION:https://meet.example.fi/lapsiperheet"));
+}
+
+#[test]
+fn a_postponed_entry_marks_its_time() {
+    let (_dir, out) = sample("2026-11-10");
+    let html = page(&out, "ohjelma/ulvilan-seurakunta/siirretty-ikaantyneet/");
+    let time = fact(&html, "Aika");
+    assert!(time.starts_with("<dd><del>"), "{time}");
+    assert!(time.contains("Siirretty myöhemmäksi") && time.contains("Uusi aika ilmoitetaan"));
+}
+
+#[test]
+fn add_event_links_carry_utc_times_title_and_place_encoded() {
+    let (_dir, out) = sample("2026-11-10");
+    let html = page(&out, "ohjelma/porin-kaupunki/asukaskahvila-itatuuli/");
+    let link = |host: &str| {
+        let at = html.find(&format!("href=\"{host}")).unwrap() + 6;
+        html[at..at + html[at..].find('"').unwrap()].replace("&amp;", "&")
+    };
+    let google = link("https://calendar.google.com/calendar/render?");
+    // 14–15.30 in Helsinki in November is 12:00–13:30 UTC.
+    assert!(
+        google.contains("&dates=20261116T120000Z/20261116T133000Z&"),
+        "{google}"
+    );
+    assert!(google.contains(
+        "text=Asukaskahvila%20It%C3%A4tuulessa%3A%20mik%C3%A4%20arjessa%20toimii%2C%20mik%C3%A4%20ei%3F&"
+    ));
+    assert!(google.ends_with("&location=It%C3%A4tuulen%20asukastupa%2C%20Tuulikuja%204%2C%20Pori"));
+    let outlook = link("https://outlook.live.com/calendar/0/action/compose?");
+    assert!(outlook.contains("&startdt=2026-11-16T12:00:00Z&enddt=2026-11-16T13:30:00Z&"));
+    assert!(outlook.contains("subject=Asukaskahvila%20It%C3%A4tuulessa"));
+    assert!(
+        html.contains(
+            "href=\"https://www.openstreetmap.org/search?query=Tuulikuja%204%2C%20Pori\""
+        )
+    );
+}
+
+#[test]
+fn the_single_event_file_carries_the_registration_deadline_and_price() {
+    let (_dir, out) = sample("2026-11-10");
+    let ics = read(out.join(
+        "ohjelma/satakunnan-hyvinvointialue/toimeentulo-webinaari/toimeentulo-webinaari.ics",
+    ))
+    .replace("\r\n ", "");
+    assert!(!ics.contains("X-WR-CALNAME") && !ics.contains("REFRESH-INTERVAL"));
+    assert!(ics.contains("Ilmoittautuminen viimeistään "), "{ics}");
+    assert!(ics.contains("\\n\\nHinta: "), "{ics}");
+}
+
+#[test]
+fn entries_for_everyone_and_municipalities_are_found_without_javascript() {
+    let (_dir, out) = sample("2026-11-10");
+    // Written for `kaikki` alone: listed for young people too.
+    let youth = page(&out, "kohderyhma/nuoret/");
+    assert!(youth.contains("Perhepäivä: tietoa ja tekemistä lapsiperheille"));
+    let rauma = page(&out, "kunta/rauma/");
+    assert!(rauma.contains("Nuorten ääni: mitä haluaisit sanoa päättäjille?"));
+    assert!(
+        !rauma.contains("Itätuulen asukastupa"),
+        "Pori's entries are not Rauma's"
+    );
+    let online = &rauma[rauma.find("id=\"verkossa\"").expect("an online section")..];
+    assert!(online.contains("Toimeentulotuki 2026: mikä muuttuu?"));
+    let programme = page(&out, "ohjelma/");
+    for link in [
+        "/rsv/kunta/rauma/",
+        "/rsv/paiva/2026-11-17/",
+        "/rsv/kohderyhma/nuoret/",
+    ] {
+        assert!(programme.contains(&format!("href=\"{link}\"")), "{link}");
+    }
+    assert!(programme.contains("name=\"verkko\"") && programme.contains("name=\"paiva\""));
+}
+
+#[test]
+fn paper_has_addresses_audiences_online_links_and_qr_codes() {
+    let (_dir, out) = sample("2026-11-10");
+    let print = page(&out, "ohjelma/tulosta/");
+    assert!(print.contains("Itätuulen asukastupa, Tuulikuja 4, Pori"));
+    assert!(print.contains("Verkossa: https://meet.example.fi/toimeentulo"));
+    assert!(print.contains("Kaikille avoin, Ikääntyneet"));
+    assert!(print.contains("<svg class=\"qr\""));
+    assert!(
+        !print.contains("2026-09-03"),
+        "the week, not the sessions all year"
+    );
+    let rauma = page(&out, "kunta/rauma/tulosta/");
+    assert!(rauma.contains("Nuorten ääni") && !rauma.contains("Itätuulen asukastupa"));
+    let poster = page(
+        &out,
+        "ohjelma/porin-kaupunki/asukaskahvila-itatuuli/juliste/",
+    );
+    assert!(poster.contains("aria-label=\"QR: https://satakunta.example.fi/rsv/ohjelma/porin-kaupunki/asukaskahvila-itatuuli/\""));
+    assert!(poster.contains("Tuulikuja 4"));
+    // Every page prints the site's address.
+    assert!(page(&out, "").contains("<div class=\"print-only print-footer\"><svg class=\"qr\""));
+}
+
+#[test]
+fn the_home_page_knows_when_the_week_is_over() {
+    let (_dir, during) = sample("2026-11-18");
+    let home = page(&during, "");
+    assert!(!home.contains("Viikko päättyi") && home.contains("Viikon ohjelma<"));
+    let (_dir, after) = sample("2026-11-30");
+    let home = page(&after, "");
+    assert!(home.contains("Viikko päättyi su 22.11.2026"));
+    assert!(
+        home.contains("href=\"/rsv/viestit/\"") && home.contains("href=\"/rsv/raportti/2026/\"")
+    );
+    assert!(home.contains("Seuraava viikko:</strong> ma 15.11. – su 21.11.2027"));
+}
+
+#[test]
+fn changes_across_builds_are_listed_newest_first_and_in_a_feed() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&repo().join("content"), &dir.path().join("content"));
+    let out = dir.path().join("public");
+    let programme = dir.path().join("content/programme");
+    build_at(dir.path(), &out, "2026-11-01");
+    assert!(page(&out, "muutokset/").contains("Ohjelmaan ei ole tehty muutoksia"));
+
+    let edit = |file: &str, from: &str, to: &str| {
+        let path = programme.join(file);
+        let text = read(&path);
+        assert!(text.contains(from), "{file}: {from}");
+        fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    };
+    edit(
+        "porin-kaupunki/digituki.md",
+        "start: 2026-11-18 13:00\nend: 2026-11-18 15:00",
+        "start: 2026-11-19 13:00\nend: 2026-11-19 15:00",
+    );
+    build_at(dir.path(), &out, "2026-11-05");
+    edit(
+        "porin-kaupunki/asukaskahvila-itatuuli.md",
+        "tyyppi: keskustelu\n",
+        "tyyppi: keskustelu\ntila: peruttu\n",
+    );
+    edit(
+        "ulvilan-seurakunta/siirretty-ikaantyneet.md",
+        "status: postponed\n",
+        "status: moved-online\nonline: https://meet.example.fi/ulvila\n",
+    );
+    fs::write(
+        programme.join("porin-kaupunki/uusi.md"),
+        "---\ntitle: Uusi iltapäivä\ntime: ke 18.11. klo 14–15\nplace: Pääkirjasto, Pori\naudience: kaikki\n---\n",
+    )
+    .unwrap();
+    build_at(dir.path(), &out, "2026-11-10");
+    // An unchanged build adds nothing.
+    let record = read(dir.path().join("content/calendar.lock"));
+    build_at(dir.path(), &out, "2026-11-12");
+    assert_eq!(read(dir.path().join("content/calendar.lock")), record);
+
+    let changes: Vec<&str> = record.lines().filter(|l| l.starts_with('!')).collect();
+    assert_eq!(
+        changes,
+        [
+            "! 2026-11-05T00:00:00Z porin-kaupunki/digituki time 20261118T110000Z",
+            "! 2026-11-10T00:00:00Z porin-kaupunki/asukaskahvila-itatuuli cancelled",
+            "! 2026-11-10T00:00:00Z porin-kaupunki/uusi new",
+            "! 2026-11-10T00:00:00Z ulvilan-seurakunta/siirretty-ikaantyneet moved-online",
+        ]
+    );
+    let html = page(&out, "muutokset/");
+    let order: Vec<usize> = [
+        "Siirretty verkkoon",
+        "Uusi tapahtuma",
+        "Peruttu",
+        "Aika muuttui",
+    ]
+    .iter()
+    .map(|label| {
+        html.find(&format!("<strong>{label}</strong>"))
+            .expect(label)
+    })
+    .collect();
+    assert!(
+        order.windows(2).all(|w| w[0] < w[1]),
+        "newest first: {order:?}"
+    );
+    assert!(html.contains("aiemmin ke 18.11.2026 klo 13; nyt to 19.11.2026 klo 13–15"));
+    let entry = page(&out, "ohjelma/porin-kaupunki/digituki/");
+    assert!(
+        fact(&entry, "Aika")
+            .contains("Aika muuttunut</strong> (aiemmin <del>ke 18.11.2026 klo 13</del>)")
+    );
+    let atom = read(out.join("muutokset/atom.xml"));
+    assert_eq!(atom.matches("<entry>").count(), 4);
+    assert!(atom.contains(
+        "<title>Peruttu: Asukaskahvila Itätuulessa: mikä arjessa toimii, mikä ei?</title>"
+    ));
+}
