@@ -463,3 +463,58 @@ fn three_starred_entries_survive_a_reload_and_download_as_one_calendar() {
         assert_eq!(&published[whole.to_str().unwrap()][uid], times, "{uid}");
     }
 }
+
+#[test]
+fn the_municipality_filter_takes_online_events_and_a_day_and_the_copy_button_copies() {
+    let dir = checkers();
+    let (_tmp, out) = built(&repo());
+    let report = run(Command::new("node")
+        .arg(dir.join("filter.mjs"))
+        .arg(&out)
+        .arg("/rsv/"));
+    let report: serde_json::Value = serde_json::from_str(report.trim()).unwrap();
+    let list = |key: &str| -> Vec<String> {
+        report[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect()
+    };
+    // What the cards say, read from the page the script filtered.
+    let programme = read(out.join("ohjelma/index.html"));
+    let cards: Vec<(&str, &str)> = programme
+        .split("<li class=\"entry")
+        .skip(1)
+        .map(|card| {
+            let municipality = card.split("data-municipality=\"").nth(1).unwrap();
+            let href = card.split("<a href=\"").nth(1).unwrap();
+            (
+                &municipality[..municipality.find('"').unwrap()],
+                &href[..href.find('"').unwrap()],
+            )
+        })
+        .collect();
+    let rauma: Vec<String> = cards
+        .iter()
+        .filter(|(m, _)| *m == "rauma")
+        .map(|(_, h)| h.to_string())
+        .collect();
+    assert!(!rauma.is_empty());
+    assert_eq!(list("municipality"), rauma);
+    let with_online = list("withOnline");
+    assert!(with_online.len() > rauma.len() && rauma.iter().all(|h| with_online.contains(h)));
+    assert!(
+        with_online.contains(
+            &"/rsv/ohjelma/satakunnan-hyvinvointialue/toimeentulo-webinaari/".to_string()
+        )
+    );
+    let tuesday = list("onTuesday");
+    assert!(!tuesday.is_empty() && tuesday.len() < with_online.len());
+    assert_eq!(report["address"], "?kunta=rauma&paiva=2026-11-17&verkko=1");
+    assert_eq!(report["copied"], "Osoite kopioitu.");
+    assert_eq!(
+        report["clipboard"],
+        "https://satakunta.example.fi/rsv/kalenteri/koko-ohjelma.ics"
+    );
+}

@@ -34,9 +34,9 @@ window.viikkoMine = (function () {
     tapa: "mode",
     paiva: "days"
   };
+  var params = new URLSearchParams(location.search);
   var online = form.elements.verkko;
   if (online) online.checked = params.get("verkko") === "1";
-  var params = new URLSearchParams(location.search);
   Object.keys(fields).forEach(function (name) {
     var select = form.elements[name];
     if (select && params.get(name)) select.value = params.get(name);
@@ -190,7 +190,7 @@ window.viikkoMine = (function () {
       var field = document.getElementById(button.getAttribute("data-copy"));
       field.select();
       var done = function () {
-        var status = button.parentNode.querySelector("[role=status]");
+        var status = button.closest("p").querySelector("[role=status]");
         if (status) status.textContent = button.getAttribute("data-copied");
       };
       if (navigator.clipboard) navigator.clipboard.writeText(field.value).then(done, function () {
