@@ -1,26 +1,60 @@
 //! The search index: for each entry and memo, the distinct words a resident might type, folded
 //! the way the search script folds the query (lower case, `ä` → `a`, `ö` → `o`, accents off).
 //! Inflected Finnish forms are matched by the script on shared prefixes, so words are kept whole.
+//!
+//! The index is cut by the first two letters of its words (`haku/sanat/ka.json`): every word the
+//! script can match to a query word begins with the query word's first two letters, so a query
+//! fetches one small file per word it has, not the index of the whole site.
 
 // Words are short and not chosen by an attacker who could profit from collisions: a fast hash
 // suffices, and the order kept does not depend on it.
 use foldhash::HashSet;
 use rayon::prelude::*;
-use serde::Serialize;
+use std::collections::BTreeMap;
 
 use crate::cache::{Cache, Fingerprint, remember};
 use crate::model::*;
 use crate::slug::fold_latin;
 
-pub const INDEX: &str = "haku/indeksi.json";
+/// Where the word files go, each `<two letters>.json`: `{"word": [document numbers]}`, the
+/// documents being the entries in order, then the memos. A document whose title has the word
+/// is written `-1 - number`, so that the script can list title matches first.
+pub const WORDS: &str = "haku/sanat";
 
-pub fn index(site: &Site, cache: Option<&Cache>) -> Vec<u8> {
+/// The word files of the index, as (path, bytes), in the order of their paths.
+pub fn index(site: &Site, cache: Option<&Cache>) -> Vec<(String, Vec<u8>)> {
+    let docs = documents(site, cache);
+    let mut shards: BTreeMap<&str, BTreeMap<&str, Vec<i64>>> = BTreeMap::new();
+    for (n, (words, in_title)) in docs.iter().enumerate() {
+        let n = n as i64;
+        // Folded words are ASCII and at least two bytes long.
+        for (i, word) in words.split(' ').filter(|w| w.len() >= 2).enumerate() {
+            let postings = shards
+                .entry(&word[..2])
+                .or_default()
+                .entry(word)
+                .or_default();
+            postings.push(if i < *in_title { -1 - n } else { n });
+        }
+    }
+    shards
+        .into_iter()
+        .map(|(key, words)| {
+            // Strings and numbers: serializing cannot fail.
+            let json = serde_json::to_vec(&words).unwrap_or_default();
+            (format!("{WORDS}/{key}.json"), json)
+        })
+        .collect()
+}
+
+/// The words of each document, the entries in order, then the memos; and how many of them,
+/// from the first, are its title's (words are kept in order of first appearance).
+fn documents(site: &Site, cache: Option<&Cache>) -> Vec<(String, usize)> {
     let config = &site.config;
     let mut docs: Vec<_> = site
         .entries
         .par_iter()
-        .enumerate()
-        .map(|(i, entry)| {
+        .map(|entry| {
             let organiser = &site.organisers[entry.organiser];
             let mut texts: Vec<&str> = vec![&entry.title, &organiser.name, &entry.body_text];
             texts.extend(entry.summary.as_deref());
@@ -47,34 +81,18 @@ pub fn index(site: &Site, cache: Option<&Cache>) -> Vec<u8> {
             );
             texts.extend(entry.format.map(|f| config.formats[f].label.as_str()));
             let inputs = |f: Fingerprint| texts.iter().fold(f.text("words"), |f, t| f.text(t));
-            let words = remember(cache, inputs, || words(&texts));
-            Doc {
-                id: format!("e{i}"),
-                w: words,
-            }
+            let title = words(&[&entry.title]).split_whitespace().count();
+            (remember(cache, inputs, || words(&texts)), title)
         })
         .collect();
-    for (i, memo) in site.memos.iter().enumerate() {
+    for memo in &site.memos {
         let mut texts: Vec<&str> = vec![&memo.title, &memo.body_text];
         texts.extend(memo.themes.iter().map(String::as_str));
         texts.extend(memo.points.iter().map(String::as_str));
-        docs.push(Doc {
-            id: format!("m{i}"),
-            w: words(&texts),
-        });
+        let title = words(&[&memo.title]).split_whitespace().count();
+        docs.push((words(&texts), title));
     }
-    let size = docs.iter().map(|d| d.id.len() + d.w.len() + 16).sum();
-    let mut json = Vec::with_capacity(size);
-    // Strings and a Vec: serializing cannot fail.
-    serde_json::to_writer(&mut json, &docs).unwrap_or_default();
-    json
-}
-
-/// A document of the index: `id` is the listing's element, `w` its words.
-#[derive(Serialize)]
-struct Doc {
-    id: String,
-    w: String,
+    docs
 }
 
 /// Distinct folded words of two letters or more, space-separated. A word with a

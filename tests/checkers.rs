@@ -518,3 +518,29 @@ fn the_municipality_filter_takes_online_events_and_a_day_and_the_copy_button_cop
         "https://satakunta.example.fi/rsv/kalenteri/koko-ohjelma.ics"
     );
 }
+
+#[test]
+fn a_camera_reads_the_address_from_the_qr_codes_of_printed_sheets() {
+    let dir = checkers();
+    let (_tmp, out) = built(Path::new(env!("CARGO_MANIFEST_DIR")));
+    let shots = tempfile::tempdir().unwrap();
+    let sheets = [
+        (
+            "ohjelma/porin-kaupunki/asukaskahvila-itatuuli/juliste/",
+            "https://satakunta.example.fi/rsv/ohjelma/porin-kaupunki/asukaskahvila-itatuuli/",
+        ),
+        ("ohjelma/tulosta/", "https://satakunta.example.fi/rsv/"),
+    ];
+    run(Command::new("node")
+        .arg(dir.join("qr.mjs"))
+        .arg(&out)
+        .arg("/rsv/")
+        .arg(shots.path())
+        .args(sheets.map(|(page, _)| page)));
+    for (n, (page, address)) in sheets.iter().enumerate() {
+        let read = run(Command::new("zbarimg")
+            .args(["--raw", "--quiet"])
+            .arg(shots.path().join(format!("{n}.png"))));
+        assert_eq!(read.trim(), *address, "{page}");
+    }
+}

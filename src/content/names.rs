@@ -48,6 +48,12 @@ pub const NAMES: &[Name] = &[
     name("name", "nimi", "namn", &[]),
     name("address", "osoite", "adress", &["katuosoite"]),
     name(
+        "coordinates",
+        "koordinaatit",
+        "koordinater",
+        &["sijaintikoordinaatit"],
+    ),
+    name(
         "municipality",
         "kunta",
         "kommun",

@@ -552,7 +552,7 @@ fn archive_jobs<'a>(
             template: "search.html",
             path: "haku/".into(),
             title: views.t.get("search").into(),
-            values: Box::new(move || search_listing(site, views)),
+            values: Box::new(|| object([("chunk", SEARCH_CHUNK.into())])),
             feed: None,
         },
         Job {
@@ -576,29 +576,45 @@ fn archive_jobs<'a>(
 }
 
 /// Without JavaScript the search page lists everything; the script narrows the list.
-fn search_listing(site: &Site, views: &Views) -> Value {
-    let entries: Vec<Value> = site
-        .entries
-        .iter()
+/// Documents per file of the search's listing: the first results of a query come from one or two.
+const SEARCH_CHUNK: usize = 250;
+
+/// The search's listing, `haku/kohteet/<n>.json`: per document, in the index's order (entries,
+/// then memos), its address, title and a line of detail, `SEARCH_CHUNK` to a file.
+fn search_listing(site: &Site, views: &Views) -> Vec<OutputFile> {
+    let entries = site.entries.iter().map(|e| {
+        let when = views.when(&e.when);
+        let field = |key: &str| when[key].as_str().unwrap_or_default().to_string();
+        let time = if e.is_all_day() {
+            String::new()
+        } else {
+            field("time")
+        };
+        let title = match views.t.status(e.status) {
+            "" => e.title.clone(),
+            status => format!("{status}: {}", e.title),
+        };
+        let detail = format!("{} {time}", field("date"));
+        let organiser = &site.organisers[e.organiser].name;
+        json!([
+            site.config.link(&e.path),
+            title,
+            format!("{} · {organiser}", detail.trim())
+        ])
+    });
+    let memos = (0..site.memos.len()).map(|m| {
+        let card = views.memo_card(m);
+        json!([card["url"], card["title"], card["date"]])
+    });
+    let docs: Vec<Value> = entries.chain(memos).collect();
+    docs.chunks(SEARCH_CHUNK)
         .enumerate()
-        .map(|(i, e)| {
-            let when = views.when(&e.when);
-            json!({
-                "id": format!("e{i}"), "url": site.config.link(&e.path), "title": e.title,
-                "status": views.t.status(e.status),
-                "when": format!("{} {}", when["date"].as_str().unwrap_or_default(), if e.is_all_day() { "" } else { when["time"].as_str().unwrap_or_default() }).trim().to_string(),
-                "organiser": site.organisers[e.organiser].name,
-            })
+        .map(|(n, chunk)| OutputFile {
+            path: format!("haku/kohteet/{n}.json"),
+            // Strings in arrays: serializing cannot fail.
+            bytes: serde_json::to_vec(chunk).unwrap_or_default().into(),
         })
-        .collect();
-    let memos: Vec<Value> = (0..site.memos.len())
-        .map(|m| {
-            let mut card = views.memo_card(m);
-            card["id"] = json!(format!("m{m}"));
-            card
-        })
-        .collect();
-    object([("entries", entries.into()), ("memos", memos.into())])
+        .collect()
 }
 
 fn atom(site: &Site, views: &Views) -> Value {
@@ -669,7 +685,12 @@ fn data_files(
             ]);
         }
     }
-    vec![
+    let words = crate::search::index(site, cache).into_iter();
+    let index = words.map(|(path, bytes)| OutputFile {
+        path,
+        bytes: bytes.into(),
+    });
+    let mut files = vec![
         OutputFile {
             path: "tilastot.csv".into(),
             bytes: crate::stats::csv(stats, t).into(),
@@ -677,10 +698,6 @@ fn data_files(
         OutputFile {
             path: "viestit.csv".into(),
             bytes: crate::stats::csv_bytes(&points).into(),
-        },
-        OutputFile {
-            path: crate::search::INDEX.into(),
-            bytes: crate::search::index(site, cache).into(),
         },
         OutputFile {
             path: "nyt.json".into(),
@@ -695,7 +712,9 @@ fn data_files(
             .into_bytes()
             .into(),
         },
-    ]
+    ];
+    files.extend(index.chain(search_listing(site, views)));
+    files
 }
 
 /// Timed entries for the home page's "now and next", read by the script during the week.

@@ -99,39 +99,88 @@ window.viikkoMine = (function () {
     while (p < n && query.charAt(p) === word.charAt(p)) p++;
     return p >= Math.max(4, Math.ceil(0.6 * n));
   }
-  function matches(query, words) {
-    var wanted = fold(query).split(/[^0-9a-z]+/).filter(function (w) { return w.length > 1; });
-    var have = words.split(" ");
-    return wanted.every(function (q) {
-      return have.some(function (w) { return wordMatches(q, w); });
-    });
-  }
-  window.viikkoSearch = { fold: fold, matches: matches };
 
   var form = document.querySelector("form[data-search]");
   if (!form) return;
+  // The index comes in files by a word's first two letters, and the listing in chunks: a query
+  // fetches the files of its words and the chunks of the results it shows.
+  var base = form.getAttribute("data-search");
+  var chunk = Number(form.getAttribute("data-chunk"));
   var input = form.elements.q;
   var status = form.querySelector(".search-status");
-  var query = new URLSearchParams(location.search).get("q") || "";
-  input.value = query;
-  fetch(form.getAttribute("data-search")).then(function (r) { return r.json(); }).then(function (index) {
-    function run() {
-      var q = input.value.trim();
-      var shown = 0;
-      index.forEach(function (doc) {
-        var item = document.querySelector('[data-id="' + doc.id + '"]');
-        if (!item) return;
-        var keep = !q || matches(q, doc.w);
-        item.hidden = !keep;
-        if (keep) shown++;
-      });
-      status.textContent = q ? form.getAttribute("data-results").replace("{n}", shown).replace("{q}", q) : "";
-      history.replaceState(null, "", q ? "?q=" + encodeURIComponent(q) : location.pathname);
+  var list = document.querySelector("[data-search-results]");
+  var more = document.querySelector("[data-search-more]");
+  var files = {};
+  function load(path) {
+    if (!files[path]) {
+      files[path] = fetch(base + path).then(function (r) { return r.ok ? r.json() : null; })
+        .catch(function () { return null; });
     }
-    form.addEventListener("submit", function (event) { event.preventDefault(); run(); });
-    input.addEventListener("input", run);
-    run();
-  });
+    return files[path];
+  }
+  // The documents with a word that matches `query`: number → 2 if in its title, else 1.
+  function documents(query) {
+    return load("sanat/" + query.slice(0, 2) + ".json").then(function (words) {
+      var found = {};
+      Object.keys(words || {}).forEach(function (word) {
+        if (!wordMatches(query, word)) return;
+        words[word].forEach(function (n) {
+          if (n < 0) found[-1 - n] = 2;
+          else found[n] = found[n] || 1;
+        });
+      });
+      return found;
+    });
+  }
+  var results = [], shown = 0, latest = 0;
+  function show(count) {
+    var numbers = results.slice(shown, shown + count);
+    var chunks = numbers.map(function (n) { return load("kohteet/" + Math.floor(n / chunk) + ".json"); });
+    return Promise.all(chunks).then(function (loaded) {
+      numbers.forEach(function (n, i) {
+        var doc = loaded[i] && loaded[i][n % chunk];
+        if (!doc) return;
+        var item = document.createElement("li");
+        var link = document.createElement("a");
+        link.href = doc[0];
+        link.textContent = doc[1];
+        var detail = document.createElement("span");
+        detail.className = "count";
+        detail.textContent = doc[2];
+        item.append(link, " ", detail);
+        list.append(item);
+      });
+      shown += numbers.length;
+      more.hidden = shown >= results.length;
+    });
+  }
+  function run() {
+    var q = input.value.trim();
+    var wanted = fold(q).split(/[^0-9a-z]+/).filter(function (w) { return w.length > 1; });
+    var ticket = ++latest;
+    history.replaceState(null, "", q ? "?q=" + encodeURIComponent(q) : location.pathname);
+    Promise.all(wanted.map(documents)).then(function (sets) {
+      if (ticket !== latest) return;
+      results = [];
+      if (sets.length) {
+        // Those with every word; more of the words in the title first, then in programme order.
+        var score = {};
+        results = Object.keys(sets[0]).map(Number).filter(function (n) {
+          score[n] = 0;
+          return sets.every(function (set) { score[n] += set[n] || 0; return set[n]; });
+        }).sort(function (a, b) { return score[b] - score[a] || a - b; });
+      }
+      list.textContent = "";
+      shown = 0;
+      status.textContent = q ? form.getAttribute("data-results").replace("{n}", results.length).replace("{q}", q) : "";
+      return show(20);
+    });
+  }
+  form.addEventListener("submit", function (event) { event.preventDefault(); run(); });
+  input.addEventListener("input", run);
+  more.addEventListener("click", function () { show(50); });
+  input.value = new URLSearchParams(location.search).get("q") || "";
+  if (input.value) run();
 })();
 
 // "Now and next" on the home page, only while something is on or coming today.
