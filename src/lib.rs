@@ -98,7 +98,7 @@ impl Failure {
 
 /// Loads and checks the site under `root` and its theme, without writing anything.
 pub fn check(root: &Path) -> Result<(model::Site, Diagnostics), Failure> {
-    check_with(root, None, None).map(|checked| (checked.site, checked.diagnostics))
+    check_with(root, None, None, None).map(|checked| (checked.site, checked.diagnostics))
 }
 
 /// The settings of the site under `root` (the defaults where `site.yaml` lacks them).
@@ -153,10 +153,14 @@ impl HeldBack {
 /// else that has errors (the settings, the theme) still stops the build.
 fn check_with(
     root: &Path,
+    loaded: Option<(load::Sources, Diagnostics)>,
     cache: Option<&cache::Cache>,
     previous: Option<&Published>,
 ) -> Result<Checked, Failure> {
-    let (mut sources, load_problems) = load::load(root).map_err(|e| Failure::Io(e.to_string()))?;
+    let (mut sources, load_problems) = match loaded {
+        Some(loaded) => loaded,
+        None => load::load(root).map_err(|e| Failure::Io(e.to_string()))?,
+    };
     // The theme compiles while the content is read, and its problems are reported with the
     // content's: one run shows them all.
     let settings = content::settings(&sources);
@@ -281,6 +285,17 @@ pub fn render_site(
     sink: &dyn output::Sink,
     cache: Option<&cache::Cache>,
 ) -> Result<Rendered, Failure> {
+    render_loaded(root, None, options, sink, cache)
+}
+
+/// [`render_site`], from the content as `load` read it when given.
+fn render_loaded(
+    root: &Path,
+    loaded: Option<(load::Sources, Diagnostics)>,
+    options: &Options,
+    sink: &dyn output::Sink,
+    cache: Option<&cache::Cache>,
+) -> Result<Rendered, Failure> {
     let empty = Published::new();
     let keep_going = options
         .keep_going
@@ -291,7 +306,7 @@ pub fn render_site(
         mut diagnostics,
         sources,
         held_back,
-    } = check_with(root, cache, keep_going)?;
+    } = check_with(root, loaded, cache, keep_going)?;
     if let Some(output) = &options.published {
         diagnostics.extend(keep_published_sequences(&mut site, output));
     }
@@ -373,15 +388,27 @@ pub fn render_site(
     })
 }
 
-/// The whole pipeline: load → validate → render → write into `output`. Files are written into a
-/// staging folder as they are rendered, which replaces `output` only when the build succeeded;
-/// the calendar record is saved just before, so a record that cannot be saved publishes nothing.
+/// The whole pipeline: load → validate → render → write into `output`. Only files whose bytes
+/// changed are written (staged beside the output, moved in once the build succeeded), and only
+/// files the site no longer has are removed; the calendar record is saved just before, so a
+/// record that cannot be saved publishes nothing. When nothing the output depends on changed
+/// since the last build, and the output is as that build left it, there is nothing to do.
 pub fn build(root: &Path, output: &Path, options: &Options) -> Result<Report, Failure> {
     let started = Instant::now();
     let output = write::claim(root, output).map_err(Failure::Io)?;
     let cannot_write =
         |e: std::io::Error| Failure::Io(format!("cannot write {}: {e}", output.display()));
-    let staging = write::Staging::new(&output).map_err(cannot_write)?;
+    let manifest = write::manifest_path(root, &output);
+    let update = write::Update::new(&output, &manifest).map_err(cannot_write)?;
+    let loaded = load::load(root).map_err(|e| Failure::Io(e.to_string()))?;
+    let lock = loaded.0.calendar_lock.as_ref().map(|f| f.text.clone());
+    let content = self::inputs(root, &loaded.0, options);
+    let inputs = |lock: Option<&str>| with_record(content.clone(), lock);
+    let before = inputs(lock.as_deref());
+    if let Some(report) = unchanged(&update, &output, &before, &loaded.0, started) {
+        update.abandon();
+        return Ok(report);
+    }
     let previous = options
         .keep_going
         .then(|| write::published(&output, PUBLISHED_SOURCES))
@@ -394,8 +421,8 @@ pub fn build(root: &Path, output: &Path, options: &Options) -> Result<Report, Fa
         ..options.clone()
     };
     let finish = || {
-        let rendered = render_site(root, &options, &staging, None)?;
-        staging
+        let rendered = render_loaded(root, Some(loaded), &options, &update, None)?;
+        update
             .add_statics(&rendered.site.statics)
             .map_err(cannot_write)?;
         if options.update_record && rendered.record != rendered.site.revisions {
@@ -407,14 +434,134 @@ pub fn build(root: &Path, output: &Path, options: &Options) -> Result<Report, Fa
     };
     match finish() {
         Ok(rendered) => {
-            let unchanged = staging.commit().map_err(cannot_write)?;
+            // A build with warnings or files held back is made again next time, so that they
+            // are reported again. The record is an input as this build saved it.
+            let quiet = rendered.diagnostics.is_empty() && rendered.held_back.is_empty();
+            let saved = rendered.record != rendered.site.revisions && options.update_record;
+            let lock = match saved {
+                true => Some(rendered.record.to_text()),
+                false => lock,
+            };
+            let stored = match quiet {
+                true => format!(
+                    "{} {} {} {} {}",
+                    inputs(lock.as_deref()),
+                    rendered.pages,
+                    rendered.files + rendered.site.statics.len(),
+                    rendered.site.entries.len(),
+                    rendered.site.memos.len()
+                ),
+                false => "-".to_string(),
+            };
+            let unchanged = update.commit(&stored).map_err(cannot_write)?;
             Ok(Report::new(&rendered, unchanged, started))
         }
         Err(failure) => {
-            staging.abandon();
+            update.abandon();
             Err(failure)
         }
     }
+}
+
+/// The report of a build that has nothing to do: the manifest says the output was made from
+/// these very inputs, by a build without warnings, and every file is as it left it.
+fn unchanged(
+    update: &write::Update,
+    output: &Path,
+    inputs: &str,
+    sources: &load::Sources,
+    started: Instant,
+) -> Option<Report> {
+    let stored = update.previous().inputs.as_deref()?;
+    let mut fields = stored.split(' ');
+    if fields.next()? != inputs {
+        return None;
+    }
+    let mut count = || fields.next()?.parse::<usize>().ok();
+    let (pages, files, entries, memos) = (count()?, count()?, count()?, count()?);
+    if !update.previous().intact(output) {
+        return None;
+    }
+    let lang = content::settings(sources).lang;
+    Some(Report {
+        pages,
+        files,
+        unchanged: files,
+        entries,
+        memos,
+        diagnostics: Diagnostics::default().in_language(lang),
+        held_back: HeldBack::default(),
+        elapsed: started.elapsed(),
+    })
+}
+
+/// A fingerprint of everything a build's output is made from: every file of the content and of
+/// the themes, the program itself, the options, and the day (the home page changes once the
+/// week is over).
+/// The calendar record is added last, by [`with_record`]: the build may change it.
+///
+/// Files are known by their size and time, as `make` knows them.
+fn inputs(root: &Path, sources: &load::Sources, options: &Options) -> sha2::Sha256 {
+    use sha2::Digest;
+    let mut hash = sha2::Sha256::new();
+    let mut add = |text: &str| add_text(&mut hash, text);
+    let stamp = |path: &Path| {
+        let meta = std::fs::symlink_metadata(path).ok();
+        let time = meta.as_ref().and_then(|m| m.modified().ok());
+        let time = time.and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+        format!("{:?} {:?}", meta.map(|m| m.len()), time)
+    };
+    add(identity());
+    let settings = content::settings(sources);
+    add(&options.now.to_zoned(settings.tz.clone()).date().to_string());
+    add(&format!("{} {}", options.keep_going, options.update_record));
+    for file in sources.site.iter().chain(sources.written()) {
+        add(&file.rel);
+        add(&file.text);
+    }
+    for file in &sources.statics {
+        add(&file.output);
+        add(&stamp(&file.path));
+    }
+    sources.unreadable.iter().for_each(|rel| add(rel));
+    let themes = walkdir::WalkDir::new(root.join("themes")).sort_by_file_name();
+    for item in themes.into_iter().flatten() {
+        add(&item.path().to_string_lossy());
+        add(&stamp(item.path()));
+    }
+    hash
+}
+
+/// This program, as an input of what it makes: its version, and the size and time of its file,
+/// so that a rebuilt program never takes a page made by another for its own.
+pub fn identity() -> &'static str {
+    static IDENTITY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    IDENTITY.get_or_init(|| {
+        let exe = std::env::current_exe().ok();
+        let meta = exe.and_then(|exe| std::fs::metadata(exe).ok());
+        let time = meta.as_ref().and_then(|m| m.modified().ok());
+        let time = time.and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+        let size = meta.map(|m| m.len());
+        format!("{} {size:?} {time:?}", env!("CARGO_PKG_VERSION"))
+    })
+}
+
+/// The fingerprint of the inputs `content` with the calendar record `lock`.
+fn with_record(mut content: sha2::Sha256, lock: Option<&str>) -> String {
+    use sha2::Digest;
+    add_text(&mut content, lock.unwrap_or_default());
+    content
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+// With its length first, so that ("ab", "c") and ("a", "bc") differ.
+fn add_text(hash: &mut sha2::Sha256, text: &str) {
+    use sha2::Digest;
+    hash.update((text.len() as u64).to_le_bytes());
+    hash.update(text.as_bytes());
 }
 
 /// Raises the calendar record to the SEQUENCEs the previous output published, with a warning

@@ -29,6 +29,18 @@ pub trait Sink: Sync {
         let bytes = Arc::new(parts.concat());
         self.put(OutputFile { path, bytes })
     }
+
+    /// Keeps the file an earlier build made at `path` from inputs whose fingerprint was `key`,
+    /// if it is still as that build left it: then it need not be made again. A sink that cannot
+    /// tell says no.
+    fn keep(&self, _path: &str, _key: u64) -> bool {
+        false
+    }
+
+    /// [`Sink::put`], with the fingerprint of the inputs the file was made from.
+    fn put_made(&self, file: OutputFile, _key: u64) -> std::io::Result<()> {
+        self.put(file)
+    }
 }
 
 /// Counts what passes through to the sink, for the report, and keeps a second file for a path
@@ -99,10 +111,7 @@ impl Sink for Ledger<'_> {
         if !self.first(&file.path) {
             return Ok(());
         }
-        if file.path.ends_with(".html") {
-            self.pages.fetch_add(1, Ordering::Relaxed);
-        }
-        self.files.fetch_add(1, Ordering::Relaxed);
+        self.count(&file.path);
         self.sink.put(file)
     }
 
@@ -112,6 +121,32 @@ impl Sink for Ledger<'_> {
         }
         self.files.fetch_add(1, Ordering::Relaxed);
         self.sink.put_parts(path, parts)
+    }
+
+    fn keep(&self, path: &str, key: u64) -> bool {
+        let seen = self.paths.lock().map_or(true, |paths| paths.contains(path));
+        if seen || !self.sink.keep(path, key) || !self.first(path) {
+            return false;
+        }
+        self.count(path);
+        true
+    }
+
+    fn put_made(&self, file: OutputFile, key: u64) -> std::io::Result<()> {
+        if !self.first(&file.path) {
+            return Ok(());
+        }
+        self.count(&file.path);
+        self.sink.put_made(file, key)
+    }
+}
+
+impl Ledger<'_> {
+    fn count(&self, path: &str) {
+        if path.ends_with(".html") {
+            self.pages.fetch_add(1, Ordering::Relaxed);
+        }
+        self.files.fetch_add(1, Ordering::Relaxed);
     }
 }
 
@@ -135,5 +170,14 @@ impl Sink for Prefixed<'_> {
 
     fn put_parts(&self, path: String, parts: &[&[u8]]) -> std::io::Result<()> {
         self.sink.put_parts(format!("{}{path}", self.prefix), parts)
+    }
+
+    fn keep(&self, path: &str, key: u64) -> bool {
+        self.sink.keep(&format!("{}{path}", self.prefix), key)
+    }
+
+    fn put_made(&self, file: OutputFile, key: u64) -> std::io::Result<()> {
+        let path = format!("{}{}", self.prefix, file.path);
+        self.sink.put_made(OutputFile { path, ..file }, key)
     }
 }

@@ -134,6 +134,7 @@ pub fn load(
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
         tera.set_escape_fn(escape_html);
+        tera.register_filter("qr", qr_filter);
         tera.add_raw_templates(templates).map(|()| tera)
     };
     let compiled = crate::cache::cached(cache.map(|c| (c, fingerprint)), compile);
@@ -154,6 +155,17 @@ pub fn load(
         assets,
         fingerprint,
     })
+}
+
+/// `{{ url | qr(label="…") | safe }}`: the address as an inline SVG QR code. Made while a page
+/// renders, not with its values, so that a page kept from the previous build costs no QR code.
+fn qr_filter(
+    value: &tera::Value,
+    args: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    let url = value.as_str().unwrap_or_default();
+    let label = args.get("label").and_then(|l| l.as_str()).unwrap_or(url);
+    Ok(crate::qr::svg(url, label).into())
 }
 
 fn read_folder(folder: &Path, problems: &mut Diagnostics) -> Vec<(String, Vec<u8>)> {

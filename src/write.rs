@@ -1,20 +1,30 @@
-//! The only step that touches the output folder. The new site is written beside it, file by file
-//! as it is rendered, and swapped in by one rename, so readers (a web server serving the folder)
-//! see the old site or the new one, never a mixture or nothing, and a failed build leaves the old
-//! one in place.
+//! The only step that touches the output folder. A build changes only the files whose bytes
+//! changed and removes only those the site no longer has. Changed files are written beside the
+//! output first; once the build has succeeded, a journal listing every change is saved, and the
+//! changes are moved in file by file. A reader sees each file old or new, never half-written; a
+//! failed build changes nothing; a build killed while moving files in leaves its journal, and the
+//! next build finishes the job before it starts its own.
 //!
-//! A build replaces its output folder whole, so the folder must be viikko's to replace: absent,
-//! empty, or marked by an earlier build. Anything else (a folder of documents, the content
-//! itself) is refused, and nothing is removed or written through that viikko did not make.
+//! A manifest per output, in the site's cache folder (`.viikko-cache/`), keeps each file's hash,
+//! size and time, so that an unchanged file is known without reading it; the fingerprint of the
+//! inputs each page was made from, so that an unchanged page need not be made; and what the
+//! build was made from, so that a build with nothing changed has nothing to do. The folder is
+//! safe to delete: the next build is then slower, never different.
+//!
+//! The output folder must be viikko's: absent, empty, or marked by an earlier build. Anything
+//! else (a folder of documents, the content itself) is refused, and nothing is removed or
+//! written through that viikko did not make.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::UNIX_EPOCH;
 
 use rayon::prelude::*;
+use sha2::{Digest, Sha256};
 
 use crate::load::StaticFile;
 use crate::output::{OutputFile, Sink};
@@ -22,7 +32,13 @@ use crate::output::{OutputFile, Sink};
 /// The file that marks a folder as a viikko output, which a later build may replace.
 pub const MARKER: &str = ".viikko-output";
 const MARKER_TEXT: &str =
-    "This folder is made by `viikko build`, which replaces all of it at every build.\n";
+    "This folder is made by `viikko build`, which changes and removes its files at every build.\n";
+
+/// The cache folder, beside `content/`.
+pub const CACHE: &str = ".viikko-cache";
+/// The manifest's name in the staging folder, until it is moved to the cache.
+const MANIFEST: &str = ".viikko-manifest";
+const MANIFEST_HEADER: &str = "viikko-manifest 2";
 
 /// The folder a build may write to for `output`: `output` itself, or the folder it links to.
 /// Refuses a path that holds anything viikko did not make, or that holds or lies inside the
@@ -118,9 +134,14 @@ fn remove_ours(path: &Path) -> io::Result<()> {
     }
 }
 
-/// Finishes what an interrupted build left: if it stopped between the two renames of a swap
-/// that could not be made in one, the output is missing and the old site is beside it.
+/// Finishes what an interrupted build left: the changes of a saved journal are moved in (the
+/// build had succeeded), anything staged without a journal is dropped (it had not). Also puts
+/// back a site left aside by an older version's swap.
 fn recover(output: &Path) -> io::Result<()> {
+    let journal = sibling(output, "viikko-journal");
+    if journal.is_file() {
+        apply(output, &sibling(output, "viikko-new"), &journal)?;
+    }
     let retired = sibling(output, "viikko-old");
     if matches!(ownership(output), Ownership::Absent) && marked(&retired) {
         fs::rename(&retired, output)?;
@@ -129,37 +150,137 @@ fn recover(output: &Path) -> io::Result<()> {
     remove_ours(&sibling(output, "viikko-new"))
 }
 
-/// A new site being written beside the output folder, file by file as it is rendered; it
-/// replaces the output only on [`Staging::commit`].
-pub struct Staging {
+/// What the manifest knows of a file.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+struct Recorded {
+    hash: [u8; 16],
+    size: u64,
+    /// Modification time, in nanoseconds: a file changed by hand is written again.
+    time: u128,
+    /// The fingerprint of the inputs a page was made from, so that the next build can keep it
+    /// without making it.
+    key: Option<u64>,
+}
+
+/// The previous build's manifest: its inputs' fingerprint, and each file as it left it.
+#[derive(Default)]
+pub struct Manifest {
+    pub inputs: Option<String>,
+    files: HashMap<String, Recorded>,
+}
+
+/// Where the manifest of `output` is kept: in the cache folder under `root`, named by the
+/// output's absolute path, so that each output has its own.
+pub fn manifest_path(root: &Path, output: &Path) -> PathBuf {
+    let name = Sha256::digest(absolute(output).to_string_lossy().as_bytes());
+    root.join(CACHE)
+        .join(format!("output-{}.manifest", hex(&name[..8])))
+}
+
+impl Manifest {
+    fn read(path: &Path) -> Manifest {
+        let Ok(text) = fs::read_to_string(path) else {
+            return Manifest::default();
+        };
+        let mut lines = text.lines();
+        let inputs = match lines.next().and_then(|l| l.strip_prefix(MANIFEST_HEADER)) {
+            Some(rest) => rest.trim().to_string(),
+            None => return Manifest::default(),
+        };
+        let files = lines
+            .filter_map(|line| {
+                let mut fields = line.splitn(5, ' ');
+                let hash = unhex(fields.next()?)?;
+                let size = fields.next()?.parse().ok()?;
+                let time = fields.next()?.parse().ok()?;
+                let key = u64::from_str_radix(fields.next()?, 16).ok();
+                let path = fields.next()?.to_string();
+                let recorded = Recorded {
+                    hash,
+                    size,
+                    time,
+                    key,
+                };
+                Some((path, recorded))
+            })
+            .collect();
+        Manifest {
+            inputs: Some(inputs).filter(|i| !i.is_empty()),
+            files,
+        }
+    }
+
+    /// Whether every file it lists is in `output` as the build left it: then a build from the
+    /// same inputs would change nothing.
+    pub fn intact(&self, output: &Path) -> bool {
+        !self.files.is_empty()
+            && self.files.par_iter().all(|(path, recorded)| {
+                stat(&output.join(path))
+                    .is_some_and(|(size, time)| size == recorded.size && time == recorded.time)
+            })
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex(text: &str) -> Option<[u8; 16]> {
+    let mut hash = [0; 16];
+    for (i, byte) in hash.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(text.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(hash)
+}
+
+/// The size and modification time of a regular file (not a link).
+fn stat(path: &Path) -> Option<(u64, u128)> {
+    let meta = fs::symlink_metadata(path).ok()?;
+    let time = meta.modified().ok()?.duration_since(UNIX_EPOCH).ok()?;
+    meta.is_file().then_some((meta.len(), time.as_nanos()))
+}
+
+/// A build's changes to the output: changed files are staged beside it as they are rendered,
+/// and moved in only on [`Update::commit`].
+pub struct Update {
     output: PathBuf,
-    dir: PathBuf,
-    previous: Option<PathBuf>,
-    /// Folders made so far, so that each is made once.
+    staging: PathBuf,
+    /// Where the manifest is kept.
+    manifest: PathBuf,
+    previous: Manifest,
+    /// Every file of the new site, by path: what it holds, and whether it was staged.
+    made: Mutex<BTreeMap<String, (Recorded, bool)>>,
+    /// Folders made in the staging folder so far, so that each is made once.
     folders: Mutex<HashSet<PathBuf>>,
-    /// Files whose bytes matched the previous build and were linked instead of written.
+    /// Files whose bytes matched the previous build, left as they were.
     unchanged: AtomicUsize,
 }
 
-impl Staging {
-    /// Starts a build into `output`, which [`claim`] has accepted.
-    pub fn new(output: &Path) -> io::Result<Staging> {
+impl Update {
+    /// Starts a build into `output`, which [`claim`] has accepted, first finishing or dropping
+    /// what an interrupted one left; its manifest is kept at `manifest`.
+    pub fn new(output: &Path, manifest: &Path) -> io::Result<Update> {
         if let Some(parent) = output.parent().filter(|p| !p.as_os_str().is_empty()) {
             fs::create_dir_all(parent)?;
         }
         recover(output)?;
-        let dir = sibling(output, "viikko-new");
-        fs::create_dir(&dir)?;
-        let previous = output.is_dir().then(|| output.to_path_buf());
-        let marker = previous.as_ref().map(|p| p.join(MARKER));
-        put(&dir.join(MARKER), &[MARKER_TEXT.as_bytes()], marker)?;
-        Ok(Staging {
+        let staging = sibling(output, "viikko-new");
+        fs::create_dir(&staging)?;
+        fs::write(staging.join(MARKER), MARKER_TEXT)?;
+        Ok(Update {
             output: output.to_path_buf(),
-            previous,
-            dir,
-            folders: Mutex::new(HashSet::new()),
+            staging,
+            manifest: manifest.to_path_buf(),
+            previous: Manifest::read(manifest),
+            made: Mutex::default(),
+            folders: Mutex::default(),
             unchanged: AtomicUsize::new(0),
         })
+    }
+
+    /// The previous build's manifest.
+    pub fn previous(&self) -> &Manifest {
+        &self.previous
     }
 
     fn folder(&self, folder: &Path) -> io::Result<()> {
@@ -174,52 +295,156 @@ impl Staging {
         Ok(())
     }
 
-    /// Copies the content's own files (images, documents), each into a file of its own: never
-    /// through a link into the live site, and never from a link the content gained after it
-    /// was read.
+    /// Copies the content's own files (images, documents): never from a link the content
+    /// gained after it was read.
     pub fn add_statics(&self, statics: &[StaticFile]) -> io::Result<()> {
         for file in statics {
-            let target = self.dir.join(&file.output);
-            if let Some(folder) = target.parent() {
-                self.folder(folder)?;
-            }
-            let mut from = open_no_follow(&file.path)?;
-            let mut to = fs::File::create_new(&target)?;
-            io::copy(&mut from, &mut to)?;
+            let mut bytes = Vec::new();
+            open_no_follow(&file.path)?.read_to_end(&mut bytes)?;
+            self.put_parts(file.output.clone(), &[&bytes])?;
         }
         Ok(())
     }
 
-    /// Swaps the new site in. Returns how many rendered files were unchanged.
-    pub fn commit(self) -> io::Result<usize> {
-        let unchanged = self.unchanged.into_inner();
-        if matches!(ownership(&self.output), Ownership::Absent) {
-            fs::rename(&self.dir, &self.output)?;
-            return Ok(unchanged);
+    /// Moves the changes in, removes the files the new site no longer has, and records `inputs`
+    /// as what it was made from. Returns how many files were unchanged.
+    pub fn commit(self, inputs: &str) -> io::Result<usize> {
+        let made = self.made.into_inner().unwrap_or_default();
+        let mut manifest = format!("{MANIFEST_HEADER} {inputs}\n");
+        let mut journal = String::new();
+        // New files first, then changed ones, then removals: a page never links to a page that
+        // is not there yet.
+        let (mut added, mut changed) = (String::new(), String::new());
+        for (path, (recorded, staged)) in &made {
+            let Recorded {
+                hash,
+                size,
+                time,
+                key,
+            } = recorded;
+            let key = key.map_or("-".to_string(), |key| format!("{key:016x}"));
+            manifest.push_str(&format!("{} {size} {time} {key} {path}\n", hex(hash)));
+            if *staged {
+                let list = match self.previous.files.contains_key(path) {
+                    true => &mut changed,
+                    false => &mut added,
+                };
+                list.push_str(&format!("R {path}\n"));
+            }
         }
-        if exchange(&self.dir, &self.output).is_ok() {
-            // The old site is where the new one was made; the next build removes it if this
-            // one cannot.
-            let _ = remove_output(&self.dir);
-            return Ok(unchanged);
+        journal.push_str(&added);
+        journal.push_str(&changed);
+        for path in gone(&self.output, &self.previous, &made) {
+            journal.push_str(&format!("D {path}\n"));
         }
-        // Where the file system cannot exchange two folders: two renames, and if the build
-        // stops between them, the next one puts the old site back first.
-        let retired = sibling(&self.output, "viikko-old");
-        remove_ours(&retired)?;
-        fs::rename(&self.output, &retired)?;
-        if let Err(error) = fs::rename(&self.dir, &self.output) {
-            let _ = fs::rename(&retired, &self.output);
-            return Err(error);
+        if let Some(cache) = self.manifest.parent() {
+            fs::create_dir_all(cache)?;
         }
-        let _ = remove_output(&retired);
-        Ok(unchanged)
+        // A first build: the whole new site goes in by one rename.
+        let empty = fs::read_dir(&self.output).map_or(true, |mut items| items.next().is_none());
+        if empty && self.previous.files.is_empty() {
+            let _ = fs::remove_dir(&self.output);
+            fs::rename(&self.staging, &self.output)?;
+            replace_file(&self.manifest, manifest.as_bytes())?;
+            return Ok(self.unchanged.into_inner());
+        }
+        fs::write(self.staging.join(MANIFEST), manifest)?;
+        journal.push_str(&format!("M {}\n", self.manifest.display()));
+        // The commit point: once the journal is saved, the build is done and what it lists will be
+        // moved in, by this build or the next.
+        replace_file(&sibling(&self.output, "viikko-journal"), journal.as_bytes())?;
+        apply(
+            &self.output,
+            &self.staging,
+            &sibling(&self.output, "viikko-journal"),
+        )?;
+        Ok(self.unchanged.into_inner())
     }
 
-    /// Drops the half-made site; the output folder was never touched.
+    /// Drops the staged changes; the output folder was never touched.
     pub fn abandon(self) {
-        let _ = remove_output(&self.dir);
+        let _ = remove_output(&self.staging);
     }
+}
+
+/// The files of the previous site that the new one does not have. Without a manifest (deleted,
+/// or an output of an older version), the output itself is walked.
+fn gone(
+    output: &Path,
+    previous: &Manifest,
+    made: &BTreeMap<String, (Recorded, bool)>,
+) -> Vec<String> {
+    let listed: Vec<String> = match previous.files.is_empty() {
+        false => previous.files.keys().cloned().collect(),
+        true => walkdir::WalkDir::new(output)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| !e.file_type().is_dir())
+            .filter_map(|e| {
+                let rel = e.path().strip_prefix(output).ok()?.to_str()?.to_string();
+                Some(rel)
+            })
+            .collect(),
+    };
+    let mut gone: Vec<String> = listed
+        .into_iter()
+        .filter(|path| path != MARKER && !made.contains_key(path))
+        .collect();
+    gone.sort();
+    gone
+}
+
+/// Carries out a saved journal: moves each staged file in, removes each file gone (and the
+/// folders it leaves empty), then the manifest, and last the journal. Each step can be done
+/// again, so a journal cut short by a kill is finished by the next build.
+fn apply(output: &Path, staging: &Path, journal: &Path) -> io::Result<()> {
+    let text = fs::read_to_string(journal)?;
+    if !marked(output) {
+        fs::create_dir_all(output)?;
+        fs::write(output.join(MARKER), MARKER_TEXT)?;
+    }
+    let mut folders = HashSet::new();
+    for line in text.lines() {
+        let (action, path) = line.split_at(line.len().min(2));
+        let target = output.join(path);
+        match action {
+            "R " => {
+                let staged = staging.join(path);
+                if !staged.exists() {
+                    continue;
+                }
+                if let Some(folder) = target.parent()
+                    && folders.insert(folder.to_path_buf())
+                {
+                    fs::create_dir_all(folder)?;
+                }
+                fs::rename(&staged, &target)?;
+            }
+            "M " => {
+                let manifest = staging.join(MANIFEST);
+                if manifest.exists() {
+                    fs::rename(&manifest, path)?;
+                }
+            }
+            "D " => {
+                match fs::remove_file(&target) {
+                    Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+                    _ => {}
+                }
+                // Folders left empty go too (an entry's folder), never the output itself.
+                let mut folder = target.parent();
+                while let Some(dir) = folder.filter(|d| *d != output && d.starts_with(output)) {
+                    if fs::remove_dir(dir).is_err() {
+                        break;
+                    }
+                    folder = dir.parent();
+                }
+            }
+            _ => {}
+        }
+    }
+    fs::remove_file(journal)?;
+    remove_ours(staging)
 }
 
 /// The text of a file the previous build published, if there is one.
@@ -246,18 +471,6 @@ pub fn replace_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
     written
 }
 
-/// Exchanges two folders in one step, so the output path never stands empty.
-#[cfg(any(target_os = "linux", target_os = "android"))]
-fn exchange(a: &Path, b: &Path) -> io::Result<()> {
-    use rustix::fs::{CWD, RenameFlags, renameat_with};
-    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(io::Error::from)
-}
-
-#[cfg(not(any(target_os = "linux", target_os = "android")))]
-fn exchange(_: &Path, _: &Path) -> io::Result<()> {
-    Err(io::ErrorKind::Unsupported.into())
-}
-
 /// Opens a file for reading, refusing a symbolic link.
 fn open_no_follow(path: &Path) -> io::Result<fs::File> {
     let mut options = fs::OpenOptions::new();
@@ -270,53 +483,114 @@ fn open_no_follow(path: &Path) -> io::Result<fs::File> {
     options.open(path)
 }
 
-impl Sink for Staging {
+impl Sink for Update {
     fn put(&self, file: OutputFile) -> io::Result<()> {
         self.put_parts(file.path, &[&file.bytes])
     }
 
     fn put_parts(&self, path: String, parts: &[&[u8]]) -> io::Result<()> {
-        let previous = self.previous.as_ref().map(|p| p.join(&path));
-        let path = self.dir.join(&path);
-        let same = path
-            .parent()
-            .map_or(Ok(()), |folder| self.folder(folder))
-            .and_then(|()| put(&path, parts, previous))
-            .map_err(|e| {
-                io::Error::new(e.kind(), format!("cannot write {}: {e}", path.display()))
-            })?;
-        if same {
+        self.stage(path, parts, None)
+    }
+
+    fn keep(&self, path: &str, key: u64) -> bool {
+        let Some(recorded) = self.previous.files.get(path) else {
+            return false;
+        };
+        let kept = recorded.key == Some(key)
+            && stat(&self.output.join(path)) == Some((recorded.size, recorded.time));
+        kept && self.record(path.to_string(), *recorded, false).is_ok()
+    }
+
+    fn put_made(&self, file: OutputFile, key: u64) -> io::Result<()> {
+        self.stage(file.path, &[&file.bytes], Some(key))
+    }
+}
+
+impl Update {
+    /// Leaves the output's file alone when it holds these bytes; stages them otherwise.
+    fn stage(&self, path: String, parts: &[&[u8]], key: Option<u64>) -> io::Result<()> {
+        let mut hasher = Sha256::new();
+        for part in parts {
+            hasher.update(part);
+        }
+        let mut hash = [0; 16];
+        hash.copy_from_slice(&hasher.finalize()[..16]);
+        let size: u64 = parts.iter().map(|p| p.len() as u64).sum();
+        let target = self.output.join(&path);
+        let current = stat(&target);
+        let unchanged = match (self.previous.files.get(&path), current) {
+            (Some(recorded), Some((now_size, now_time))) => {
+                recorded.hash == hash && recorded.size == now_size && recorded.time == now_time
+            }
+            // Not in the manifest: compare the bytes themselves.
+            (None, Some((now_size, _))) => now_size == size && holds(&target, size as usize, parts),
+            _ => false,
+        };
+        let recorded = match (unchanged, current) {
+            (true, Some((size, time))) => Recorded {
+                hash,
+                size,
+                time,
+                key,
+            },
+            _ => {
+                let staged = self.staging.join(&path);
+                let written = staged
+                    .parent()
+                    .map_or(Ok(()), |folder| self.folder(folder))
+                    .and_then(|()| write_new(&staged, parts, size as usize))
+                    .map_err(|e| {
+                        io::Error::new(e.kind(), format!("cannot write {}: {e}", staged.display()))
+                    })?;
+                let (size, time) = written;
+                Recorded {
+                    hash,
+                    size,
+                    time,
+                    key,
+                }
+            }
+        };
+        self.record(path, recorded, !unchanged)
+    }
+
+    /// Notes a file of the new site; a second file at one path is refused.
+    fn record(&self, path: String, recorded: Recorded, staged: bool) -> io::Result<()> {
+        let mut made = self
+            .made
+            .lock()
+            .map_err(|_| io::Error::other("a writer failed"))?;
+        if made.contains_key(&path) {
+            return Err(io::Error::new(
+                io::ErrorKind::AlreadyExists,
+                format!("{path} was written twice"),
+            ));
+        }
+        made.insert(path, (recorded, staged));
+        drop(made);
+        if !staged {
             self.unchanged.fetch_add(1, Ordering::Relaxed);
         }
         Ok(())
     }
 }
 
-/// Writes the bytes `parts` join at `path`, or hard-links the previous build's file when it has
-/// the same bytes, so an unchanged rebuild writes no data. Returns whether the file was
-/// unchanged.
-fn put(path: &Path, parts: &[&[u8]], previous: Option<PathBuf>) -> io::Result<bool> {
-    let len: usize = parts.iter().map(|part| part.len()).sum();
-    if let Some(previous) = previous
-        && holds(&previous, len, parts)
-        && fs::hard_link(&previous, path).is_ok()
-    {
-        return Ok(true);
-    }
-    // A new file, never one already there: that could be a link into the live site.
+/// Writes the bytes `parts` join into a new file at `path` (never one already there: that
+/// could be a link); returns its size and time.
+fn write_new(path: &Path, parts: &[&[u8]], len: usize) -> io::Result<(u64, u128)> {
     let file = fs::File::create_new(path)?;
     // A page is one part, written as it is; a feed's many small events go through a buffer.
     match parts {
         [bytes] => (&file).write_all(bytes)?,
         _ => {
-            let mut file = io::BufWriter::with_capacity(len.min(BUFFER), file);
+            let mut file = io::BufWriter::with_capacity(len.min(BUFFER), &file);
             for part in parts {
                 file.write_all(part)?;
             }
             file.flush()?;
         }
     }
-    Ok(false)
+    stat(path).ok_or_else(|| io::Error::other(format!("{} vanished", path.display())))
 }
 
 /// Enough to write or compare a feed in a few large calls rather than one per event.
@@ -395,7 +669,7 @@ mod tests {
         fs::write(target.join(MARKER), "").unwrap();
         let out = dir.path().join("public");
         std::os::unix::fs::symlink(&target, sibling(&out, "viikko-old")).unwrap();
-        assert!(Staging::new(&out).is_err());
+        assert!(Update::new(&out, &dir.path().join("m")).is_err());
         assert_eq!(
             fs::read_to_string(target.join("ohjelma/index.html")).unwrap(),
             "pysyy"
@@ -406,9 +680,9 @@ mod tests {
     fn an_output_removed_half_way_is_still_marked_as_viikko_s() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        let staging = Staging::new(&out).unwrap();
-        staging.put(file("a/index.html", "A")).unwrap();
-        staging.commit().unwrap();
+        let update = Update::new(&out, &dir.path().join("m")).unwrap();
+        update.put(file("a/index.html", "A")).unwrap();
+        update.commit("").unwrap();
         // A removal stopped after the first folder: the marker is still there.
         let first = fs::read_dir(&out)
             .unwrap()
@@ -422,25 +696,104 @@ mod tests {
     }
 
     #[test]
-    fn replaces_the_output_and_links_unchanged_files() {
+    fn changes_only_what_changed_and_removes_what_is_gone() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
         let write = |files: &[OutputFile]| {
-            let staging = Staging::new(&out).unwrap();
+            let update = Update::new(&out, &dir.path().join("m")).unwrap();
             for f in files {
-                staging.put(f.clone()).unwrap();
+                update.put(f.clone()).unwrap();
             }
-            staging.commit().unwrap()
+            update.commit("").unwrap()
         };
-        write(&[file("a/index.html", "A"), file("b.txt", "B")]);
-        let written = write(&[file("a/index.html", "A"), file("c.txt", "C")]);
-        assert_eq!(written, 1);
-        assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "A");
-        assert!(
-            !out.join("b.txt").exists(),
-            "files of the old build are gone"
+        write(&[
+            file("a/index.html", "A"),
+            file("b/index.html", "B"),
+            file("c.txt", "C"),
+        ]);
+        let inode = |path: &str| {
+            std::os::unix::fs::MetadataExt::ino(&fs::metadata(out.join(path)).unwrap())
+        };
+        let before = inode("a/index.html");
+        let unchanged = write(&[
+            file("a/index.html", "A"),
+            file("c.txt", "C2"),
+            file("d.txt", "D"),
+        ]);
+        assert_eq!(unchanged, 1);
+        assert_eq!(
+            inode("a/index.html"),
+            before,
+            "an unchanged file is left alone"
         );
-        assert!(!sibling(&out, "viikko-new").exists() && !sibling(&out, "viikko-old").exists());
+        assert_eq!(fs::read_to_string(out.join("c.txt")).unwrap(), "C2");
+        assert_eq!(fs::read_to_string(out.join("d.txt")).unwrap(), "D");
+        assert!(
+            !out.join("b").exists(),
+            "a file gone takes its empty folder with it"
+        );
+        assert!(!sibling(&out, "viikko-new").exists() && !sibling(&out, "viikko-journal").exists());
+        // A file changed by hand is made again, though its manifest line is unchanged.
+        fs::write(out.join("a/index.html"), "käsin").unwrap();
+        assert_eq!(
+            write(&[
+                file("a/index.html", "A"),
+                file("c.txt", "C2"),
+                file("d.txt", "D")
+            ]),
+            2
+        );
+        assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "A");
+    }
+
+    #[test]
+    fn a_page_whose_inputs_are_unchanged_is_kept_without_being_made() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let update = Update::new(&out, &dir.path().join("m")).unwrap();
+        update.put_made(file("index.html", "etusivu"), 7).unwrap();
+        update.commit("").unwrap();
+        let update = Update::new(&out, &dir.path().join("m")).unwrap();
+        assert!(!update.keep("index.html", 8), "other inputs");
+        assert!(update.keep("index.html", 7));
+        assert!(
+            update.put(file("index.html", "toinen")).is_err(),
+            "kept once"
+        );
+        update.commit("").unwrap();
+        assert_eq!(
+            fs::read_to_string(out.join("index.html")).unwrap(),
+            "etusivu"
+        );
+        let update = Update::new(&out, &dir.path().join("m")).unwrap();
+        fs::write(out.join("index.html"), "käsin").unwrap();
+        assert!(!update.keep("index.html", 7), "changed by hand");
+    }
+
+    #[test]
+    fn a_journal_cut_short_is_finished_by_the_next_build() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let update = Update::new(&out, &dir.path().join("m")).unwrap();
+        update.put(file("a.txt", "old")).unwrap();
+        update.put(file("b.txt", "gone")).unwrap();
+        update.commit("").unwrap();
+        // A build killed after saving its journal, before moving anything in.
+        let update = Update::new(&out, &dir.path().join("m")).unwrap();
+        update.put(file("a.txt", "new")).unwrap();
+        let staging = update.staging.clone();
+        fs::write(staging.join(MANIFEST), format!("{MANIFEST_HEADER} x\n")).unwrap();
+        let manifest = dir.path().join("m");
+        let journal = format!("R a.txt\nD b.txt\nM {}\n", manifest.display());
+        fs::write(sibling(&out, "viikko-journal"), journal).unwrap();
+        std::mem::forget(update);
+        assert_eq!(fs::read_to_string(out.join("a.txt")).unwrap(), "old");
+        let update = Update::new(&out, &dir.path().join("m")).unwrap();
+        assert_eq!(fs::read_to_string(out.join("a.txt")).unwrap(), "new");
+        assert!(!out.join("b.txt").exists());
+        assert!(!sibling(&out, "viikko-journal").exists());
+        update.abandon();
+        assert!(!staging.exists());
     }
 
     #[test]
@@ -448,9 +801,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
         let write = |parts: &[&[u8]]| {
-            let staging = Staging::new(&out).unwrap();
-            staging.put_parts("koko.ics".into(), parts).unwrap();
-            let unchanged = staging.commit().unwrap();
+            let update = Update::new(&out, &dir.path().join("m")).unwrap();
+            update.put_parts("koko.ics".into(), parts).unwrap();
+            let unchanged = update.commit("").unwrap();
             (unchanged, fs::read(out.join("koko.ics")).unwrap())
         };
         assert_eq!(write(&[b"BEGIN", b"", b"END"]), (0, b"BEGINEND".to_vec()));
@@ -463,12 +816,12 @@ mod tests {
     fn an_abandoned_build_leaves_the_output_alone() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        let staging = Staging::new(&out).unwrap();
-        staging.put(file("a.txt", "A")).unwrap();
-        staging.commit().unwrap();
-        let staging = Staging::new(&out).unwrap();
-        staging.put(file("a.txt", "changed")).unwrap();
-        staging.abandon();
+        let update = Update::new(&out, &dir.path().join("m")).unwrap();
+        update.put(file("a.txt", "A")).unwrap();
+        update.commit("").unwrap();
+        let update = Update::new(&out, &dir.path().join("m")).unwrap();
+        update.put(file("a.txt", "changed")).unwrap();
+        update.abandon();
         assert_eq!(fs::read_to_string(out.join("a.txt")).unwrap(), "A");
         assert!(!sibling(&out, "viikko-new").exists());
     }
@@ -501,27 +854,25 @@ mod tests {
         fs::create_dir(root.join("empty")).unwrap();
         assert!(claim(root, &root.join("empty")).is_ok());
         let out = root.join("public");
-        Staging::new(&out).unwrap().commit().unwrap();
+        Update::new(&out, &dir.path().join("m"))
+            .unwrap()
+            .commit("")
+            .unwrap();
         assert!(out.join(MARKER).is_file());
         assert!(claim(root, &out).is_ok());
     }
 
     #[test]
-    fn a_swap_cut_between_its_renames_is_finished_by_the_next_build() {
+    fn a_site_left_aside_by_an_interrupted_swap_is_put_back() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        let staging = Staging::new(&out).unwrap();
-        staging.put(file("index.html", "old")).unwrap();
-        staging.commit().unwrap();
-        // A build stopped after moving the old site aside, before moving the new one in.
-        let staging = Staging::new(&out).unwrap();
-        staging.put(file("index.html", "new")).unwrap();
-        let Staging { dir: new, .. } = staging;
+        let update = Update::new(&out, &dir.path().join("m")).unwrap();
+        update.put(file("index.html", "old")).unwrap();
+        update.commit("").unwrap();
         fs::rename(&out, sibling(&out, "viikko-old")).unwrap();
-        assert!(new.exists() && !out.exists());
-        let staging = Staging::new(&out).unwrap();
+        let update = Update::new(&out, &dir.path().join("m")).unwrap();
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "old");
-        staging.abandon();
+        update.abandon();
         assert!(!sibling(&out, "viikko-old").exists());
         assert!(!sibling(&out, "viikko-new").exists());
     }
@@ -533,7 +884,7 @@ mod tests {
         let stranger = sibling(&out, "viikko-new");
         fs::create_dir(&stranger).unwrap();
         fs::write(stranger.join("kuva.jpg"), "mine").unwrap();
-        assert!(Staging::new(&out).is_err());
+        assert!(Update::new(&out, &dir.path().join("m")).is_err());
         assert_eq!(
             fs::read_to_string(stranger.join("kuva.jpg")).unwrap(),
             "mine"
@@ -544,13 +895,13 @@ mod tests {
     fn a_second_file_at_one_path_never_writes_through_a_link_to_the_live_site() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        let staging = Staging::new(&out).unwrap();
-        staging.put(file("index.html", "live")).unwrap();
-        staging.commit().unwrap();
-        let staging = Staging::new(&out).unwrap();
-        staging.put(file("index.html", "live")).unwrap();
-        assert!(staging.put(file("index.html", "intruder")).is_err());
-        staging.abandon();
+        let update = Update::new(&out, &dir.path().join("m")).unwrap();
+        update.put(file("index.html", "live")).unwrap();
+        update.commit("").unwrap();
+        let update = Update::new(&out, &dir.path().join("m")).unwrap();
+        update.put(file("index.html", "live")).unwrap();
+        assert!(update.put(file("index.html", "intruder")).is_err());
+        update.abandon();
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "live");
     }
 }

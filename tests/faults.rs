@@ -372,10 +372,32 @@ fn a_record_that_is_a_link_is_refused_and_its_target_untouched() {
     );
 }
 
-// 5. The swap: `kill -9` at any moment leaves the old site or the new one, never none.
+// 5. The update: `kill -9` at any moment leaves each file old or new, and the next build
+// finishes the job.
+
+/// Whether each file of `now` is as in `old` or as in `new` (absent counting as a version).
+fn file_by_file(
+    now: &[(String, Vec<u8>)],
+    old: &[(String, Vec<u8>)],
+    new: &[(String, Vec<u8>)],
+) -> Result<(), String> {
+    let find = |set: &[(String, Vec<u8>)], path: &str| {
+        set.iter().find(|(p, _)| p == path).map(|(_, b)| b.clone())
+    };
+    let mut paths: Vec<&String> = now.iter().chain(old).chain(new).map(|(p, _)| p).collect();
+    paths.sort();
+    paths.dedup();
+    for path in paths {
+        let here = find(now, path);
+        if here != find(old, path) && here != find(new, path) {
+            return Err(format!("{path} is neither the old nor the new version"));
+        }
+    }
+    Ok(())
+}
 
 #[test]
-fn killed_at_any_moment_a_build_leaves_a_whole_site_and_the_next_one_cleans_up() {
+fn killed_at_any_moment_a_build_leaves_each_file_old_or_new_and_the_next_one_finishes() {
     let site = site("site");
     let root = site.path();
     let entry = root.join(ENTRY);
@@ -389,9 +411,6 @@ fn killed_at_any_moment_a_build_leaves_a_whole_site_and_the_next_one_cleans_up()
         )
         .unwrap();
     }
-    let versions: Vec<String> = (0..2)
-        .map(|v| original.replacen("title: ", &format!("title: Versio {v} "), 1))
-        .collect();
     let out = root.join("public");
     let reference = root.join("reference");
     assert!(build_at(root, &out).status.success());
@@ -403,7 +422,15 @@ fn killed_at_any_moment_a_build_leaves_a_whole_site_and_the_next_one_cleans_up()
     let mut killed = 0;
     for round in 0..40 {
         let old = snapshot(&out);
-        fs::write(&entry, &versions[round % 2]).unwrap();
+        // Each round changes a title, and every other one adds or removes an entry, so that
+        // builds both replace and remove files.
+        let text = original.replacen("title: ", &format!("title: Versio {round} "), 1);
+        fs::write(&entry, text).unwrap();
+        let extra = root.join("content/programme/sosped-ry/valilla.md");
+        match round % 2 {
+            0 => fs::write(&extra, &original).unwrap(),
+            _ => fs::remove_file(&extra).unwrap(),
+        }
         seed = seed
             .wrapping_mul(6364136223846793005)
             .wrapping_add(1442695040888963407);
@@ -428,20 +455,23 @@ fn killed_at_any_moment_a_build_leaves_a_whole_site_and_the_next_one_cleans_up()
         let _ = fs::remove_dir_all(&reference);
         assert!(build_at(root, &reference).status.success());
         let new = snapshot(&reference);
+        if let Err(problem) = file_by_file(&now, &old, &new) {
+            panic!("round {round}: after a kill at {delay:?}, {problem}");
+        }
+        // The next build finishes what the killed one left and equals a clean build.
+        let result = build_at(root, &out);
+        assert!(result.status.success(), "{}", stderr(&result));
         assert!(
-            now == old || now == new,
-            "round {round}: after a kill at {delay:?} the output is neither site ({} files)",
-            now.len()
+            snapshot(&out) == new,
+            "round {round}: the next build differs from a clean one"
         );
+        assert!(leftovers(&out).is_empty(), "{:?}", leftovers(&out));
     }
     eprintln!("{killed} of 40 builds were killed mid-way");
     assert!(
         killed >= 15,
         "only {killed} of 40 builds were killed mid-way"
     );
-    let result = build_at(root, &out);
-    assert!(result.status.success(), "{}", stderr(&result));
-    assert!(leftovers(&out).is_empty(), "{:?}", leftovers(&out));
 }
 
 // 6. No input holds the build up.

@@ -66,12 +66,12 @@ pub fn render(
     let assets = asset_urls(site, theme);
     let common = json!({"site": views.site(), "assets": assets, "t": t.as_map()});
     // What every page is made from besides its own values.
-    let shared: Key = cache.map(|cache| {
-        let base = Fingerprint::default()
-            .value(&common)
-            .number(theme.fingerprint);
-        (cache, base.finish())
-    });
+    let base = Fingerprint::default()
+        .text(crate::identity())
+        .value(&common)
+        .number(theme.fingerprint)
+        .finish();
+    let shared: Key = cache.map(|cache| (cache, base));
     let common = Context::from_value(common).unwrap_or_default();
     let stats = crate::stats::stats(site, t);
     let cards = &cards(site, views, theme, &common, shared).map_err(Failure::Content)?;
@@ -131,10 +131,18 @@ pub fn render(
         let feed_title = titles.get(feed).copied().unwrap_or(&job.title);
         let mut page = views.page(&job.title, &job.path, None);
         page["feed"] = json!({"url": site.config.link(feed), "title": feed_title});
-        let key = with(shared, |f| {
-            f.text(job.template).value(&values).value(&nav).value(&page)
-        });
-        let html = cached(key, || {
+        let key = Fingerprint::default()
+            .number(base)
+            .text(job.template)
+            .value(&values)
+            .value(&nav)
+            .value(&page)
+            .finish();
+        // Unchanged since the previous build, whose page is still in place.
+        if sink.keep(&file, key) {
+            return None;
+        }
+        let html = cached(cache.map(|cache| (cache, key)), || {
             let lent = lend(context, values, [("nav", nav), ("page", page)]);
             let mut html = Vec::with_capacity(PAGE_SIZE);
             let rendered = theme.tera.render_to(job.template, context, &mut html);
@@ -145,10 +153,13 @@ pub fn render(
         });
         match html {
             Ok(html) => sink
-                .put(OutputFile {
-                    path: file,
-                    bytes: html,
-                })
+                .put_made(
+                    OutputFile {
+                        path: file,
+                        bytes: html,
+                    },
+                    key,
+                )
                 .err()
                 .map(Failure::from),
             Err(error) => Some(Failure::Content(Diagnostics::from(

@@ -84,7 +84,6 @@ fn poster(site: &Site, views: &Views, i: usize) -> Value {
     let url = site.config.absolute(&entry.path);
     poster["absolute"] = url.clone().into();
     poster["url"] = site.config.link(&entry.path).into();
-    poster["qr"] = crate::qr::svg(&url, &format!("QR: {url}")).into();
     poster["price"] = entry.price.as_deref().unwrap_or(views.t.get("free")).into();
     poster
 }

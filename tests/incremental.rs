@@ -1,0 +1,127 @@
+//! A rebuild costs what changed: over the sample site, an edit rewrites the files it changes and
+//! no other, nothing changed writes nothing, and every result equals a clean build.
+
+mod common;
+
+use common::*;
+use std::fs;
+use std::os::unix::fs::MetadataExt;
+use std::path::Path;
+
+const DAY: &str = "2026-11-01";
+const ENTRY: &str = "content/programme/porin-kaupunki/asukaskahvila-itatuuli.md";
+
+/// Each file's path with its inode and modification time: what a rewrite changes.
+fn stamps(out: &Path) -> Vec<(String, u64, i64, i64)> {
+    files(out)
+        .into_iter()
+        .map(|f| {
+            let meta = fs::metadata(out.join(&f)).unwrap();
+            (f, meta.ino(), meta.mtime(), meta.mtime_nsec())
+        })
+        .collect()
+}
+
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    files(dir)
+        .into_iter()
+        .map(|f| {
+            let bytes = fs::read(dir.join(&f)).unwrap();
+            (f, bytes)
+        })
+        .collect()
+}
+
+/// A clean build of the site as it is now, into a folder of its own.
+fn clean(root: &Path, day: &str) -> Vec<(String, Vec<u8>)> {
+    let fresh = tempfile::tempdir().unwrap();
+    copy_tree(&root.join("content"), &fresh.path().join("content"));
+    let out = fresh.path().join("public");
+    build_at(fresh.path(), &out, day);
+    snapshot(&out)
+}
+
+#[test]
+fn an_edit_rewrites_only_what_it_changes_and_equals_a_clean_build() {
+    let site = tempfile::tempdir().unwrap();
+    let root = site.path();
+    copy_tree(&repo().join("content"), &root.join("content"));
+    let out = root.join("public");
+    build_at(root, &out, DAY);
+    let before = stamps(&out);
+    // Nothing changed: nothing written.
+    build_at(root, &out, DAY);
+    assert_eq!(stamps(&out), before);
+
+    let text = read(root.join(ENTRY));
+    fs::write(
+        root.join(ENTRY),
+        text.replacen("otsikko: \"", "otsikko: \"Muokattu ", 1),
+    )
+    .unwrap();
+    build_at(root, &out, DAY);
+    let after = stamps(&out);
+    let rewritten: Vec<&String> = after
+        .iter()
+        .filter(|a| !before.contains(a))
+        .map(|(f, ..)| f)
+        .collect();
+    assert!(
+        rewritten
+            .contains(&&"ohjelma/porin-kaupunki/asukaskahvila-itatuuli/index.html".to_string())
+    );
+    assert!(
+        read(out.join("ohjelma/porin-kaupunki/asukaskahvila-itatuuli/index.html"))
+            .contains("Muokattu")
+    );
+    // A page that does not show the entry is left alone.
+    assert!(
+        !rewritten.contains(&&"tietoa/index.html".to_string()),
+        "{rewritten:?}"
+    );
+    assert!(
+        rewritten.len() < after.len() / 3,
+        "{} of {} files rewritten",
+        rewritten.len(),
+        after.len()
+    );
+    assert!(
+        snapshot(&out) == clean(root, DAY),
+        "the rebuild differs from a clean build"
+    );
+
+    // A removed entry's files go, with its folder; the rest equals a clean build.
+    fs::remove_file(root.join(ENTRY)).unwrap();
+    build_at(root, &out, DAY);
+    assert!(
+        !out.join("ohjelma/porin-kaupunki/asukaskahvila-itatuuli")
+            .exists()
+    );
+    assert!(snapshot(&out) == clean(root, DAY));
+}
+
+#[test]
+fn the_day_and_files_changed_by_hand_are_inputs_too() {
+    let site = tempfile::tempdir().unwrap();
+    let root = site.path();
+    copy_tree(&repo().join("content"), &root.join("content"));
+    let out = root.join("public");
+    build_at(root, &out, DAY);
+    // The same content a week after the week: the home page says it is over.
+    build_at(root, &out, "2026-11-30");
+    assert!(snapshot(&out) == clean(root, "2026-11-30"));
+    // A page changed by hand in the output is made again.
+    fs::write(out.join("tietoa/index.html"), "käsin").unwrap();
+    build_at(root, &out, "2026-11-30");
+    assert!(snapshot(&out) == clean(root, "2026-11-30"));
+    // So is a deleted cache: the next build is the same.
+    fs::remove_dir_all(root.join(".viikko-cache")).unwrap();
+    let before = stamps(&out);
+    build_at(root, &out, "2026-11-30");
+    assert!(snapshot(&out) == clean(root, "2026-11-30"));
+    assert_eq!(
+        stamps(&out),
+        before,
+        "an output without a manifest is compared, not rewritten"
+    );
+}
