@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Build-time benchmark of viikko (and optionally Hugo) on generated programmes.
 
-    python3 bench/run.py [--sizes 1000,10000,50000] [--runs 5] [--hugo KIT [--hugo-max 10000]] [--no-build] [--json FILE]
+    python3 bench/run.py [--sizes 1000,10000,50000] [--runs 5] [--hugo KIT [--hugo-max 10000]] [--no-build] [--json FILE] [--work DIR]
 
 Builds `target/release/viikko` (cargo build --release; --no-build uses the existing binary) and
 copies it aside so that rebuilds in the repository during the run do not mix versions. For each
@@ -303,12 +303,14 @@ def main():
                     help="largest size to time save-to-reload in viikko serve on")
     ap.add_argument("--no-build", action="store_true", help="use the existing target/release/viikko")
     ap.add_argument("--json", help="also write the results to this file")
+    ap.add_argument("--work", default="/tmp",
+                    help="where sites are built: /dev/shm measures in memory, /tmp on disk")
     a = ap.parse_args()
     sizes = [int(s) for s in a.sizes.split(",")]
     if not a.no_build:
         subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=REPO, check=True)
     os.makedirs(CACHE, exist_ok=True)
-    work = tempfile.mkdtemp(prefix="viikko-bench-", dir="/tmp")
+    work = tempfile.mkdtemp(prefix="viikko-bench-", dir=a.work)
     TRASH.append(os.path.join(work, "trash"))
     os.makedirs(TRASH[0])
     viikko = os.path.join(work, "viikko")

@@ -8,6 +8,9 @@ use fast_qr::ECL;
 use fast_qr::qr::QRBuilder;
 use std::fmt::Write;
 
+/// The site's address as a QR code, in a file of its own, for the footer of every printed page.
+pub const SITE_FILE: &str = "assets/osoite-qr.svg";
+
 /// Light modules around the code, as the standard asks, so a camera finds its edges.
 const QUIET_ZONE: usize = 4;
 

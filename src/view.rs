@@ -43,6 +43,8 @@ impl<'a> Views<'a> {
             "base_url": config.base_url,
             "home": self.link(""),
             "qr": crate::qr::svg(&config.absolute(""), &format!("QR: {}", config.absolute(""))),
+            // On every page's print footer: one file, not a copy in each page.
+            "qr_file": crate::qr::SITE_FILE,
             "week": self.lang.date_range(config.week.start, config.week.end),
             "week_start": config.week.start.to_string(),
             "week_end": config.week.end.to_string(),

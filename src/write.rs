@@ -421,9 +421,12 @@ fn apply(output: &Path, staging: &Path, journal: &Path) -> io::Result<()> {
                 fs::rename(&staged, &target)?;
             }
             "M " => {
-                let manifest = staging.join(MANIFEST);
-                if manifest.exists() {
-                    fs::rename(&manifest, path)?;
+                // The cache may be on another file system than the output: written, not renamed.
+                if let Ok(manifest) = fs::read(staging.join(MANIFEST)) {
+                    if let Some(cache) = Path::new(path).parent() {
+                        fs::create_dir_all(cache)?;
+                    }
+                    replace_file(Path::new(path), &manifest)?;
                 }
             }
             "D " => {

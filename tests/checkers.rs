@@ -530,6 +530,8 @@ fn a_camera_reads_the_address_from_the_qr_codes_of_printed_sheets() {
             "https://satakunta.example.fi/rsv/ohjelma/porin-kaupunki/asukaskahvila-itatuuli/",
         ),
         ("ohjelma/tulosta/", "https://satakunta.example.fi/rsv/"),
+        // Any other page: the footer's image.
+        ("tietoa/", "https://satakunta.example.fi/rsv/"),
     ];
     run(Command::new("node")
         .arg(dir.join("qr.mjs"))

@@ -125,3 +125,29 @@ fn the_day_and_files_changed_by_hand_are_inputs_too() {
         "an output without a manifest is compared, not rewritten"
     );
 }
+
+#[test]
+fn an_output_on_another_file_system_than_the_cache_is_updated() {
+    let memory = Path::new("/dev/shm");
+    if !memory.is_dir() {
+        return;
+    }
+    let site = tempfile::tempdir().unwrap();
+    let root = site.path();
+    copy_tree(&repo().join("content"), &root.join("content"));
+    let output = tempfile::tempdir_in(memory).unwrap();
+    let out = output.path().join("public");
+    build_at(root, &out, DAY);
+    let text = read(root.join(ENTRY));
+    fs::write(
+        root.join(ENTRY),
+        text.replacen("otsikko: \"", "otsikko: \"Muokattu ", 1),
+    )
+    .unwrap();
+    build_at(root, &out, DAY);
+    assert!(
+        read(out.join("ohjelma/porin-kaupunki/asukaskahvila-itatuuli/index.html"))
+            .contains("Muokattu")
+    );
+    assert!(snapshot(&out) == clean(root, DAY));
+}

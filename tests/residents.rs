@@ -152,8 +152,11 @@ fn paper_has_addresses_audiences_online_links_and_qr_codes() {
     );
     assert!(poster.contains("aria-label=\"QR: https://satakunta.example.fi/rsv/ohjelma/porin-kaupunki/asukaskahvila-itatuuli/\""));
     assert!(poster.contains("Tuulikuja 4"));
-    // Every page prints the site's address.
-    assert!(page(&out, "").contains("<div class=\"print-only print-footer\"><svg class=\"qr\""));
+    // Every page prints the site's address, with its QR code from one file.
+    assert!(page(&out, "").contains(
+        "<div class=\"print-only print-footer\"><img class=\"qr\" src=\"/rsv/assets/osoite-qr.svg\""
+    ));
+    assert!(read(out.join("assets/osoite-qr.svg")).starts_with("<svg class=\"qr\" xmlns="));
 }
 
 #[test]

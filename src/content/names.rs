@@ -169,8 +169,18 @@ pub const NAMES: &[Name] = &[
 
 /// Lower case, `ä`/`å` as `a`, `ö` as `o`, spaces and dashes as `_`: how names are compared.
 pub fn fold(name: &str) -> String {
-    name.trim()
-        .to_lowercase()
+    let name = name.trim();
+    // Most names are written in plain ASCII: no case table needed.
+    if name.is_ascii() {
+        return name
+            .bytes()
+            .map(|b| match b {
+                b' ' | b'-' => '_',
+                b => b.to_ascii_lowercase() as char,
+            })
+            .collect();
+    }
+    name.to_lowercase()
         .chars()
         .map(|c| match c {
             'ä' | 'å' => 'a',
@@ -181,20 +191,41 @@ pub fn fold(name: &str) -> String {
         .collect()
 }
 
+/// Every name of each field, folded once: the fields of every file are looked up by them.
+fn folded(key: &str) -> Option<&'static [String]> {
+    static FOLDED: std::sync::OnceLock<Vec<(&'static str, Vec<String>)>> =
+        std::sync::OnceLock::new();
+    let table = FOLDED.get_or_init(|| {
+        NAMES
+            .iter()
+            .map(|n| {
+                let all = [n.key, n.fi, n.sv]
+                    .into_iter()
+                    .chain(n.more.iter().copied());
+                (n.key, all.map(fold).collect())
+            })
+            .collect()
+    });
+    table
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, names)| names.as_slice())
+}
+
 fn find(key: &str) -> Option<&'static Name> {
     NAMES.iter().find(|n| n.key == key)
 }
 
 /// Whether `written` is a name of the field `key`.
 pub fn names(key: &str, written: &str) -> bool {
+    if written == key {
+        return true;
+    }
     let written = fold(written);
-    written == fold(key)
-        || find(key).is_some_and(|n| {
-            [n.fi, n.sv]
-                .iter()
-                .chain(n.more)
-                .any(|name| fold(name) == written)
-        })
+    match folded(key) {
+        Some(names) => names.contains(&written),
+        None => written == fold(key),
+    }
 }
 
 /// The field's name in `lang`, as reports and instructions show it.

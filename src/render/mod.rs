@@ -711,6 +711,13 @@ fn data_files(
             bytes: crate::stats::csv_bytes(&points).into(),
         },
         OutputFile {
+            path: crate::qr::SITE_FILE.into(),
+            bytes: crate::qr::svg(&site.config.absolute(""), "")
+                .replacen(" role=\"img\" aria-label=\"\"", "", 1)
+                .into_bytes()
+                .into(),
+        },
+        OutputFile {
             path: "nyt.json".into(),
             bytes: now_and_next(site).into(),
         },

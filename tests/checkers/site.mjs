@@ -5,7 +5,7 @@ import { readFile, stat } from "node:fs/promises";
 import { join, extname } from "node:path";
 import { chromium } from "playwright-core";
 
-const types = { ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript", ".json": "application/json", ".ics": "text/calendar", ".xml": "application/xml" };
+const types = { ".html": "text/html; charset=utf-8", ".css": "text/css", ".svg": "image/svg+xml", ".js": "text/javascript", ".json": "application/json", ".ics": "text/calendar", ".xml": "application/xml" };
 
 /// Serves `dir` under `base` (e.g. /rsv/); returns the server and its origin.
 export async function serve(dir, base) {
