@@ -13,6 +13,7 @@ pub mod cache;
 pub mod changes;
 pub mod content;
 pub mod diagnostics;
+pub mod exports;
 pub mod feeds;
 pub mod form;
 pub mod ics;
@@ -351,6 +352,8 @@ fn render_loaded(
     let lang = site.config.lang;
     pages.map_err(|failure| failure.in_language(lang))?;
     let mut record = record?;
+    // Open data and the schedule carry each entry's last change: made once the record is.
+    exports::write(&site, &record, &theme.words, &sink)?;
     // Each earlier week: its pages and feeds under `<year>/`, with its entries' calendar record.
     for edition in &site.editions {
         let year = edition.config.edition.unwrap_or_default();
@@ -366,6 +369,7 @@ fn render_loaded(
             &theme.words,
             &prefixed,
         )?;
+        exports::write(edition, &written, &theme.words, &prefixed)?;
         record.take_entries_of(written, edition.entries.iter().map(|e| e.id.as_str()));
     }
     let (pages, files) = (

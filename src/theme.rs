@@ -51,6 +51,9 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embedded!(
     "poster.html",
     "changes.html",
     "changes.xml",
+    "embed.html",
+    "embed-list.html",
+    "embed-fragment.html",
 );
 
 pub const DEFAULT_ASSETS: &[(&str, &[u8])] = &[
@@ -65,6 +68,14 @@ pub const DEFAULT_ASSETS: &[(&str, &[u8])] = &[
     (
         "ilmoita.js",
         include_bytes!("../themes/default/static/ilmoita.js"),
+    ),
+    (
+        "upota.css",
+        include_bytes!("../themes/default/static/upota.css"),
+    ),
+    (
+        "upota.js",
+        include_bytes!("../themes/default/static/upota.js"),
     ),
 ];
 

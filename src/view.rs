@@ -564,6 +564,24 @@ impl<'a> Views<'a> {
             "municipality": organiser.municipality,
             "body": organiser.body_html,
             "count": organiser.entries.len(),
+            "folder": organiser.folder,
+            "embed": self.embed(&crate::render::embeds::organiser_path(organiser)),
+        })
+    }
+
+    /// What a partner needs to show an embed on its own pages: its address, the fragment's,
+    /// and the origin its height messages come from.
+    fn embed(&self, path: &str) -> Value {
+        let config = &self.site.config;
+        let url = config.absolute(path);
+        let origin = config
+            .base_url
+            .trim_end_matches(&config.base_path)
+            .to_string();
+        json!({
+            "url": url,
+            "fragment": format!("{url}{}", crate::render::embeds::FRAGMENT),
+            "origin": origin,
         })
     }
 

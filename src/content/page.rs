@@ -5,7 +5,7 @@ use super::*;
 pub(super) const PAGE_KEYS: [&str; 1] = ["title"];
 
 /// Top-level paths the site itself uses; a page may not take them.
-pub const RESERVED_PATHS: [&str; 20] = [
+pub const RESERVED_PATHS: [&str; 22] = [
     "arkisto",
     "raportti",
     "assets",
@@ -26,6 +26,8 @@ pub const RESERVED_PATHS: [&str; 20] = [
     "oma-ohjelma",
     "kunta",
     "muutokset",
+    "upota",
+    "data",
 ];
 
 pub(super) fn read_page(file: &SourceFile, lang: Lang) -> Read<Page> {

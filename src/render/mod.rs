@@ -19,12 +19,15 @@ use crate::output::{OutputFile, Sink};
 use crate::theme::Theme;
 use crate::view::{Views, object};
 
+pub mod embeds;
 mod paper;
 mod places;
 
 /// The pages an earlier week's site has: its programme, by day, organiser and audience, and
 /// its calendars.
-const EDITION_PAGES: [&str; 15] = [
+const EDITION_PAGES: [&str; 17] = [
+    "embed.html",
+    "embed-fragment.html",
     "changes.html",
     "changes.xml",
     "print.html",
@@ -85,6 +88,7 @@ pub fn render(
     });
     jobs.extend(places::jobs(site, views, cards));
     jobs.extend(paper::jobs(site, views));
+    jobs.extend(embeds::jobs(site, views));
     jobs.extend(archive_jobs(site, views, &stats));
     jobs.extend(report_jobs(site, views));
     // An earlier week's site has its programme's pages; the rest of the site is shared.

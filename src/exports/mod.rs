@@ -1,0 +1,40 @@
+//! The programme for other systems, made from the model beside the pages and feeds: open data in
+//! the event shape of Linked Events (`data/`), and the frab/pretalx schedule that schedule apps
+//! and screens read (`schedule.json`, `schedule.xml`).
+
+mod frab;
+mod linked_events;
+
+use crate::model::{Entry, Site, When};
+use crate::output::{OutputFile, Sink};
+use crate::revisions::Revisions;
+use crate::translations::Translations;
+
+/// Writes every export of `site`, whose entries' last changes `record` holds.
+pub fn write(
+    site: &Site,
+    record: &Revisions,
+    t: &Translations,
+    sink: &dyn Sink,
+) -> std::io::Result<()> {
+    for (path, bytes) in linked_events::files(site, record, t)
+        .into_iter()
+        .chain(frab::files(site, record, t))
+    {
+        sink.put(OutputFile {
+            path,
+            bytes: bytes.into(),
+        })?;
+    }
+    Ok(())
+}
+
+/// An entry's start and end in ISO 8601 with the offset of the site's zone; the dates alone for
+/// an all-day entry.
+fn iso_times(entry: &Entry) -> (String, Option<String>) {
+    let stamp = |z: &jiff::Zoned| z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string();
+    match &entry.when {
+        When::Timed { start, end } => (stamp(start), end.as_ref().map(stamp)),
+        When::AllDay { first, last } => (first.to_string(), Some(last.to_string())),
+    }
+}

@@ -1,0 +1,106 @@
+//! Pages made to be embedded in partners' own web pages (`upota/<kind>/<key>/`): an organiser's,
+//! an audience's, a municipality's or a series' entries as a compact list without the site's
+//! header and footer, their links opening the site in the top window; and the same list as a
+//! script-free HTML fragment to paste (`…/tapahtumat.html`).
+
+use serde_json::{Value, json};
+
+use super::Job;
+use crate::model::*;
+use crate::view::{Views, object};
+
+/// The embed of each group: its path under `upota/`, title, full page and entries.
+struct Group {
+    path: String,
+    title: String,
+    page: String,
+    entries: Vec<usize>,
+}
+
+pub const FRAGMENT: &str = "tapahtumat.html";
+
+/// The embed's address for an organiser, for the snippet its page offers.
+pub fn organiser_path(organiser: &Organiser) -> String {
+    format!("upota/jarjestaja/{}/", organiser.slug)
+}
+
+pub(super) fn jobs<'a>(site: &'a Site, views: &'a Views) -> Vec<Job<'a>> {
+    let config = &site.config;
+    let mut groups: Vec<Group> = site
+        .organisers
+        .iter()
+        .map(|o| Group {
+            path: organiser_path(o),
+            title: o.name.clone(),
+            page: o.path(),
+            entries: o.entries.clone(),
+        })
+        .collect();
+    groups.extend(config.audiences.iter().enumerate().map(|(a, audience)| {
+        Group {
+            path: format!("upota/kohderyhma/{}/", audience.key),
+            title: audience.label.clone(),
+            page: format!("kohderyhma/{}/", audience.key),
+            entries: (0..site.entries.len())
+                .filter(|&e| site.entries[e].reaches(a, config))
+                .collect(),
+        }
+    }));
+    groups.extend(site.municipalities().into_iter().map(|m| Group {
+        path: format!("upota/{}", m.path()),
+        title: m.name.clone(),
+        page: m.path(),
+        entries: m.entries,
+    }));
+    groups.extend(site.series.iter().map(|s| {
+        Group {
+            path: format!("upota/{}", s.path()),
+            title: s.name.clone(),
+            page: s.path(),
+            entries: (0..site.entries.len())
+                .filter(|&e| site.entries[e].series.as_deref() == Some(&s.key))
+                .collect(),
+        }
+    }));
+    let mut jobs = Vec::new();
+    for group in groups {
+        let (path, title) = (group.path.clone(), group.title.clone());
+        let group = std::sync::Arc::new(group);
+        let same = group.clone();
+        jobs.push(Job {
+            template: "embed.html",
+            path: path.clone(),
+            title: title.clone(),
+            values: Box::new(move || embed(site, views, &group)),
+            feed: None,
+        });
+        jobs.push(Job {
+            template: "embed-fragment.html",
+            path: format!("{path}{FRAGMENT}"),
+            title,
+            values: Box::new(move || embed(site, views, &same)),
+            feed: None,
+        });
+    }
+    jobs
+}
+
+fn embed(site: &Site, views: &Views, group: &Group) -> Value {
+    let entries: Vec<Value> = group
+        .entries
+        .iter()
+        .map(|&i| {
+            let mut card = views.card(i);
+            card["absolute"] = site.config.absolute(&site.entries[i].path).into();
+            card
+        })
+        .collect();
+    object([(
+        "embed",
+        json!({
+            "title": group.title,
+            "page": site.config.absolute(&group.page),
+            "entries": entries,
+        }),
+    )])
+}
