@@ -2,6 +2,8 @@
 //! (Giggity, EventFahrplan) and info-beamer screens read: the conference with its days, each
 //! place a room, each entry an event with a stable UUID.
 
+use std::collections::HashMap;
+
 use serde_json::{Value, json};
 
 use crate::model::{Entry, Site, Status, When};
@@ -77,7 +79,9 @@ fn schedule(site: &Site, record: &Revisions, t: &Translations) -> Schedule {
             .unwrap_or_default()
     };
     let mut ids = std::collections::BTreeSet::new();
+    // Rooms in the order first met, and each one's place in that order.
     let mut rooms: Vec<String> = Vec::new();
+    let mut room_order: HashMap<String, usize> = HashMap::new();
     let week: Vec<jiff::civil::Date> = config
         .week
         .start
@@ -87,16 +91,21 @@ fn schedule(site: &Site, record: &Revisions, t: &Translations) -> Schedule {
     let mut days = Vec::new();
     for (n, &date) in week.iter().enumerate() {
         let mut by_room: Vec<(String, Vec<Event>)> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
         for entry in &site.entries {
             let Some(event) = event(site, t, entry, date, &acronym, &mut ids, &at) else {
                 continue;
             };
-            if !rooms.contains(&event.room) {
+            if !room_order.contains_key(&event.room) {
+                room_order.insert(event.room.clone(), rooms.len());
                 rooms.push(event.room.clone());
             }
-            match by_room.iter_mut().find(|(r, _)| *r == event.room) {
-                Some((_, events)) => events.push(event),
-                None => by_room.push((event.room.clone(), vec![event])),
+            match index.get(&event.room) {
+                Some(&i) => by_room[i].1.push(event),
+                None => {
+                    index.insert(event.room.clone(), by_room.len());
+                    by_room.push((event.room.clone(), vec![event]));
+                }
             }
         }
         days.push(Day {
@@ -109,7 +118,7 @@ fn schedule(site: &Site, record: &Revisions, t: &Translations) -> Schedule {
     }
     for day in &mut days {
         day.rooms
-            .sort_by_key(|(room, _)| rooms.iter().position(|r| r == room));
+            .sort_by_key(|(room, _)| room_order.get(room).copied());
     }
     let version = site
         .entries
@@ -317,7 +326,7 @@ fn to_json(s: &Schedule) -> Vec<u8> {
             },
         },
     });
-    serde_json::to_vec_pretty(&schedule).unwrap_or_default()
+    serde_json::to_vec(&schedule).unwrap_or_default()
 }
 
 fn to_xml(s: &Schedule) -> String {

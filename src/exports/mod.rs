@@ -17,10 +17,8 @@ pub fn write(
     t: &Translations,
     sink: &dyn Sink,
 ) -> std::io::Result<()> {
-    for (path, bytes) in linked_events::files(site, record, t)
-        .into_iter()
-        .chain(frab::files(site, record, t))
-    {
+    linked_events::write(site, record, t, sink)?;
+    for (path, bytes) in frab::files(site, record, t) {
         sink.put(OutputFile {
             path,
             bytes: bytes.into(),
