@@ -27,17 +27,6 @@ fn built(root: &Path) -> (tempfile::TempDir, PathBuf) {
     (dir, out)
 }
 
-fn run(command: &mut Command) -> String {
-    let output = command.output().expect("the checker runs");
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert!(
-        output.status.success(),
-        "{}\n{stdout}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    stdout
-}
-
 #[test]
 fn the_nu_html_checker_finds_no_errors() {
     let dir = checkers();

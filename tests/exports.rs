@@ -26,17 +26,6 @@ fn built() -> (tempfile::TempDir, PathBuf) {
     (dir, out)
 }
 
-fn run(command: &mut Command) -> String {
-    let output = command.output().expect("the checker runs");
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert!(
-        output.status.success(),
-        "{}\n{stdout}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    stdout
-}
-
 fn json(path: &Path) -> Value {
     serde_json::from_str(&read(path)).unwrap()
 }

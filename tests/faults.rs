@@ -48,17 +48,6 @@ fn sequences(feed: &str) -> Vec<(String, u32)> {
     found
 }
 
-/// Every file of a folder with its bytes.
-fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    files(dir)
-        .into_iter()
-        .map(|f| {
-            let bytes = fs::read(dir.join(&f)).unwrap();
-            (f, bytes)
-        })
-        .collect()
-}
-
 fn leftovers(output: &Path) -> Vec<PathBuf> {
     let name = output.file_name().unwrap().to_string_lossy().into_owned();
     fs::read_dir(output.parent().unwrap())

@@ -22,16 +22,6 @@ fn stamps(out: &Path) -> Vec<(String, u64, i64, i64)> {
         .collect()
 }
 
-fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    files(dir)
-        .into_iter()
-        .map(|f| {
-            let bytes = fs::read(dir.join(&f)).unwrap();
-            (f, bytes)
-        })
-        .collect()
-}
-
 /// A clean build of the site as it is now, into a folder of its own.
 fn clean(root: &Path, day: &str) -> Vec<(String, Vec<u8>)> {
     let fresh = tempfile::tempdir().unwrap();

@@ -104,3 +104,26 @@ pub fn build_at(root: &std::path::Path, out: &std::path::Path, day: &str) -> Str
     assert!(result.status.success(), "{stderr}");
     stderr
 }
+
+/// Runs an outside checker, insisting it succeeded; its output.
+pub fn run(command: &mut Command) -> String {
+    let output = command.output().expect("the checker runs");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "{}\n{stdout}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+}
+
+/// Every file of a folder with its bytes.
+pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    files(dir)
+        .into_iter()
+        .map(|f| {
+            let bytes = fs::read(dir.join(&f)).unwrap();
+            (f, bytes)
+        })
+        .collect()
+}
