@@ -554,11 +554,7 @@ pub fn identity() -> &'static str {
 fn with_record(mut content: sha2::Sha256, lock: Option<&str>) -> String {
     use sha2::Digest;
     add_text(&mut content, lock.unwrap_or_default());
-    content
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    write::hex(&content.finalize())
 }
 
 // With its length first, so that ("ab", "c") and ("a", "bc") differ.

@@ -221,7 +221,7 @@ impl Manifest {
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -248,6 +248,8 @@ pub struct Update {
     /// Where the manifest is kept.
     manifest: PathBuf,
     previous: Manifest,
+    /// The output was absent or empty: the new site goes in whole, by one rename.
+    fresh: bool,
     /// Every file of the new site, by path: what it holds, and whether it was staged.
     made: Mutex<BTreeMap<String, (Recorded, bool)>>,
     /// Folders made in the staging folder so far, so that each is made once.
@@ -267,9 +269,9 @@ impl Update {
         let staging = sibling(output, "viikko-new");
         fs::create_dir(&staging)?;
         fs::write(staging.join(MARKER), MARKER_TEXT)?;
-        // A manifest of an output since deleted describes nothing: the new site goes in whole.
-        let empty = fs::read_dir(output).map_or(true, |mut items| items.next().is_none());
-        let previous = match empty {
+        // A manifest of an output since deleted describes nothing.
+        let fresh = fs::read_dir(output).map_or(true, |mut items| items.next().is_none());
+        let previous = match fresh {
             true => Manifest::default(),
             false => Manifest::read(manifest),
         };
@@ -278,6 +280,7 @@ impl Update {
             staging,
             manifest: manifest.to_path_buf(),
             previous,
+            fresh,
             made: Mutex::default(),
             folders: Mutex::default(),
             unchanged: AtomicUsize::new(0),
@@ -340,19 +343,17 @@ impl Update {
         }
         journal.push_str(&added);
         journal.push_str(&changed);
-        for path in gone(&self.output, &self.previous, &made) {
-            journal.push_str(&format!("D {path}\n"));
-        }
         if let Some(cache) = self.manifest.parent() {
             fs::create_dir_all(cache)?;
         }
-        // A first build: the whole new site goes in by one rename.
-        let empty = fs::read_dir(&self.output).map_or(true, |mut items| items.next().is_none());
-        if empty && self.previous.files.is_empty() {
+        if self.fresh {
             let _ = fs::remove_dir(&self.output);
             fs::rename(&self.staging, &self.output)?;
             replace(&self.manifest, manifest.as_bytes(), false)?;
             return Ok(self.unchanged.into_inner());
+        }
+        for path in gone(&self.output, &self.previous, &made) {
+            journal.push_str(&format!("D {path}\n"));
         }
         fs::write(self.staging.join(MANIFEST), manifest)?;
         journal.push_str(&format!("M {}\n", self.manifest.display()));

@@ -171,6 +171,7 @@ fn the_schedule_is_valid_frab_and_the_c3voc_tools_read_it() {
         .iter()
         .map(|e| e["guid"].as_str().unwrap())
         .collect();
+    guids.sort();
     guids.dedup();
     assert_eq!(guids.len(), 5);
     assert_eq!(exhibition[0]["duration"], "24:00");

@@ -6,7 +6,7 @@ mod common;
 use common::*;
 use std::fs;
 use std::os::unix::fs::MetadataExt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 const DAY: &str = "2026-11-01";
 const ENTRY: &str = "content/programme/porin-kaupunki/asukaskahvila-itatuuli.md";
@@ -31,17 +31,35 @@ fn clean(root: &Path, day: &str) -> Vec<(String, Vec<u8>)> {
     snapshot(&out)
 }
 
+/// The sample site, built on `DAY` into its `public/`.
+fn sample() -> (tempfile::TempDir, PathBuf) {
+    let site = tempfile::tempdir().unwrap();
+    copy_tree(&repo().join("content"), &site.path().join("content"));
+    let out = site.path().join("public");
+    build_at(site.path(), &out, DAY);
+    (site, out)
+}
+
+/// The inode and time of the output's manifest in the cache: a build that made anything
+/// saves a new one.
+fn manifest(root: &Path) -> (u64, i64, i64) {
+    let cache = fs::read_dir(root.join(".viikko-cache")).unwrap();
+    let files: Vec<_> = cache.map(|f| f.unwrap().path()).collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    let meta = fs::metadata(&files[0]).unwrap();
+    (meta.ino(), meta.mtime(), meta.mtime_nsec())
+}
+
 #[test]
 fn an_edit_rewrites_only_what_it_changes_and_equals_a_clean_build() {
-    let site = tempfile::tempdir().unwrap();
+    let (site, out) = sample();
     let root = site.path();
-    copy_tree(&repo().join("content"), &root.join("content"));
-    let out = root.join("public");
-    build_at(root, &out, DAY);
     let before = stamps(&out);
-    // Nothing changed: nothing written.
+    // Nothing changed: nothing written, nothing made (the manifest is not even saved again).
+    let record = manifest(root);
     build_at(root, &out, DAY);
     assert_eq!(stamps(&out), before);
+    assert_eq!(manifest(root), record);
 
     let text = read(root.join(ENTRY));
     fs::write(
@@ -92,11 +110,8 @@ fn an_edit_rewrites_only_what_it_changes_and_equals_a_clean_build() {
 
 #[test]
 fn the_day_and_files_changed_by_hand_are_inputs_too() {
-    let site = tempfile::tempdir().unwrap();
+    let (site, out) = sample();
     let root = site.path();
-    copy_tree(&repo().join("content"), &root.join("content"));
-    let out = root.join("public");
-    build_at(root, &out, DAY);
     // The same content a week after the week: the home page says it is over.
     build_at(root, &out, "2026-11-30");
     assert!(snapshot(&out) == clean(root, "2026-11-30"));

@@ -64,18 +64,11 @@ fn schedule(site: &Site, record: &Revisions, t: &Translations) -> Schedule {
     let config = &site.config;
     let tz = &config.tz;
     let year = config.week.start.year();
-    let source = config
-        .root_path
-        .trim_matches('/')
-        .rsplit('/')
-        .next()
-        .unwrap_or("");
-    let source = if source.is_empty() { "viikko" } else { source };
-    let acronym = format!("{}{year}", crate::slug::slugify(source).replace('-', "_"));
+    let acronym = format!("{}{year}", super::source(site).replace('-', "_"));
     let at = |date: jiff::civil::Date, time: jiff::civil::Time| {
         date.to_datetime(time)
             .to_zoned(tz.clone())
-            .map(|z| z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string())
+            .map(|z| super::iso(&z))
             .unwrap_or_default()
     };
     let mut ids = std::collections::BTreeSet::new();
@@ -153,7 +146,6 @@ fn event(
 ) -> Option<Event> {
     let config = &site.config;
     let url = config.absolute(&entry.path);
-    let stamp = |z: &jiff::Zoned| z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string();
     let (start_at, start, minutes, end, key) = match &entry.when {
         When::Timed { start, end } => {
             if start.date() != date {
@@ -164,9 +156,9 @@ fn event(
                 .and_then(|end| start.until(end).ok())
                 .and_then(|span| span.total(jiff::Unit::Minute).ok())
                 .map_or(0, |m| m.max(0.0) as i64);
-            let end = end.as_ref().map_or_else(|| stamp(start), stamp);
+            let end = end.as_ref().map_or_else(|| super::iso(start), super::iso);
             (
-                stamp(start),
+                super::iso(start),
                 start.strftime("%H:%M").to_string(),
                 minutes,
                 end,

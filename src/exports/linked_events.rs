@@ -22,7 +22,7 @@ pub fn write(
     t: &Translations,
     sink: &dyn Sink,
 ) -> std::io::Result<()> {
-    let prefix = prefix(site);
+    let prefix = super::source(site);
     // Values made here: serialising cannot fail.
     let encode = |event: Value| serde_json::to_vec(&event).unwrap_or_default();
     let events: Vec<Vec<u8>> = site
@@ -71,16 +71,6 @@ fn put_list(sink: &dyn Sink, path: String, events: &[&[u8]]) -> std::io::Result<
     }
     parts.push(b"]}\n");
     sink.put_parts(path, &parts)
-}
-
-/// The ids' prefix, the data source in Linked Events' terms: the site's path, or its host.
-fn prefix(site: &Site) -> String {
-    let path = site.config.root_path.trim_matches('/');
-    let source = match path.rsplit('/').next() {
-        Some(last) if !last.is_empty() => last.to_string(),
-        _ => site.config.host().to_string(),
-    };
-    crate::slug::slugify(&source)
 }
 
 fn event(site: &Site, record: &Revisions, t: &Translations, prefix: &str, entry: &Entry) -> Value {

@@ -30,9 +30,23 @@ pub fn write(
 /// An entry's start and end in ISO 8601 with the offset of the site's zone; the dates alone for
 /// an all-day entry.
 fn iso_times(entry: &Entry) -> (String, Option<String>) {
-    let stamp = |z: &jiff::Zoned| z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string();
     match &entry.when {
-        When::Timed { start, end } => (stamp(start), end.as_ref().map(stamp)),
+        When::Timed { start, end } => (iso(start), end.as_ref().map(iso)),
         When::AllDay { first, last } => (first.to_string(), Some(last.to_string())),
+    }
+}
+
+/// A time in ISO 8601 with its UTC offset: `2026-11-17T14:00:00+02:00`.
+fn iso(time: &jiff::Zoned) -> String {
+    time.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
+}
+
+/// Who publishes the data, as other systems name a source: the site's path (`rsv`), or its
+/// host when it is published at the root.
+fn source(site: &Site) -> String {
+    let path = site.config.root_path.trim_matches('/');
+    match path.rsplit('/').next() {
+        Some(last) if !last.is_empty() => crate::slug::slugify(last),
+        _ => crate::slug::slugify(site.config.host()),
     }
 }
