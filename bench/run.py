@@ -14,7 +14,8 @@ Wall time is measured around the process; peak RSS comes from `/usr/bin/time -f 
 "files written" counts output files whose inode changed (unchanged files are hard-linked).
 The last one-edit build is compared byte for byte with a clean build of the same content.
 For sizes up to --serve-max it also starts `viikko serve` and times, over at least 7 edits, from
-replacing an entry's file to the reload event the browser gets (debounce and rebuild included).
+replacing an entry's file to the reload event the browser gets (debounce and check included), and
+to the edited entry's page arriving with its new title.
 --hugo KIT: for each size up to --hugo-max also runs KIT/gen_content.py (the Hugo comparison kit:
 it writes the same programme in our format and as a Hugo site) and times
 `hugo --quiet -s TMP/hugo -d OUT` against viikko on TMP/content, interleaved, both into empty
@@ -34,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GENERATOR = os.path.join(REPO, "bench", "generate.py")
@@ -194,7 +196,9 @@ def bench_ours(viikko, n, runs, seed, work):
 
 
 def bench_serve(viikko, n, runs, seed, work):
-    """Save-to-reload in `viikko serve`: from replacing an entry file to the reload event."""
+    """Save-to-reload in `viikko serve`: from replacing an entry file to the reload event, and to
+    the edited entry's page arriving with the new title (the page is rendered when asked for).
+    Timed in the steady state: a feed is fetched first, so the server has made everything."""
     src = cached("ours", n, seed, GENERATOR, [GENERATOR, "--entries", str(n)])
     root = os.path.join(work, f"serve-{n}")
     rmtree(root)
@@ -206,28 +210,38 @@ def bench_serve(viikko, n, runs, seed, work):
     try:
         port = None
         while port is None:
-            m = re.search(r"http://127\.0\.0\.1:(\d+)", lines.get(timeout=300))
-            port = m and int(m.group(1))
+            m = re.search(r"http://127\.0\.0\.1:(\d+)(/\S*)", lines.get(timeout=300))
+            port, base = (int(m.group(1)), m.group(2)) if m else (None, None)
         events = socket.create_connection(("127.0.0.1", port))
         events.sendall(b"GET /__viikko/events HTTP/1.1\r\nHost: x\r\n\r\n")
         reader = events.makefile("rb")
         reloads = queue.Queue()
         threading.Thread(target=lambda: [reloads.put(time.perf_counter()) for l in reader
                                          if l.startswith(b"event: reload")], daemon=True).start()
-        time.sleep(1)
         programme = os.path.join(root, "content", "programme")
         org = sorted(os.listdir(programme))[0]
-        path = os.path.join(programme, org, sorted(os.listdir(os.path.join(programme, org)))[1])
+        name = sorted(os.listdir(os.path.join(programme, org)))[1]
+        path = os.path.join(programme, org, name)
+        page = f"{base}ohjelma/{org}/{name[:-3]}/"
+        get = lambda url: urllib.request.urlopen(f"http://127.0.0.1:{port}{url}", timeout=120).read()
+        get(f"{base}kalenteri/koko-ohjelma.ics")
+        get(page)
+        time.sleep(1)
         text = open(path, encoding="utf-8").read()
-        latencies, internal = [], []
+        latencies, to_page, internal = [], [], []
         for i in range(runs):
             while not lines.empty():
                 lines.get()
+            title = f"({i + 1}) "
             with open(path + ".tmp", "w", encoding="utf-8") as f:
-                f.write(text.replace("title: \"", f"title: \"({i + 1}) ", 1))
+                f.write(text.replace("title: \"", f"title: \"{title}", 1))
             started = time.perf_counter()
             os.replace(path + ".tmp", path)
             latencies.append(reloads.get(timeout=60) - started)
+            body = get(page).decode()
+            to_page.append(time.perf_counter() - started)
+            if title not in body:
+                sys.exit(f"serve: {page} lacks the new title {title!r} after the reload")
             internal.append(internal_ms(lines.get(timeout=5)))
             time.sleep(0.5)
         events.close()
@@ -236,7 +250,7 @@ def bench_serve(viikko, n, runs, seed, work):
         server.wait()
         rmtree(root)
     return {"entries": n, "median_s": statistics.median(latencies), "min_s": min(latencies),
-            "build_ms": internal}
+            "page_median_s": statistics.median(to_page), "build_ms": internal}
 
 
 def bench_hugo(kit, viikko, n, runs, seed, work):
@@ -336,7 +350,8 @@ def main():
     print_tables(results["viikko"], results["hugo"])
     for r in results["serve"]:
         print(f"\n{r['entries']:>8} serve: save to reload median {1000 * r['median_s']:.0f} ms "
-              f"(min {1000 * r['min_s']:.0f} ms; builds {r['build_ms']} ms)")
+              f"(min {1000 * r['min_s']:.0f} ms), to the edited page "
+              f"{1000 * r['page_median_s']:.0f} ms; checks {r['build_ms']} ms")
     text = json.dumps(results, indent=1)
     print(text)
     if a.json:

@@ -1,12 +1,12 @@
 //! What a build made (rendered pages and cards, parsed files, compiled templates) kept by a
 //! fingerprint of everything it was made from, so that the preview server makes again only what
-//! an edit changed. `viikko build` keeps none: each build starts from scratch, which is what a
-//! preview must equal.
+//! an edit changed. `viikko build` keeps none in memory: what it keeps between runs is the
+//! output's manifest (`write.rs`).
 
 use std::any::Any;
 use std::collections::HashMap;
 use std::convert::Infallible;
-use std::hash::{DefaultHasher, Hasher};
+use std::hash::{BuildHasher, Hasher};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -15,9 +15,14 @@ use serde_json::Value;
 /// Anything a build made, by fingerprint: page text, cards, parsed files, compiled templates.
 type Made = HashMap<u64, Arc<dyn Any + Send + Sync>>;
 
+/// Builds a thing may go unused before it is forgotten: the preview makes a page only when it
+/// is asked for, so a page not looked at since the last edit is kept a while.
+const IDLE_BUILDS: u8 = 3;
+
 #[derive(Default)]
 pub struct Cache {
-    previous: Made,
+    /// What earlier builds made, each with how many builds ago it was last used.
+    previous: HashMap<u64, (u8, Arc<dyn Any + Send + Sync>)>,
     made: Mutex<Made>,
     /// How many times this build took something from the previous one.
     reused: AtomicUsize,
@@ -33,7 +38,7 @@ impl Cache {
     where
         T: Clone + Send + Sync + 'static,
     {
-        let kept = self.previous.get(&fingerprint);
+        let kept = self.previous.get(&fingerprint).map(|(_, kept)| kept);
         let (value, keep): (T, Arc<dyn Any + Send + Sync>) =
             match kept.and_then(|k| Some((k.downcast_ref::<T>()?.clone(), k.clone()))) {
                 Some(found) => {
@@ -55,14 +60,17 @@ impl Cache {
         self.reused.load(Ordering::Relaxed)
     }
 
-    /// The cache for the next build: what this build made, and nothing older once a build has
-    /// completed; after a failed one, what the last good build made too.
-    pub fn next(self, completed: bool) -> Cache {
-        let made = self.made.into_inner().unwrap_or_default();
-        let previous = match completed {
-            true => made,
-            false => self.previous.into_iter().chain(made).collect(),
-        };
+    /// The cache for the next build: what this build made or used, and what earlier builds
+    /// made that has not gone unused for `IDLE_BUILDS` builds.
+    pub fn successor(&self) -> Cache {
+        let made = self.made.lock().map(|m| m.clone()).unwrap_or_default();
+        let mut previous: HashMap<_, _> = self
+            .previous
+            .iter()
+            .filter(|(_, (idle, _))| idle + 1 < IDLE_BUILDS)
+            .map(|(&key, (idle, kept))| (key, (idle + 1, kept.clone())))
+            .collect();
+        previous.extend(made.into_iter().map(|(key, kept)| (key, (0, kept))));
         Cache {
             previous,
             made: Mutex::default(),
@@ -93,9 +101,15 @@ pub fn remember<T: Clone + Send + Sync + 'static>(
     cached(key, || Ok::<_, Infallible>(make())).unwrap_or_else(|never| match never {})
 }
 
-/// A hash of the values a page is made from: equal values give equal fingerprints.
-#[derive(Default)]
-pub struct Fingerprint(DefaultHasher);
+/// A hash of the values a page is made from: equal values give equal fingerprints, in every
+/// run of the same program (the output's manifest keeps them between builds).
+pub struct Fingerprint(foldhash::quality::FoldHasher<'static>);
+
+impl Default for Fingerprint {
+    fn default() -> Fingerprint {
+        Fingerprint(foldhash::quality::FixedState::with_seed(0x7669_696b_6b6f).build_hasher())
+    }
+}
 
 impl Fingerprint {
     pub fn text(mut self, text: &str) -> Fingerprint {
@@ -171,22 +185,19 @@ mod tests {
         let cache = Cache::default();
         let made = cache.get_or(fingerprint(&a), || Ok::<_, ()>("page A".to_string()));
         assert_eq!(made.unwrap(), "page A");
-        let cache = cache.next(true);
+        let cache = cache.successor();
         let again = cache.get_or(fingerprint(&a), || Err::<String, _>("rendered again"));
         assert_eq!(again.unwrap(), "page A");
         let other = cache.get_or(fingerprint(&b), || Ok::<_, ()>("page B".to_string()));
         assert_eq!(other.unwrap(), "page B");
-        // A failed build keeps what the last good one made; a completed one only its own.
-        let cache = cache.next(false);
+        // Kept while unused for fewer than `IDLE_BUILDS` builds, then forgotten.
+        let mut cache = cache.successor();
+        for _ in 0..IDLE_BUILDS {
+            cache = cache.successor();
+        }
         assert!(
             cache
-                .get_or(fingerprint(&a), || Err::<String, _>("rendered again"))
-                .is_ok()
-        );
-        let cache = cache.next(true).next(true);
-        assert!(
-            cache
-                .get_or(fingerprint(&a), || Err::<String, _>("gone"))
+                .get_or(fingerprint(&b), || Err::<String, _>("gone"))
                 .is_err()
         );
     }

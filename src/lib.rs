@@ -160,7 +160,7 @@ fn check_with(
 ) -> Result<Checked, Failure> {
     let (mut sources, load_problems) = match loaded {
         Some(loaded) => loaded,
-        None => load::load(root).map_err(|e| Failure::Io(e.to_string()))?,
+        None => load::load_cached(root, cache).map_err(|e| Failure::Io(e.to_string()))?,
     };
     // The theme compiles while the content is read, and its problems are reported with the
     // content's: one run shows them all.
@@ -289,14 +289,36 @@ pub fn render_site(
     render_loaded(root, None, options, sink, cache)
 }
 
-/// [`render_site`], from the content as `load` read it when given.
-fn render_loaded(
+/// A site checked and modelled, ready to render: a build renders all of it at once, the preview
+/// each page when it is asked for.
+pub struct Prepared {
+    pub site: model::Site,
+    theme: theme::Theme,
+    feeds: Vec<feeds::Feed>,
+    pub diagnostics: Diagnostics,
+    pub held_back: HeldBack,
+    /// The content as read, with `--keep-going`'s replacements.
+    sources: load::Sources,
+    cards: Vec<std::sync::OnceLock<render::Card>>,
+}
+
+/// load → validate → model: the site under `root`, ready to render. Parsed files are taken from
+/// `cache` when their text is unchanged.
+pub fn prepare(
+    root: &Path,
+    options: &Options,
+    cache: Option<&cache::Cache>,
+) -> Result<Prepared, Failure> {
+    prepare_loaded(root, None, options, cache)
+}
+
+/// [`prepare`], from the content as `load` read it when given.
+fn prepare_loaded(
     root: &Path,
     loaded: Option<(load::Sources, Diagnostics)>,
     options: &Options,
-    sink: &dyn output::Sink,
     cache: Option<&cache::Cache>,
-) -> Result<Rendered, Failure> {
+) -> Result<Prepared, Failure> {
     let empty = Published::new();
     let keep_going = options
         .keep_going
@@ -323,70 +345,124 @@ fn render_loaded(
         edition.today = site.today;
     }
     let feeds = feeds::feeds(&site, &theme.words);
-    let sink = output::Ledger::new(sink);
-    let published: Published = sources
-        .written()
-        .map(|f| (f.rel.clone(), f.text.clone()))
-        .collect();
-    output::Sink::put(
-        &sink,
-        output::OutputFile {
-            path: PUBLISHED_SOURCES.into(),
-            bytes: std::sync::Arc::new(serde_json::to_vec(&published).unwrap_or_default()),
-        },
-    )?;
-    // Pages and feeds are independent: each fills the cores while the other waits on its parts.
-    let (pages, record) = rayon::join(
-        || render::render(&site, &theme, &feeds, &sink, cache),
-        || {
-            feeds::write(
-                &site,
+    let cards = render::card_slots(&site);
+    Ok(Prepared {
+        site,
+        theme,
+        feeds,
+        diagnostics,
+        held_back,
+        sources,
+        cards,
+    })
+}
+
+impl Prepared {
+    /// The text of every file partners write, as this build publishes it.
+    pub fn published(&self) -> Published {
+        self.sources
+            .written()
+            .map(|f| (f.rel.clone(), f.text.to_string()))
+            .collect()
+    }
+
+    /// The site's pages, to render all at once or one by one.
+    pub fn pages<'a>(&'a self, cache: Option<&'a cache::Cache>) -> render::Pages<'a> {
+        render::Pages::new(&self.site, &self.theme, &self.feeds, &self.cards, cache)
+    }
+
+    /// Every file but the week's own pages: the published sources, feeds, open data, the
+    /// search index and assets, and each earlier week whole. Returns the calendar record as
+    /// the feeds now stand.
+    pub fn render_rest(
+        &self,
+        pages: &render::Pages,
+        options: &Options,
+        sink: &dyn output::Sink,
+    ) -> Result<revisions::Revisions, Failure> {
+        let site = &self.site;
+        let words = &self.theme.words;
+        let lang = site.config.lang;
+        output::Sink::put(
+            sink,
+            output::OutputFile {
+                path: PUBLISHED_SOURCES.into(),
+                bytes: std::sync::Arc::new(published_bytes(&self.sources)),
+            },
+        )?;
+        let (data, record) = rayon::join(
+            || pages.render_data(sink),
+            || feeds::write(site, &self.feeds, &site.revisions, options.now, words, sink),
+        );
+        data.map_err(|failure| failure.in_language(lang))?;
+        let mut record = record?;
+        // Open data and the schedule carry each entry's last change: made once the record is.
+        exports::write(site, &record, words, sink)?;
+        // Each earlier week: its pages and feeds under `<year>/`, with its entries' record.
+        for edition in &site.editions {
+            let year = edition.config.edition.unwrap_or_default();
+            let prefixed = output::Prefixed::new(sink, format!("{year}/"));
+            let feeds = feeds::feeds(edition, words);
+            render::render(edition, &self.theme, &feeds, &prefixed, None)
+                .map_err(|failure| failure.in_language(lang))?;
+            let written = feeds::write(
+                edition,
                 &feeds,
                 &site.revisions,
                 options.now,
-                &theme.words,
-                &sink,
-            )
-        },
-    );
-    let lang = site.config.lang;
-    pages.map_err(|failure| failure.in_language(lang))?;
-    let mut record = record?;
-    // Open data and the schedule carry each entry's last change: made once the record is.
-    exports::write(&site, &record, &theme.words, &sink)?;
-    // Each earlier week: its pages and feeds under `<year>/`, with its entries' calendar record.
-    for edition in &site.editions {
-        let year = edition.config.edition.unwrap_or_default();
-        let prefixed = output::Prefixed::new(&sink, format!("{year}/"));
-        let feeds = feeds::feeds(edition, &theme.words);
-        render::render(edition, &theme, &feeds, &prefixed, None)
-            .map_err(|failure| failure.in_language(lang))?;
-        let written = feeds::write(
-            edition,
-            &feeds,
-            &site.revisions,
-            options.now,
-            &theme.words,
-            &prefixed,
-        )?;
-        exports::write(edition, &written, &theme.words, &prefixed)?;
-        record.take_entries_of(written, edition.entries.iter().map(|e| e.id.as_str()));
+                words,
+                &prefixed,
+            )?;
+            exports::write(edition, &written, words, &prefixed)?;
+            record.take_entries_of(written, edition.entries.iter().map(|e| e.id.as_str()));
+        }
+        Ok(record)
     }
+}
+
+/// [`Published`] as its file holds it.
+fn published_bytes(sources: &load::Sources) -> Vec<u8> {
+    let texts: std::collections::BTreeMap<&str, &str> = sources
+        .written()
+        .map(|f| (f.rel.as_str(), &*f.text))
+        .collect();
+    serde_json::to_vec(&texts).unwrap_or_default()
+}
+
+/// [`render_site`], from the content as `load` read it when given.
+fn render_loaded(
+    root: &Path,
+    loaded: Option<(load::Sources, Diagnostics)>,
+    options: &Options,
+    sink: &dyn output::Sink,
+    cache: Option<&cache::Cache>,
+) -> Result<Rendered, Failure> {
+    let prepared = prepare_loaded(root, loaded, options, cache)?;
+    let lang = prepared.site.config.lang;
+    let sink = output::Ledger::new(sink);
+    let pages = prepared.pages(cache);
+    // Pages and the rest are independent: each fills the cores while the other waits on its
+    // parts.
+    let (rendered, record) = rayon::join(
+        || pages.render_pages(&sink),
+        || prepared.render_rest(&pages, options, &sink),
+    );
+    rendered.map_err(|failure| failure.in_language(lang))?;
+    let record = record?;
+    drop(pages);
     let (pages, files) = (
         sink.pages.load(Ordering::Relaxed),
         sink.files.load(Ordering::Relaxed),
     );
-    let collisions = sink.collisions(&site);
+    let collisions = sink.collisions(&prepared.site);
     if collisions.has_errors() {
-        return Err(Failure::Content(
-            collisions.sorted().in_language(site.config.lang),
-        ));
+        return Err(Failure::Content(collisions.sorted().in_language(lang)));
     }
     Ok(Rendered {
-        site,
+        site: prepared.site,
         record,
-        diagnostics,
-        held_back,
+        diagnostics: prepared.diagnostics,
+        held_back: prepared.held_back,
         pages,
         files,
     })
@@ -405,7 +481,7 @@ pub fn build(root: &Path, output: &Path, options: &Options) -> Result<Report, Fa
     let manifest = write::manifest_path(root, &output);
     let update = write::Update::new(&output, &manifest).map_err(cannot_write)?;
     let loaded = load::load(root).map_err(|e| Failure::Io(e.to_string()))?;
-    let lock = loaded.0.calendar_lock.as_ref().map(|f| f.text.clone());
+    let lock = loaded.0.calendar_lock.as_ref().map(|f| f.text.to_string());
     let content = self::inputs(root, &loaded.0, options);
     let inputs = |lock: Option<&str>| with_record(content.clone(), lock);
     let before = inputs(lock.as_deref());

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::cache::{Cache, Fingerprint, cached};
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
 
 /// A text file of the content, decoded and with line endings normalised to `\n`.
@@ -13,7 +14,8 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Span};
 pub struct SourceFile {
     /// Relative to the site root with forward slashes, as shown in reports: `content/site.yaml`.
     pub rel: String,
-    pub text: String,
+    /// Shared, so that the preview's cache and each build's sources hold one copy.
+    pub text: std::sync::Arc<str>,
 }
 
 impl SourceFile {
@@ -73,6 +75,15 @@ pub const MAX_TEXT_BYTES: u64 = 1024 * 1024;
 /// Reads everything under `ROOT/content/`. Problems with single files are reported and the file
 /// is left out; the error is only for a content folder that cannot be read at all.
 pub fn load(root: &Path) -> Result<(Sources, Diagnostics), std::io::Error> {
+    load_cached(root, None)
+}
+
+/// [`load`], taking from `cache` the text of each file unchanged on disk since it was read
+/// (the preview reads only what was edited).
+pub fn load_cached(
+    root: &Path,
+    cache: Option<&Cache>,
+) -> Result<(Sources, Diagnostics), std::io::Error> {
     let content = root.join("content");
     if !content.is_dir() {
         return Err(std::io::Error::new(
@@ -133,7 +144,7 @@ pub fn load(root: &Path) -> Result<(Sources, Diagnostics), std::io::Error> {
         .map(|(kind, rel, path)| {
             // The record grows with the programme and is written by viikko itself.
             let limit = !matches!(kind, Kind::CalendarLock);
-            let file = read_text(&rel, &path, limit).map_err(|d| (rel, d));
+            let file = read_text(&rel, &path, limit, cache).map_err(|d| (rel, d));
             (kind, file)
         })
         .collect();
@@ -261,7 +272,7 @@ impl Sources {
         if let Some(text) = text {
             let file = SourceFile {
                 rel: rel.to_string(),
-                text: text.to_string(),
+                text: text.into(),
             };
             let mut organisers: BTreeMap<String, OrganiserSources> =
                 std::mem::take(&mut self.organisers)
@@ -338,13 +349,23 @@ fn link(rel: &str) -> Diagnostic {
     Diagnostic::warning(rel, text!("content_link")).with_help(text!("content_link_help"))
 }
 
+/// How long a file must have stood unchanged before its text is taken from the cache by its
+/// size and times alone: a file written twice within the clock's resolution keeps its time.
+const SETTLED: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// Reads a text file; `limited` to [`MAX_TEXT_BYTES`] when a person writes it.
-fn read_text(rel: &str, path: &Path, limited: bool) -> Result<SourceFile, Diagnostic> {
+fn read_text(
+    rel: &str,
+    path: &Path,
+    limited: bool,
+    cache: Option<&Cache>,
+) -> Result<SourceFile, Diagnostic> {
     let cannot_read = |error: std::io::Error| {
         Diagnostic::error(rel, text!("file_unreadable", error = error))
             .with_help(text!("file_unreadable_help"))
     };
-    let size = std::fs::metadata(path).map_err(cannot_read)?.len();
+    let meta = std::fs::metadata(path).map_err(cannot_read)?;
+    let size = meta.len();
     if limited && size > MAX_TEXT_BYTES {
         let megabytes = format!("{:.1}", size as f64 / 1_000_000.0);
         return Err(
@@ -353,6 +374,47 @@ fn read_text(rel: &str, path: &Path, limited: bool) -> Result<SourceFile, Diagno
                 .with_help(text!("file_too_large_help")),
         );
     }
+    let settled = meta
+        .modified()
+        .ok()
+        .and_then(|time| time.elapsed().ok())
+        .is_some_and(|age| age > SETTLED);
+    let key = cache.filter(|_| settled).map(|cache| {
+        let stamp = |time: std::io::Result<std::time::SystemTime>| {
+            time.ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos() as u64)
+        };
+        let f = Fingerprint::default()
+            .text("file")
+            .text(&path.to_string_lossy())
+            .number(size)
+            .number(stamp(meta.modified()))
+            .number(file_id(&meta));
+        (cache, f.finish())
+    });
+    cached(key, || read_new(rel, path, cannot_read))
+}
+
+/// The file's inode and change time where the system has them: a file replaced by another of
+/// the same size and time is still told apart.
+#[cfg(unix)]
+fn file_id(meta: &std::fs::Metadata) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    meta.ino() ^ (meta.ctime_nsec() as u64).rotate_left(32) ^ meta.ctime() as u64
+}
+
+#[cfg(not(unix))]
+fn file_id(_meta: &std::fs::Metadata) -> u64 {
+    0
+}
+
+/// Reads and decodes a file.
+fn read_new(
+    rel: &str,
+    path: &Path,
+    cannot_read: impl Fn(std::io::Error) -> Diagnostic,
+) -> Result<SourceFile, Diagnostic> {
     let bytes = std::fs::read(path).map_err(cannot_read)?;
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
@@ -377,7 +439,7 @@ fn read_text(rel: &str, path: &Path, limited: bool) -> Result<SourceFile, Diagno
     };
     Ok(SourceFile {
         rel: rel.to_string(),
-        text,
+        text: text.into(),
     })
 }
 

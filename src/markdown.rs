@@ -440,7 +440,7 @@ mod tests {
     fn render_body(body: &str) -> Rendered {
         let file = SourceFile {
             rel: "content/programme/a/b.md".into(),
-            text: format!("---\ntitle: x\n---\n{body}"),
+            text: format!("---\ntitle: x\n---\n{body}").into(),
         };
         let mut targets = HashMap::new();
         targets.insert(

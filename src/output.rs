@@ -78,6 +78,11 @@ impl<'a> Ledger<'a> {
         new
     }
 
+    /// Takes `path` for a file made elsewhere, as if it had passed through.
+    pub fn claim(&self, path: &str) {
+        self.first(path);
+    }
+
     /// The problems of files that would replace others, naming both.
     pub fn collisions(self, site: &Site) -> Diagnostics {
         let paths = self.paths.into_inner().unwrap_or_default();

@@ -371,7 +371,7 @@ mod tests {
         });
         let file = SourceFile {
             rel: "content/calendar.lock".into(),
-            text: record.to_text(),
+            text: record.to_text().into(),
         };
         assert!(file.text.contains(
             "! 2023-11-14T22:15:00Z porin-kaupunki/Avoin%20ilta time 20261117T120000Z\n"

@@ -1,16 +1,19 @@
 //! `viikko serve`: the same build as `viikko build`, run again on every change, served over
 //! HTTP with live reload.
 //!
-//! Each build is made in memory, never written to disk, and the server switches to it only when
-//! it is complete, so no request sees a half-built site. After a failed build the last good site
-//! stays served, with the errors laid over every page.
+//! Each change is loaded and checked whole, and the server switches to it only once it passed,
+//! so no request sees a half-checked site. Pages are then rendered in memory as they are asked
+//! for (a page is the same as `viikko build` writes), and everything else (feeds, open data, the
+//! search index, earlier weeks) is made in the background: an edit costs a check and the page
+//! looked at, not the whole site. After a failed check the last good site stays served, with the
+//! errors laid over every page.
 
 use std::collections::HashMap;
 use std::io::{self, Write};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::{Duration, Instant};
 
 use notify_debouncer_full::notify::{self, EventKind, RecursiveMode};
@@ -37,19 +40,127 @@ struct State {
     errors: Option<String>,
 }
 
-/// A site as built, below its base path: rendered files by path, and the content's own files
-/// (images, documents) by the path they are published at, read when asked for.
-#[derive(Default)]
+/// A checked site, below its base path: its pages rendered when first asked for, the rest of its
+/// files made once, and the content's own files (images, documents) by the path they are
+/// published at, read when asked for.
 struct Built {
-    files: HashMap<String, Arc<Vec<u8>>>,
+    prepared: crate::Prepared,
+    /// What this and earlier builds made; the next build starts from it.
+    cache: Arc<Cache>,
+    options: Options,
+    /// The file of every page.
+    pages: std::collections::HashSet<String>,
+    /// Pages rendered so far.
+    made: Memory,
+    /// The theme's assets and the site's QR code.
+    assets: OnceLock<Files>,
+    /// Every other file, or what stopped them being made.
+    rest: OnceLock<Result<Files, String>>,
     statics: HashMap<String, PathBuf>,
     /// `content/static/`, the only folder the content's own files are served from.
     static_root: PathBuf,
 }
 
+impl Built {
+    /// The page written to `file`, rendered now if it was not yet; `None` when no page is, and
+    /// the problem's report when rendering it failed.
+    fn page(&self, file: &str) -> Option<Result<Arc<Vec<u8>>, String>> {
+        if !self.pages.contains(file) {
+            return None;
+        }
+        let pages = self.prepared.pages(Some(&self.cache));
+        if let Some(made) = self.made.get(file) {
+            return Some(Ok(made));
+        }
+        Some(match pages.render_one(file, &self.made) {
+            Some(Ok(())) => self.made.get(file).ok_or_else(|| "not made".to_string()),
+            Some(Err(failure)) => Err(failure_text(failure)),
+            None => Err("not made".to_string()),
+        })
+    }
+
+    /// Feeds, open data, the search index and earlier weeks: made once, when first asked for.
+    /// While someone is editing, each save then costs only its check and the page looked at.
+    fn rest(&self) -> &Result<Files, String> {
+        self.rest.get_or_init(|| {
+            let memory = Memory::default();
+            let ledger = crate::output::Ledger::new(&memory);
+            let pages = self.prepared.pages(Some(&self.cache));
+            // The pages' files are claimed first: a file that would replace one is an error.
+            for file in &self.pages {
+                ledger.claim(file);
+            }
+            self.prepared
+                .render_rest(&pages, &self.options, &ledger)
+                .map_err(failure_text)?;
+            let collisions = ledger.collisions(&self.prepared.site);
+            if collisions.has_errors() {
+                let lang = self.prepared.site.config.lang;
+                return Err(report_text(&collisions.sorted().in_language(lang)));
+            }
+            Ok(memory.0.into_inner().unwrap_or_default())
+        })
+    }
+
+    /// A file that is not a page, by its path below the base path. When they could not be
+    /// made, their problems are laid over the pages instead.
+    fn other(&self, path: &str) -> Option<Arc<Vec<u8>>> {
+        // What every page loads is made at once, without waiting for the rest.
+        let assets = self.assets.get_or_init(|| {
+            let pages = self.prepared.pages(Some(&self.cache));
+            pages
+                .assets()
+                .into_iter()
+                .map(|f| (f.path, f.bytes))
+                .collect()
+        });
+        if let Some(asset) = assets.get(path) {
+            return Some(asset.clone());
+        }
+        self.rest().as_ref().ok()?.get(path).cloned()
+    }
+}
+
+/// The file of every page of `prepared`; two pages, or a page and a content file, for one path
+/// fail the build as they do `viikko build`.
+fn page_files(
+    prepared: &crate::Prepared,
+    cache: &Cache,
+) -> Result<std::collections::HashSet<String>, Failure> {
+    let memory = Memory::default();
+    let ledger = crate::output::Ledger::new(&memory);
+    let files = prepared.pages(Some(cache)).files();
+    for file in &files {
+        ledger.claim(file);
+    }
+    let collisions = ledger.collisions(&prepared.site);
+    match collisions.has_errors() {
+        true => Err(Failure::Content(
+            collisions.sorted().in_language(prepared.site.config.lang),
+        )),
+        false => Ok(files.into_iter().collect()),
+    }
+}
+
+fn failure_text(failure: Failure) -> String {
+    match failure {
+        Failure::Content(diagnostics) => report_text(&diagnostics),
+        Failure::Io(message) => format!("error: {message}\n"),
+    }
+}
+
+/// Files by their path below the base path.
+type Files = HashMap<String, Arc<Vec<u8>>>;
+
 /// The sink a preview build renders into.
 #[derive(Default)]
-struct Memory(Mutex<HashMap<String, Arc<Vec<u8>>>>);
+struct Memory(Mutex<Files>);
+
+impl Memory {
+    fn get(&self, path: &str) -> Option<Arc<Vec<u8>>> {
+        self.0.lock().ok()?.get(path).cloned()
+    }
+}
 
 impl Sink for Memory {
     fn put(&self, file: OutputFile) -> io::Result<()> {
@@ -81,7 +192,7 @@ pub fn serve(config: Config) -> io::Result<()> {
         clients: Mutex::new(Vec::new()),
     });
     let origin = format!("http://{address}");
-    let mut cache = rebuild(&config, &shared, &origin, Cache::default());
+    let mut cache = rebuild(&config, &shared, &origin, &Cache::default());
     let url = format!(
         "{origin}{}",
         shared
@@ -108,7 +219,7 @@ pub fn serve(config: Config) -> io::Result<()> {
             for _ in events {
                 // Watched again first, so that whatever arrives while the build runs is heard.
                 watcher.follow();
-                cache = rebuild(&config, &shared, &origin, cache);
+                cache = rebuild(&config, &shared, &origin, &cache);
             }
         });
     }
@@ -144,11 +255,13 @@ fn bind(host: &str, port: u16) -> io::Result<(tiny_http::Server, SocketAddr)> {
     )))
 }
 
-/// One build into memory; the server switches to it only when it is complete. Pages made the
-/// same as in the last build are taken from its `cache`; returns the cache for the next build.
-fn rebuild(config: &Config, shared: &Shared, origin: &str, cache: Cache) -> Cache {
+/// Loads and checks the site; the server switches to it only when it passed. What the last
+/// build made is taken from `last`'s cache when its inputs are unchanged; returns the cache of
+/// this build, for the next.
+fn rebuild(config: &Config, shared: &Arc<Shared>, origin: &str, last: &Cache) -> Arc<Cache> {
     let root = &config.root;
     let started = Instant::now();
+    let cache = Arc::new(last.successor());
     let options = Options {
         update_record: false,
         origin: Some(origin.to_string()),
@@ -156,65 +269,58 @@ fn rebuild(config: &Config, shared: &Shared, origin: &str, cache: Cache) -> Cach
         previous: config.keep_going.then(|| published(shared)).flatten(),
         ..Options::default()
     };
-    let memory = Memory::default();
-    let outcome = crate::render_site(root, &options, &memory, Some(&cache));
-    let completed = outcome.is_ok();
-    let message = match outcome {
-        Ok(rendered) => {
-            let report = crate::Report::new(&rendered, 0, started);
-            eprint!("{}", report.diagnostics);
+    match crate::prepare(root, &options, Some(&cache)).and_then(|prepared| {
+        let files = page_files(&prepared, &cache)?;
+        Ok((prepared, files))
+    }) {
+        Ok((prepared, files)) => {
+            eprint!("{}", prepared.diagnostics);
             println!(
-                "built {} pages in {} ms",
-                report.pages,
-                report.elapsed.as_millis()
+                "checked {} entries in {} ms",
+                prepared.site.entries.len(),
+                started.elapsed().as_millis()
             );
-            let built = Built {
-                files: memory.0.into_inner().unwrap_or_default(),
-                statics: rendered
-                    .site
-                    .statics
-                    .iter()
+            // Files held back by --keep-going are shown over the pages until fixed.
+            let held = &prepared.held_back;
+            let errors = (!held.is_empty()).then(|| report_text(&held.problems));
+            let statics = prepared.site.statics.iter();
+            let built = Arc::new(Built {
+                statics: statics
                     .map(|s| (s.output.clone(), s.path.clone()))
                     .collect(),
                 static_root: root.join("content/static"),
-            };
-            // Files held back by --keep-going are shown over the pages until fixed.
-            let held = &rendered.held_back;
-            let errors = (!held.is_empty()).then(|| report_text(&held.problems));
+                prepared,
+                cache: cache.clone(),
+                options,
+                pages: files,
+                made: Memory::default(),
+                assets: OnceLock::new(),
+                rest: OnceLock::new(),
+            });
             if let Ok(mut state) = shared.state.write() {
-                state.site = Some(Arc::new(built));
-                state.base_path = rendered.site.config.base_path.clone();
+                state.base_path = built.prepared.site.config.base_path.clone();
+                state.site = Some(built.clone());
                 state.errors = errors;
             }
-            "reload"
+            notify_clients(shared, "reload");
         }
         Err(failure) => {
-            let text = match failure {
-                Failure::Content(diagnostics) => report_text(&diagnostics),
-                Failure::Io(message) => format!("error: {message}\n"),
-            };
+            let text = failure_text(failure);
             eprint!("{text}");
             println!("build failed; still serving the last good site");
             if let Ok(mut state) = shared.state.write() {
                 state.errors = Some(text);
             }
-            "reload"
+            notify_clients(shared, "reload");
         }
-    };
-    notify_clients(shared, message);
-    cache.next(completed)
+    }
+    cache
 }
 
 /// What the last good build published, for `--keep-going` to fall back to.
 fn published(shared: &Shared) -> Option<Arc<crate::Published>> {
     let state = shared.state.read().ok()?;
-    let bytes = state
-        .site
-        .as_ref()?
-        .files
-        .get(crate::PUBLISHED_SOURCES)?
-        .clone();
-    serde_json::from_slice(&bytes).ok().map(Arc::new)
+    Some(Arc::new(state.site.as_ref()?.prepared.published()))
 }
 
 fn report_text(diagnostics: &Diagnostics) -> String {
@@ -467,22 +573,35 @@ fn serve_file(shared: &Shared, raw_path: &str, segments: &[String]) -> Reply {
     } else {
         format!("{path}/index.html")
     };
-    let (name, body) = if let Some(body) = site.files.get(&path) {
-        (path.as_str(), body.to_vec())
-    } else if let Some(body) = site.files.get(&index) {
-        if !raw_path.ends_with('/') {
-            return redirect(&folder_url(raw_path));
+    // Pages first: only a file that is not one waits for the rest of the site to be made.
+    let found = site
+        .page(&path)
+        .map(|found| (path.as_str(), found))
+        .or_else(|| site.page(&index).map(|found| (index.as_str(), found)))
+        .or_else(|| site.other(&path).map(|found| (path.as_str(), Ok(found))));
+    let (name, body) = match found {
+        Some((name, Ok(body))) => {
+            if name == index && !raw_path.ends_with('/') {
+                return redirect(&folder_url(raw_path));
+            }
+            (name, body.to_vec())
         }
-        (index.as_str(), body.to_vec())
-    } else {
-        match site
+        // A page the theme cannot render: its problem in place of the page.
+        Some((_, Err(problems))) => {
+            return bytes(
+                500,
+                "text/html; charset=utf-8",
+                overlay_page(&problems).into_bytes(),
+            );
+        }
+        None => match site
             .statics
             .get(&path)
             .map(|file| read_static(&site.static_root, file))
         {
             Some(Ok(body)) => (path.as_str(), body),
             _ => return not_found(&site, errors.as_deref()),
-        }
+        },
     };
     let kind = content_type(Path::new(name));
     let body = if kind.starts_with("text/html") {
@@ -516,10 +635,10 @@ fn redirect(location: &str) -> Reply {
 }
 
 fn not_found(site: &Built, errors: Option<&str>) -> Reply {
-    let body = site
-        .files
-        .get("404.html")
-        .map_or_else(|| b"404".to_vec(), |body| body.to_vec());
+    let body = match site.page("404.html") {
+        Some(Ok(body)) => body.to_vec(),
+        _ => b"404".to_vec(),
+    };
     bytes(404, "text/html; charset=utf-8", inject(body, errors))
 }
 

@@ -196,7 +196,7 @@ impl<'a> Views<'a> {
 
     /// A series page: what it is and who chairs it, the next session, those to come, those
     /// held with their themes, participants and memos' points, and participation over time.
-    pub fn series(&self, i: usize, cards: &[String]) -> Value {
+    pub fn series(&self, i: usize, card: &dyn Fn(usize) -> String) -> Value {
         let series = &self.site.series[i];
         let today = self.site.today;
         let sessions = self.sessions(&series.key);
@@ -219,7 +219,7 @@ impl<'a> Views<'a> {
                     .map(|&m| json!({"title": self.site.memos[m].title, "url": self.site.config.root_link(&self.site.memos[m].path)}))
                     .collect();
                 json!({
-                    "card": cards[e], "theme": entry.theme, "participants": entry.attendance,
+                    "card": card(e), "theme": entry.theme, "participants": entry.attendance,
                     "points": points, "memos": memos,
                 })
             })
@@ -244,8 +244,8 @@ impl<'a> Views<'a> {
             "chair": series.chair,
             "body": series.body_html,
             "organiser": {"name": organiser.name, "url": self.site.config.link(&organiser.path())},
-            "next": coming.first().map(|&e| cards[e].as_str()),
-            "coming": coming.iter().skip(1).map(|&e| cards[e].as_str()).collect::<Vec<_>>(),
+            "next": coming.first().map(|&e| card(e)),
+            "coming": coming.iter().skip(1).map(|&e| card(e)).collect::<Vec<_>>(),
             "held": held,
             "chart": chart,
             "feed": self.site.config.link(&crate::feeds::series_feed(&series.key)),
@@ -323,7 +323,7 @@ impl<'a> Views<'a> {
     }
 
     /// The next session of each series, for the home page.
-    pub fn next_sessions(&self, cards: &[String]) -> Vec<Value> {
+    pub fn next_sessions(&self, card: &dyn Fn(usize) -> String) -> Vec<Value> {
         self.site
             .series
             .iter()
@@ -335,7 +335,7 @@ impl<'a> Views<'a> {
                 Some(json!({
                     "name": series.name,
                     "url": self.site.config.link(&series.path()),
-                    "next": cards[next],
+                    "next": card(next),
                 }))
             })
             .collect()
@@ -480,12 +480,17 @@ impl<'a> Views<'a> {
 
     /// A day's schedule of rendered `cards`, keeping only the entries `keep` accepts; `None`
     /// when none is left.
-    pub fn day(&self, day: &Day, keep: &dyn Fn(&Entry) -> bool, cards: &[String]) -> Option<Value> {
-        let cards = |indexes: &[usize]| -> Vec<&str> {
+    pub fn day(
+        &self,
+        day: &Day,
+        keep: &dyn Fn(&Entry) -> bool,
+        card: &dyn Fn(usize) -> String,
+    ) -> Option<Value> {
+        let cards = |indexes: &[usize]| -> Vec<String> {
             indexes
                 .iter()
                 .filter(|&&i| keep(&self.site.entries[i]))
-                .map(|&i| cards[i].as_str())
+                .map(|&i| card(i))
                 .collect()
         };
         let all_day = cards(&day.all_day);

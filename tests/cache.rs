@@ -50,7 +50,7 @@ fn a_cached_rebuild_equals_a_fresh_one_after_every_kind_of_edit() {
     let content = root.join("content");
     let cache = Cache::default();
     build(root, Some(&cache));
-    let mut cache = cache.next(true);
+    let mut cache = cache.successor();
     let edits: Vec<Edit> = vec![
         (
             "an entry's title",
@@ -141,6 +141,39 @@ fn a_cached_rebuild_equals_a_fresh_one_after_every_kind_of_edit() {
                 "after {what}, {path} differs from a fresh build"
             );
         }
-        cache = cache.next(true);
+        cache = cache.successor();
+    }
+}
+
+/// The preview renders each page when it is asked for: in any order, each equals the page a
+/// whole build makes, and only pages are made that way.
+#[test]
+fn pages_rendered_one_at_a_time_equal_a_whole_build() {
+    let site = site("site");
+    let root = site.path();
+    let whole = build(root, None);
+    let options = viikko::Options {
+        update_record: false,
+        now: "2026-11-01T12:00:00Z".parse().unwrap(),
+        ..viikko::Options::default()
+    };
+    let cache = Cache::default();
+    let prepared = viikko::prepare(root, &options, Some(&cache)).unwrap();
+    let pages = prepared.pages(Some(&cache));
+    let list = pages.files();
+    assert!(list.len() > 50, "{} pages", list.len());
+    let made = Files::default();
+    // Entry pages before the listings that hold their cards.
+    for file in list.iter().rev() {
+        pages.render_one(file, &made).unwrap().unwrap();
+    }
+    let made = made.0.into_inner().unwrap();
+    assert_eq!(made.len(), list.len());
+    for file in &list {
+        assert!(made[file] == whole[file], "{file} differs from a whole build");
+    }
+    for other in ["kalenteri/koko-ohjelma.ics", "haku/kohteet/0.json", "assets/style.css"] {
+        assert!(whole.contains_key(other), "{other}");
+        assert!(pages.render_one(other, &Files::default()).is_none(), "{other}");
     }
 }

@@ -764,7 +764,7 @@ mod tests {
     fn file(yaml: &str) -> SourceFile {
         SourceFile {
             rel: "content/programme/a/b.md".into(),
-            text: format!("---\n{yaml}---\n"),
+            text: format!("---\n{yaml}---\n").into(),
         }
     }
 

@@ -14,7 +14,7 @@ pub struct Split<'a> {
 }
 
 pub fn split(file: &SourceFile) -> Result<Split<'_>, Diagnostic> {
-    let text = file.text.as_str();
+    let text = &*file.text;
     let first_line = text.lines().next().unwrap_or("");
     if first_line.trim_end() != "---" {
         return Err(Diagnostic::error(&file.rel, text!("front_matter_missing"))

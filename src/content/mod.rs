@@ -61,9 +61,15 @@ pub fn validate(sources: &Sources, cache: Option<&Cache>) -> (Option<Site>, Diag
     }
     // An entry is read with the settings, which come from this file (and the series' names)
     // alone.
-    let settings = sources.site.as_ref().map_or("", |f| f.text.as_str());
+    let settings = sources.site.as_ref().map_or("", |f| &*f.text);
     let series_names = series_keys.join(" ");
 
+    // What every entry is read with, hashed once.
+    let shared = Fingerprint::default()
+        .text("entry")
+        .text(settings)
+        .text(&series_names)
+        .finish();
     let mut organisers = Vec::new();
     let mut drafts = Vec::new();
     for (index, folder) in sources.organisers.iter().enumerate() {
@@ -78,9 +84,7 @@ pub fn validate(sources: &Sources, cache: Option<&Cache>) -> (Option<Site>, Diag
         .map(|(organiser, file)| {
             let has_profile = organisers[*organiser].is_some();
             let inputs = |f: Fingerprint| {
-                f.text("entry")
-                    .text(settings)
-                    .text(&series_names)
+                f.number(shared)
                     .text(&file.rel)
                     .text(&file.text)
                     .number(u64::from(has_profile))

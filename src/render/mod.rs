@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 use tera::Context;
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::Failure;
 use crate::cache::{Cache, Fingerprint, cached};
@@ -56,6 +56,54 @@ struct Job<'a> {
     feed: Option<String>,
 }
 
+impl Job<'_> {
+    /// The file the page is written to: a folder's `index.html`, or the path itself.
+    fn file(&self) -> String {
+        file_of(&self.path)
+    }
+}
+
+fn file_of(path: &str) -> String {
+    if path.is_empty() || path.ends_with('/') {
+        format!("{path}index.html")
+    } else {
+        path.to_string()
+    }
+}
+
+/// An entry's card as each kind of listing shows it: under a time heading of a day's page,
+/// under a time heading below a day heading (the programme and audience pages), and with its
+/// date (an organiser's page). Made once per entry, when a page first needs it.
+pub type Card = Result<[String; 3], Diagnostic>;
+
+const ON_DAY: usize = 0;
+const UNDER_DAY: usize = 1;
+const DATED: usize = 2;
+
+/// Room for the cards of `site`'s entries, indexed like `site.entries`.
+pub fn card_slots(site: &Site) -> Vec<OnceLock<Card>> {
+    (0..site.entries.len()).map(|_| OnceLock::new()).collect()
+}
+
+/// The pages of a site: all of them for a build, or one at a time as the preview asks.
+pub struct Pages<'a> {
+    site: &'a Site,
+    theme: &'a Theme,
+    feeds: &'a [Feed],
+    views: Views<'a>,
+    /// What every page shows besides its own values.
+    common: Context,
+    /// The fingerprint of `common` and everything else all pages are made from.
+    base: u64,
+    cache: Option<&'a Cache>,
+    cards: &'a [OnceLock<Card>],
+    stats: OnceLock<crate::stats::Stats>,
+    /// Feed titles by path.
+    titles: HashMap<&'a str, &'a str>,
+}
+
+/// Renders every page of `site` into `sink`, then its data files: a whole build of an earlier
+/// week, whose feeds the caller writes.
 pub fn render(
     site: &Site,
     theme: &Theme,
@@ -63,80 +111,142 @@ pub fn render(
     sink: &dyn Sink,
     cache: Option<&Cache>,
 ) -> Result<(), Failure> {
-    let theme_name = &site.config.theme;
-    let views = &Views::new(site, &theme.words);
-    let t = &theme.words;
-    let assets = asset_urls(site, theme);
-    let common = json!({"site": views.site(), "assets": assets, "t": t.as_map()});
-    // What every page is made from besides its own values.
-    let base = Fingerprint::default()
-        .text(crate::identity())
-        .value(&common)
-        .number(theme.fingerprint)
-        .finish();
-    let shared: Key = cache.map(|cache| (cache, base));
-    let common = Context::from_value(common).unwrap_or_default();
-    let stats = crate::stats::stats(site, t);
-    let cards = &cards(site, views, theme, &common, shared).map_err(Failure::Content)?;
-    let mut jobs = jobs(site, views, cards);
-    jobs.push(Job {
-        template: "calendar.html",
-        path: "kalenteri/".into(),
-        title: t.get("nav_calendars").into(),
-        values: Box::new(move || json!({"groups": views.feed_groups(feeds)})),
-        feed: None,
-    });
-    jobs.extend(places::jobs(site, views, cards));
-    jobs.extend(paper::jobs(site, views));
-    jobs.extend(embeds::jobs(site, views));
-    jobs.extend(archive_jobs(site, views, &stats));
-    jobs.extend(report_jobs(site, views));
-    // An earlier week's site has its programme's pages; the rest of the site is shared.
-    let edition = site.config.edition.is_some();
-    if edition {
-        jobs.retain(|job| EDITION_PAGES.contains(&job.template));
+    let cards = card_slots(site);
+    let pages = Pages::new(site, theme, feeds, &cards, cache);
+    pages.render_pages(sink)?;
+    pages.render_data(sink)
+}
+
+impl<'a> Pages<'a> {
+    pub fn new(
+        site: &'a Site,
+        theme: &'a Theme,
+        feeds: &'a [Feed],
+        cards: &'a [OnceLock<Card>],
+        cache: Option<&'a Cache>,
+    ) -> Pages<'a> {
+        let views = Views::new(site, &theme.words);
+        let assets = asset_urls(site, theme);
+        let common = json!({"site": views.site(), "assets": assets, "t": theme.words.as_map()});
+        let base = Fingerprint::default()
+            .text(crate::identity())
+            .value(&common)
+            .number(theme.fingerprint)
+            .finish();
+        let titles = feeds
+            .iter()
+            .map(|f| (f.path.as_str(), f.title.as_str()))
+            .collect();
+        Pages {
+            site,
+            theme,
+            feeds,
+            views,
+            common: Context::from_value(common).unwrap_or_default(),
+            base,
+            cache,
+            cards,
+            stats: OnceLock::new(),
+            titles,
+        }
     }
-    let urls: Vec<String> = jobs
-        .iter()
-        .filter(|j| j.path.is_empty() || j.path.ends_with('/'))
-        .map(|j| site.config.absolute(&j.path))
-        .collect();
-    jobs.extend((!edition).then(|| Job {
-        template: "editions.html",
-        path: "arkisto/".into(),
-        title: t.get("editions_title").into(),
-        values: Box::new(move || json!({"editions": views.editions()})),
-        feed: None,
-    }));
-    jobs.push(Job {
-        template: "sitemap.xml",
-        path: "sitemap.xml".into(),
-        title: String::new(),
-        values: Box::new(move || json!({"urls": urls})),
-        feed: None,
-    });
-    let titles: HashMap<&str, &str> = feeds
-        .iter()
-        .map(|f| (f.path.as_str(), f.title.as_str()))
-        .collect();
-    let render_page = |context: &mut Context, job: Job| -> Option<Failure> {
-        let file = if job.path.is_empty() || job.path.ends_with('/') {
-            format!("{}index.html", job.path)
-        } else {
-            job.path.clone()
+
+    fn stats(&self) -> &crate::stats::Stats {
+        self.stats
+            .get_or_init(|| crate::stats::stats(self.site, self.views.t))
+    }
+
+    /// The cache key of something made from what all pages share and the inputs `add` adds.
+    fn key(&self, add: impl FnOnce(Fingerprint) -> Fingerprint) -> Key<'a> {
+        self.cache.map(|cache| {
+            (
+                cache,
+                add(Fingerprint::default().number(self.base)).finish(),
+            )
+        })
+    }
+
+    /// Every page, in parallel.
+    pub fn render_pages(&self, sink: &dyn Sink) -> Result<(), Failure> {
+        // Every card first, in parallel: listing pages then only join them.
+        self.all_cards().map_err(Failure::Content)?;
+        // Each thread keeps one context with what all pages share, and lends it to each page.
+        let failures: Vec<Failure> = self
+            .jobs()
+            .into_par_iter()
+            .map_init(
+                || self.common.clone(),
+                |context, job| self.render_job(context, job, sink),
+            )
+            .flatten()
+            .collect();
+        Failure::gather(failures)
+    }
+
+    /// The page written to `file`, into `sink`; `None` when no page is.
+    pub fn render_one(&self, file: &str, sink: &dyn Sink) -> Option<Result<(), Failure>> {
+        let job = self.jobs().into_iter().find(|job| job.file() == file)?;
+        let mut context = self.common.clone();
+        if let Some(failure) = self.render_job(&mut context, job, sink) {
+            return Some(Err(failure));
+        }
+        // A broken card template shows on the first page with cards.
+        Some(match self.card_error() {
+            Some(problem) => Err(Failure::Content(Diagnostics::from(problem))),
+            None => Ok(()),
+        })
+    }
+
+    /// The files of every page, in the order they are made.
+    pub fn files(&self) -> Vec<String> {
+        self.jobs().iter().map(Job::file).collect()
+    }
+
+    /// Files made from the model without a template, and the theme's assets. An earlier
+    /// week's site shares the current week's.
+    pub fn render_data(&self, sink: &dyn Sink) -> Result<(), Failure> {
+        if self.site.config.edition.is_some() {
+            return Ok(());
+        }
+        let files = data_files(self.site, &self.views, self.stats(), self.cache);
+        for file in files.into_iter().chain(self.assets()) {
+            sink.put(file)?;
+        }
+        Ok(())
+    }
+
+    /// The theme's assets and the site's QR code: what every page loads.
+    pub fn assets(&self) -> Vec<OutputFile> {
+        let theme = self.theme.assets.iter().map(|(name, bytes)| OutputFile {
+            path: format!("assets/{name}"),
+            bytes: Arc::new(bytes.clone()),
+        });
+        let qr = crate::qr::svg(&self.site.config.absolute(""), "").replacen(
+            " role=\"img\" aria-label=\"\"",
+            "",
+            1,
+        );
+        let qr = OutputFile {
+            path: crate::qr::SITE_FILE.into(),
+            bytes: qr.into_bytes().into(),
         };
+        theme.chain(std::iter::once(qr)).collect()
+    }
+
+    fn render_job(&self, context: &mut Context, job: Job, sink: &dyn Sink) -> Option<Failure> {
+        let file = job.file();
         let values = (job.values)();
-        let nav = views.nav(&job.path);
+        let nav = self.views.nav(&job.path);
         let feed = job
             .feed
             .as_deref()
-            .filter(|f| titles.contains_key(f) || f.starts_with("ohjelma/"));
+            .filter(|f| self.titles.contains_key(f) || f.starts_with("ohjelma/"));
         let feed = feed.unwrap_or(crate::feeds::WHOLE);
-        let feed_title = titles.get(feed).copied().unwrap_or(&job.title);
-        let mut page = views.page(&job.title, &job.path, None);
-        page["feed"] = json!({"url": site.config.link(feed), "title": feed_title});
+        let feed_title = self.titles.get(feed).copied().unwrap_or(&job.title);
+        let mut page = self.views.page(&job.title, &job.path, None);
+        page["feed"] = json!({"url": self.site.config.link(feed), "title": feed_title});
         let key = Fingerprint::default()
-            .number(base)
+            .number(self.base)
             .text(job.template)
             .value(&values)
             .value(&nav)
@@ -146,10 +256,10 @@ pub fn render(
         if sink.keep(&file, key) {
             return None;
         }
-        let html = cached(cache.map(|cache| (cache, key)), || {
+        let html = cached(self.cache.map(|cache| (cache, key)), || {
             let lent = lend(context, values, [("nav", nav), ("page", page)]);
             let mut html = Vec::with_capacity(PAGE_SIZE);
-            let rendered = theme.tera.render_to(job.template, context, &mut html);
+            let rendered = self.theme.tera.render_to(job.template, context, &mut html);
             for key in lent {
                 context.remove(&key);
             }
@@ -167,38 +277,372 @@ pub fn render(
                 .err()
                 .map(Failure::from),
             Err(error) => Some(Failure::Content(Diagnostics::from(
-                crate::theme::template_error(theme_name, &error),
+                crate::theme::template_error(&self.site.config.theme, &error),
             ))),
         }
-    };
-    // Each thread keeps one context with what all pages share, and lends it to each page.
-    let pages = || -> Vec<Failure> {
-        let pages = jobs
-            .into_par_iter()
-            .map_init(|| common.clone(), render_page);
-        pages.flatten().collect()
-    };
-    // The search index is the largest of these: made beside the pages, it fills the cores
-    // while the last large pages finish.
-    let data = || match edition {
-        true => Vec::new(),
-        false => data_files(site, views, &stats, cache),
-    };
-    let (failures, data) = rayon::join(pages, data);
-    Failure::gather(failures)?;
-    if edition {
-        return Ok(());
     }
-    for file in data {
-        sink.put(file)?;
+
+    /// Entry `i`'s card in `style` (`ON_DAY`, `UNDER_DAY`, `DATED`); empty if the card
+    /// template failed, which [`Pages::card_error`] tells.
+    fn card(&self, i: usize, style: usize) -> String {
+        let card = self.cards[i].get_or_init(|| self.make_card(&mut self.common.clone(), i));
+        card.as_ref()
+            .map_or_else(|_| String::new(), |c| c[style].clone())
     }
-    for (name, bytes) in &theme.assets {
-        sink.put(OutputFile {
-            path: format!("assets/{name}"),
-            bytes: Arc::new(bytes.clone()),
-        })?;
+
+    fn all_cards(&self) -> Result<(), Diagnostics> {
+        (0..self.cards.len()).into_par_iter().for_each_init(
+            || self.common.clone(),
+            |context, i| {
+                self.cards[i].get_or_init(|| self.make_card(context, i));
+            },
+        );
+        // A broken card template fails every entry alike: its first error says it all.
+        self.card_error()
+            .map_or(Ok(()), |e| Err(Diagnostics::from(e)))
     }
-    Ok(())
+
+    fn card_error(&self) -> Option<Diagnostic> {
+        self.cards
+            .iter()
+            .find_map(|c| c.get().and_then(|c| c.as_ref().err()).cloned())
+    }
+
+    fn make_card(&self, context: &mut Context, i: usize) -> Card {
+        let all_day = self.site.entries[i].is_all_day();
+        let value = self.views.card(i);
+        let entry = self.key(|f| f.value(&value));
+        // Into the context once, before the first card of this entry that is rendered.
+        let mut value = Some(value);
+        let mut card = |level: u8, show_date: bool| {
+            let variant = u64::from(level) * 2 + u64::from(show_date);
+            let key = entry.map(|(cache, k)| {
+                (
+                    cache,
+                    Fingerprint::default().number(k).number(variant).finish(),
+                )
+            });
+            cached(key, || {
+                if let Some(value) = value.take() {
+                    // Moved in: `insert` would copy it by serializing it again.
+                    let e = Context::from_value(object([("e", value)]));
+                    context.extend(e.unwrap_or_default());
+                }
+                context.insert("level", &level);
+                context.insert("show_date", &show_date);
+                self.theme.tera.render("card.html", context)
+            })
+            .map_err(|error| crate::theme::template_error(&self.site.config.theme, &error))
+        };
+        let on_day = card(3, all_day)?;
+        let under_day = card(4, all_day)?;
+        let dated = if all_day {
+            on_day.clone()
+        } else {
+            card(3, true)?
+        };
+        Ok([on_day, under_day, dated])
+    }
+
+    /// Every page of the site; making the list renders nothing.
+    fn jobs(&self) -> Vec<Job<'_>> {
+        let (site, views, t) = (self.site, &self.views, self.views.t);
+        let mut jobs = self.week_jobs();
+        jobs.push(Job {
+            template: "calendar.html",
+            path: "kalenteri/".into(),
+            title: t.get("nav_calendars").into(),
+            values: Box::new(move || json!({"groups": views.feed_groups(self.feeds)})),
+            feed: None,
+        });
+        jobs.extend(places::jobs(self));
+        jobs.extend(paper::jobs(site, views));
+        jobs.extend(embeds::jobs(site, views));
+        jobs.extend(self.archive_jobs());
+        jobs.extend(report_jobs(site, views));
+        // An earlier week's site has its programme's pages; the rest of the site is shared.
+        let edition = site.config.edition.is_some();
+        if edition {
+            jobs.retain(|job| EDITION_PAGES.contains(&job.template));
+        }
+        let urls: Vec<String> = jobs
+            .iter()
+            .filter(|j| j.path.is_empty() || j.path.ends_with('/'))
+            .map(|j| site.config.absolute(&j.path))
+            .collect();
+        jobs.extend((!edition).then(|| Job {
+            template: "editions.html",
+            path: "arkisto/".into(),
+            title: t.get("editions_title").into(),
+            values: Box::new(move || json!({"editions": views.editions()})),
+            feed: None,
+        }));
+        jobs.push(Job {
+            template: "sitemap.xml",
+            path: "sitemap.xml".into(),
+            title: String::new(),
+            values: Box::new(move || json!({"urls": urls})),
+            feed: None,
+        });
+        jobs
+    }
+
+    /// The week's own pages: its programme by day, entry, series, organiser and audience.
+    fn week_jobs(&self) -> Vec<Job<'_>> {
+        let (site, views) = (self.site, &self.views);
+        let mut jobs = vec![
+            Job {
+                template: "index.html",
+                path: String::new(),
+                title: site.config.title.clone(),
+                values: Box::new(
+                    move || json!({"week": views.week(), "after": views.after_week(), "memos": (0..site.memos.len().min(3)).map(|m| views.memo_card(m)).collect::<Vec<_>>(), "series": views.next_sessions(&|e| self.card(e, DATED))}),
+                ),
+                feed: None,
+            },
+            Job {
+                template: "programme.html",
+                path: "ohjelma/".into(),
+                title: views.t.get("full_programme").into(),
+                values: Box::new(move || programme(site, views, &|e| self.card(e, UNDER_DAY))),
+                feed: None,
+            },
+            Job {
+                template: "organisers.html",
+                path: "jarjestajat/".into(),
+                title: views.t.get("nav_organisers").into(),
+                values: Box::new(
+                    move || json!({"organisers": (0..site.organisers.len()).map(|o| views.organiser(o)).collect::<Vec<_>>()}),
+                ),
+                feed: None,
+            },
+            Job {
+                template: "audiences.html",
+                path: "kohderyhma/".into(),
+                title: views.t.get("nav_audiences").into(),
+                values: Box::new(move || audiences(site, views)),
+                feed: None,
+            },
+            Job {
+                template: "memos.html",
+                path: "muistiot/".into(),
+                title: views.t.get("memos").into(),
+                values: Box::new(move || json!({"years": views.memo_years()})),
+                feed: None,
+            },
+            Job {
+                template: "instructions.html",
+                path: "ohjeet/".into(),
+                title: views.t.get("instructions_title").into(),
+                values: Box::new(move || crate::instructions::view(site, views.t)),
+                feed: None,
+            },
+            Job {
+                template: "form.html",
+                path: "ilmoita/".into(),
+                title: views.t.get("form_title").into(),
+                values: Box::new(move || crate::form::view(site, views.t)),
+                feed: None,
+            },
+            Job {
+                template: "changes.html",
+                path: "muutokset/".into(),
+                title: views.t.get("changes_title").into(),
+                values: Box::new(move || json!({"changes": views.changes()})),
+                feed: None,
+            },
+            Job {
+                template: "changes.xml",
+                path: "muutokset/atom.xml".into(),
+                title: views.t.get("changes_title").into(),
+                values: Box::new(move || {
+                    let changes = views.changes();
+                    let updated = changes
+                        .first()
+                        .map_or_else(|| json!(null), |c| c["datetime"].clone());
+                    json!({"changes": changes, "updated": updated})
+                }),
+                feed: None,
+            },
+            Job {
+                template: "mine.html",
+                path: "oma-ohjelma/".into(),
+                title: views.t.get("my_programme").into(),
+                values: Box::new(move || json!({"host": site.config.host()})),
+                feed: None,
+            },
+            Job {
+                template: "404.html",
+                path: "404.html".into(),
+                title: views.t.get("not_found").into(),
+                values: Box::new(move || json!({})),
+                feed: None,
+            },
+        ];
+        for (i, day) in site.days.iter().enumerate() {
+            if day.entry_count() == 0 {
+                continue;
+            }
+            let neighbour = |d: Option<&Day>| {
+                d.map(|d| json!({"url": site.config.link(&d.path()), "label": views.lang.date(d.date)}))
+            };
+            jobs.push(Job {
+                template: "day.html",
+                path: day.path(),
+                title: views.lang.long_date(day.date),
+                feed: Some(crate::feeds::day_feed(day.date)),
+                values: Box::new(move || {
+                    let view = views.day(day, &|_| true, &|e| self.card(e, ON_DAY));
+                    object([
+                        ("day", view.unwrap_or_default()),
+                        (
+                            "previous",
+                            neighbour(i.checked_sub(1).and_then(|p| site.days.get(p))).into(),
+                        ),
+                        ("next", neighbour(site.days.get(i + 1)).into()),
+                    ])
+                }),
+            });
+        }
+        for (i, entry) in site.entries.iter().enumerate() {
+            jobs.push(Job {
+                template: "entry.html",
+                path: entry.path.clone(),
+                title: entry.title.clone(),
+                values: Box::new(move || object([("entry", views.entry(i))])),
+                feed: Some(crate::feeds::entry_feed(entry)),
+            });
+        }
+        for (i, series) in site.series.iter().enumerate() {
+            jobs.push(Job {
+                template: "series.html",
+                path: series.path(),
+                title: series.name.clone(),
+                values: Box::new(move || {
+                    object([("series", views.series(i, &|e| self.card(e, DATED)))])
+                }),
+                feed: Some(crate::feeds::series_feed(&series.key)),
+            });
+        }
+        for (i, organiser) in site.organisers.iter().enumerate() {
+            jobs.push(Job {
+                template: "organiser.html",
+                path: organiser.path(),
+                title: organiser.name.clone(),
+                values: Box::new(move || {
+                    let mut view = views.organiser(i);
+                    let entries: Vec<String> = organiser
+                        .entries
+                        .iter()
+                        .map(|&e| self.card(e, DATED))
+                        .collect();
+                    view["entries"] = entries.into();
+                    object([("organiser", view)])
+                }),
+                feed: Some(crate::feeds::organiser_feed(organiser)),
+            });
+        }
+        for (a, audience) in site.config.audiences.iter().enumerate() {
+            let days = move || -> Vec<Value> {
+                site.days
+                    .iter()
+                    .filter_map(|d| {
+                        views.day(d, &|e: &Entry| e.reaches(a, &site.config), &|e| {
+                            self.card(e, UNDER_DAY)
+                        })
+                    })
+                    .collect()
+            };
+            jobs.push(Job {
+                template: "audience.html",
+                path: format!("kohderyhma/{}/", audience.key),
+                title: audience.label.clone(),
+                values: Box::new(move || {
+                    object([
+                        (
+                            "audience",
+                            json!({"key": audience.key, "label": audience.label}),
+                        ),
+                        ("days", days().into()),
+                    ])
+                }),
+                feed: Some(crate::feeds::audience_feed(&audience.key)),
+            });
+        }
+        for (i, memo) in site.memos.iter().enumerate() {
+            jobs.push(Job {
+                template: "memo.html",
+                path: memo.path.clone(),
+                title: memo.title.clone(),
+                values: Box::new(move || object([("memo", views.memo(i))])),
+                feed: None,
+            });
+        }
+        for page in &site.pages {
+            jobs.push(Job {
+                template: "page.html",
+                path: page.path(),
+                title: page.title.clone(),
+                values: Box::new(move || json!({"body": page.body_html})),
+                feed: None,
+            });
+        }
+        jobs
+    }
+
+    /// The memo archive by theme, the points for decision-makers, statistics and search.
+    fn archive_jobs(&self) -> Vec<Job<'_>> {
+        let (site, views) = (self.site, &self.views);
+        let themes = crate::view::themes(site);
+        let list = json!({"themes": themes.iter().map(|t| json!({"label": t.label, "url": site.config.link(&crate::view::theme_path(&t.slug)), "count": t.memos.len()})).collect::<Vec<_>>()});
+        let mut jobs = vec![
+            Job {
+                template: "themes.html",
+                path: "muistiot/teemat/".into(),
+                title: views.t.get("memos_by_theme").into(),
+                values: Box::new(move || list),
+                feed: None,
+            },
+            Job {
+                template: "points.html",
+                path: "viestit/".into(),
+                title: views.t.get("points").into(),
+                values: Box::new(move || json!({"groups": views.points()})),
+                feed: None,
+            },
+            Job {
+                template: "stats.html",
+                path: "tilastot/".into(),
+                title: views.t.get("stats").into(),
+                values: Box::new(move || json!({"stats": views.stats(self.stats())})),
+                feed: None,
+            },
+            Job {
+                template: "search.html",
+                path: "haku/".into(),
+                title: views.t.get("search").into(),
+                values: Box::new(|| object([("chunk", SEARCH_CHUNK.into())])),
+                feed: None,
+            },
+            Job {
+                template: "atom.xml",
+                path: "muistiot/atom.xml".into(),
+                title: String::new(),
+                values: Box::new(move || atom(site, views)),
+                feed: None,
+            },
+        ];
+        for theme in themes {
+            jobs.push(Job {
+            template: "theme.html",
+            path: crate::view::theme_path(&theme.slug),
+            title: format!("{}: {}", views.t.get("theme"), theme.label),
+            values: Box::new(move || json!({"theme": {"label": theme.label, "memos": theme.memos.iter().map(|&m| views.memo_card(m)).collect::<Vec<_>>()}})),
+            feed: None,
+        });
+        }
+        jobs
+    }
 }
 
 /// Room for most pages, so that rendering one rarely grows its buffer.
@@ -243,278 +687,8 @@ fn asset_urls(site: &Site, theme: &Theme) -> Value {
     Value::Object(urls)
 }
 
-/// Each entry's card as each kind of listing shows it, indexed like `site.entries`.
-struct Cards {
-    /// Under a time heading of a day's page.
-    on_day: Vec<String>,
-    /// Under a time heading below a day heading: the programme and audience pages.
-    under_day: Vec<String>,
-    /// With its date, on an organiser's page.
-    dated: Vec<String>,
-}
-
 /// The cache, and the fingerprint of the inputs of what is looked up in it, when there is one.
 type Key<'a> = Option<(&'a Cache, u64)>;
-
-/// The key of something made from what all pages share (`shared`) and the inputs `add` adds.
-fn with<'a>(shared: Key<'a>, add: impl FnOnce(Fingerprint) -> Fingerprint) -> Key<'a> {
-    shared.map(|(cache, base)| (cache, add(Fingerprint::default().number(base)).finish()))
-}
-
-/// Cards are rendered once per entry and listing style: a listing page then only joins them.
-fn cards(
-    site: &Site,
-    views: &Views,
-    theme: &Theme,
-    common: &Context,
-    shared: Key,
-) -> Result<Cards, Diagnostics> {
-    let theme_name = &site.config.theme;
-    let rendered: Result<Vec<[String; 3]>, Diagnostic> = (0..site.entries.len())
-        .into_par_iter()
-        .map_init(
-            || common.clone(),
-            |context, i| {
-                let all_day = site.entries[i].is_all_day();
-                let value = views.card(i);
-                let entry = with(shared, |f| f.value(&value));
-                // Into the context once, before the first card of this entry that is rendered.
-                let mut value = Some(value);
-                let mut card = |level: u8, show_date: bool| {
-                    let variant = u64::from(level) * 2 + u64::from(show_date);
-                    cached(with(entry, |f| f.number(variant)), || {
-                        if let Some(value) = value.take() {
-                            // Moved in: `insert` would copy it by serializing it again.
-                            let e = Context::from_value(object([("e", value)]));
-                            context.extend(e.unwrap_or_default());
-                        }
-                        context.insert("level", &level);
-                        context.insert("show_date", &show_date);
-                        theme.tera.render("card.html", context)
-                    })
-                    .map_err(|error| crate::theme::template_error(theme_name, &error))
-                };
-                let on_day = card(3, all_day)?;
-                let under_day = card(4, all_day)?;
-                let dated = if all_day {
-                    on_day.clone()
-                } else {
-                    card(3, true)?
-                };
-                Ok([on_day, under_day, dated])
-            },
-        )
-        .collect();
-    // A broken card template fails every entry alike: its first error says it all.
-    let rendered = rendered.map_err(Diagnostics::from)?;
-    let mut cards = Cards {
-        on_day: Vec::with_capacity(rendered.len()),
-        under_day: Vec::with_capacity(rendered.len()),
-        dated: Vec::with_capacity(rendered.len()),
-    };
-    for [on_day, under_day, dated] in rendered {
-        cards.on_day.push(on_day);
-        cards.under_day.push(under_day);
-        cards.dated.push(dated);
-    }
-    Ok(cards)
-}
-
-fn jobs<'a>(site: &'a Site, views: &'a Views, cards: &'a Cards) -> Vec<Job<'a>> {
-    let mut jobs = vec![
-        Job {
-            template: "index.html",
-            path: String::new(),
-            title: site.config.title.clone(),
-            values: Box::new(
-                move || json!({"week": views.week(), "after": views.after_week(), "memos": (0..site.memos.len().min(3)).map(|m| views.memo_card(m)).collect::<Vec<_>>(), "series": views.next_sessions(&cards.dated)}),
-            ),
-            feed: None,
-        },
-        Job {
-            template: "programme.html",
-            path: "ohjelma/".into(),
-            title: views.t.get("full_programme").into(),
-            values: Box::new(move || programme(site, views, &cards.under_day)),
-            feed: None,
-        },
-        Job {
-            template: "organisers.html",
-            path: "jarjestajat/".into(),
-            title: views.t.get("nav_organisers").into(),
-            values: Box::new(
-                move || json!({"organisers": (0..site.organisers.len()).map(|o| views.organiser(o)).collect::<Vec<_>>()}),
-            ),
-            feed: None,
-        },
-        Job {
-            template: "audiences.html",
-            path: "kohderyhma/".into(),
-            title: views.t.get("nav_audiences").into(),
-            values: Box::new(move || audiences(site, views)),
-            feed: None,
-        },
-        Job {
-            template: "memos.html",
-            path: "muistiot/".into(),
-            title: views.t.get("memos").into(),
-            values: Box::new(move || json!({"years": views.memo_years()})),
-            feed: None,
-        },
-        Job {
-            template: "instructions.html",
-            path: "ohjeet/".into(),
-            title: views.t.get("instructions_title").into(),
-            values: Box::new(move || crate::instructions::view(site, views.t)),
-            feed: None,
-        },
-        Job {
-            template: "form.html",
-            path: "ilmoita/".into(),
-            title: views.t.get("form_title").into(),
-            values: Box::new(move || crate::form::view(site, views.t)),
-            feed: None,
-        },
-        Job {
-            template: "changes.html",
-            path: "muutokset/".into(),
-            title: views.t.get("changes_title").into(),
-            values: Box::new(move || json!({"changes": views.changes()})),
-            feed: None,
-        },
-        Job {
-            template: "changes.xml",
-            path: "muutokset/atom.xml".into(),
-            title: views.t.get("changes_title").into(),
-            values: Box::new(move || {
-                let changes = views.changes();
-                let updated = changes
-                    .first()
-                    .map_or_else(|| json!(null), |c| c["datetime"].clone());
-                json!({"changes": changes, "updated": updated})
-            }),
-            feed: None,
-        },
-        Job {
-            template: "mine.html",
-            path: "oma-ohjelma/".into(),
-            title: views.t.get("my_programme").into(),
-            values: Box::new(move || json!({"host": site.config.host()})),
-            feed: None,
-        },
-        Job {
-            template: "404.html",
-            path: "404.html".into(),
-            title: views.t.get("not_found").into(),
-            values: Box::new(move || json!({})),
-            feed: None,
-        },
-    ];
-    for (i, day) in site.days.iter().enumerate() {
-        let Some(view) = views.day(day, &|_| true, &cards.on_day) else {
-            continue;
-        };
-        let neighbour = |d: Option<&Day>| {
-            d.map(|d| json!({"url": site.config.link(&d.path()), "label": views.lang.date(d.date)}))
-        };
-        jobs.push(Job {
-            template: "day.html",
-            path: day.path(),
-            title: view["label"].as_str().unwrap_or_default().to_string(),
-            feed: Some(crate::feeds::day_feed(day.date)),
-            values: Box::new(move || {
-                object([
-                    ("day", view),
-                    (
-                        "previous",
-                        neighbour(i.checked_sub(1).and_then(|p| site.days.get(p))).into(),
-                    ),
-                    ("next", neighbour(site.days.get(i + 1)).into()),
-                ])
-            }),
-        });
-    }
-    for (i, entry) in site.entries.iter().enumerate() {
-        jobs.push(Job {
-            template: "entry.html",
-            path: entry.path.clone(),
-            title: entry.title.clone(),
-            values: Box::new(move || object([("entry", views.entry(i))])),
-            feed: Some(crate::feeds::entry_feed(entry)),
-        });
-    }
-    for (i, series) in site.series.iter().enumerate() {
-        jobs.push(Job {
-            template: "series.html",
-            path: series.path(),
-            title: series.name.clone(),
-            values: Box::new(move || object([("series", views.series(i, &cards.dated))])),
-            feed: Some(crate::feeds::series_feed(&series.key)),
-        });
-    }
-    for (i, organiser) in site.organisers.iter().enumerate() {
-        jobs.push(Job {
-            template: "organiser.html",
-            path: organiser.path(),
-            title: organiser.name.clone(),
-            values: Box::new(move || {
-                let mut view = views.organiser(i);
-                let entries: Vec<&str> = organiser
-                    .entries
-                    .iter()
-                    .map(|&e| cards.dated[e].as_str())
-                    .collect();
-                view["entries"] = entries.into();
-                object([("organiser", view)])
-            }),
-            feed: Some(crate::feeds::organiser_feed(organiser)),
-        });
-    }
-    for (a, audience) in site.config.audiences.iter().enumerate() {
-        let days = move || -> Vec<Value> {
-            site.days
-                .iter()
-                .filter_map(|d| {
-                    views.day(d, &|e: &Entry| e.reaches(a, &site.config), &cards.under_day)
-                })
-                .collect()
-        };
-        jobs.push(Job {
-            template: "audience.html",
-            path: format!("kohderyhma/{}/", audience.key),
-            title: audience.label.clone(),
-            values: Box::new(move || {
-                object([
-                    (
-                        "audience",
-                        json!({"key": audience.key, "label": audience.label}),
-                    ),
-                    ("days", days().into()),
-                ])
-            }),
-            feed: Some(crate::feeds::audience_feed(&audience.key)),
-        });
-    }
-    for (i, memo) in site.memos.iter().enumerate() {
-        jobs.push(Job {
-            template: "memo.html",
-            path: memo.path.clone(),
-            title: memo.title.clone(),
-            values: Box::new(move || object([("memo", views.memo(i))])),
-            feed: None,
-        });
-    }
-    for page in &site.pages {
-        jobs.push(Job {
-            template: "page.html",
-            path: page.path(),
-            title: page.title.clone(),
-            values: Box::new(move || json!({"body": page.body_html})),
-            feed: None,
-        });
-    }
-    jobs
-}
 
 /// The report for the funder of each year's week: `raportti/<year>/`.
 fn report_jobs<'a>(site: &'a Site, views: &'a Views) -> Vec<Job<'a>> {
@@ -531,63 +705,6 @@ fn report_jobs<'a>(site: &'a Site, views: &'a Views) -> Vec<Job<'a>> {
             }
         })
         .collect()
-}
-
-/// The memo archive by theme, the points for decision-makers, statistics and search.
-fn archive_jobs<'a>(
-    site: &'a Site,
-    views: &'a Views,
-    stats: &'a crate::stats::Stats,
-) -> Vec<Job<'a>> {
-    let themes = crate::view::themes(site);
-    let list = json!({"themes": themes.iter().map(|t| json!({"label": t.label, "url": site.config.link(&crate::view::theme_path(&t.slug)), "count": t.memos.len()})).collect::<Vec<_>>()});
-    let mut jobs = vec![
-        Job {
-            template: "themes.html",
-            path: "muistiot/teemat/".into(),
-            title: views.t.get("memos_by_theme").into(),
-            values: Box::new(move || list),
-            feed: None,
-        },
-        Job {
-            template: "points.html",
-            path: "viestit/".into(),
-            title: views.t.get("points").into(),
-            values: Box::new(move || json!({"groups": views.points()})),
-            feed: None,
-        },
-        Job {
-            template: "stats.html",
-            path: "tilastot/".into(),
-            title: views.t.get("stats").into(),
-            values: Box::new(move || json!({"stats": views.stats(stats)})),
-            feed: None,
-        },
-        Job {
-            template: "search.html",
-            path: "haku/".into(),
-            title: views.t.get("search").into(),
-            values: Box::new(|| object([("chunk", SEARCH_CHUNK.into())])),
-            feed: None,
-        },
-        Job {
-            template: "atom.xml",
-            path: "muistiot/atom.xml".into(),
-            title: String::new(),
-            values: Box::new(move || atom(site, views)),
-            feed: None,
-        },
-    ];
-    for theme in themes {
-        jobs.push(Job {
-            template: "theme.html",
-            path: crate::view::theme_path(&theme.slug),
-            title: format!("{}: {}", views.t.get("theme"), theme.label),
-            values: Box::new(move || json!({"theme": {"label": theme.label, "memos": theme.memos.iter().map(|&m| views.memo_card(m)).collect::<Vec<_>>()}})),
-            feed: None,
-        });
-    }
-    jobs
 }
 
 /// Without JavaScript the search page lists everything; the script narrows the list.
@@ -715,13 +832,6 @@ fn data_files(
             bytes: crate::stats::csv_bytes(&points).into(),
         },
         OutputFile {
-            path: crate::qr::SITE_FILE.into(),
-            bytes: crate::qr::svg(&site.config.absolute(""), "")
-                .replacen(" role=\"img\" aria-label=\"\"", "", 1)
-                .into_bytes()
-                .into(),
-        },
-        OutputFile {
             path: "nyt.json".into(),
             bytes: now_and_next(site).into(),
         },
@@ -764,11 +874,11 @@ fn now_and_next(site: &Site) -> Vec<u8> {
     serde_json::to_vec(&list).unwrap_or_default()
 }
 
-fn programme(site: &Site, views: &Views, cards: &[String]) -> Value {
+fn programme(site: &Site, views: &Views, card: &dyn Fn(usize) -> String) -> Value {
     let days: Vec<Value> = site
         .days
         .iter()
-        .filter_map(|d| views.day(d, &|_| true, cards))
+        .filter_map(|d| views.day(d, &|_| true, card))
         .collect();
     object([("days", days.into()), ("filters", filters(site))])
 }

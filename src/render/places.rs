@@ -3,11 +3,12 @@
 
 use serde_json::json;
 
-use super::{Cards, Job};
+use super::{DATED, Job, Pages, UNDER_DAY};
 use crate::model::*;
-use crate::view::{Views, object};
+use crate::view::object;
 
-pub(super) fn jobs<'a>(site: &'a Site, views: &'a Views, cards: &'a Cards) -> Vec<Job<'a>> {
+pub(super) fn jobs<'a>(pages: &'a Pages) -> Vec<Job<'a>> {
+    let (site, views) = (pages.site, &pages.views);
     let municipalities = site.municipalities();
     let list: Vec<_> = municipalities
         .iter()
@@ -27,7 +28,7 @@ pub(super) fn jobs<'a>(site: &'a Site, views: &'a Views, cards: &'a Cards) -> Ve
             template: "municipality.html",
             path,
             title,
-            values: Box::new(move || page(site, views, cards, &municipality)),
+            values: Box::new(move || page(pages, &municipality)),
             feed: None,
         });
     }
@@ -35,26 +36,22 @@ pub(super) fn jobs<'a>(site: &'a Site, views: &'a Views, cards: &'a Cards) -> Ve
 }
 
 /// The municipality's entries by day, then those anyone can join online from there.
-fn page(
-    site: &Site,
-    views: &Views,
-    cards: &Cards,
-    municipality: &Municipality,
-) -> serde_json::Value {
+fn page(pages: &Pages, municipality: &Municipality) -> serde_json::Value {
+    let (site, views) = (pages.site, &pages.views);
     let here = |e: &Entry| {
         e.municipality().map(crate::slug::slugify).as_deref() == Some(&municipality.slug)
     };
     let days: Vec<_> = site
         .days
         .iter()
-        .filter_map(|d| views.day(d, &here, &cards.under_day))
+        .filter_map(|d| views.day(d, &here, &|e| pages.card(e, UNDER_DAY)))
         .collect();
-    let online: Vec<&str> = (0..site.entries.len())
+    let online: Vec<String> = (0..site.entries.len())
         .filter(|&i| {
             let e = &site.entries[i];
             e.is_online() && !here(e) && e.status != Status::Cancelled
         })
-        .map(|i| cards.dated[i].as_str())
+        .map(|i| pages.card(i, DATED))
         .collect();
     object([
         (
