@@ -371,9 +371,8 @@ impl Prepared {
         render::Pages::new(&self.site, &self.theme, &self.feeds, &self.cards, cache)
     }
 
-    /// Every file but the week's own pages: the published sources, feeds, open data, the
-    /// search index and assets, and each earlier week whole. Returns the calendar record as
-    /// the feeds now stand.
+    /// The published sources, feeds, the search index and assets. Returns the calendar record
+    /// as the feeds now stand.
     pub fn render_rest(
         &self,
         pages: &render::Pages,
@@ -395,8 +394,20 @@ impl Prepared {
             || feeds::write(site, &self.feeds, &site.revisions, options.now, words, sink),
         );
         data.map_err(|failure| failure.in_language(lang))?;
-        let mut record = record?;
-        // Open data and the schedule carry each entry's last change: made once the record is.
+        record.map_err(Failure::from)
+    }
+
+    /// Open data, the schedule and each earlier week whole: made once the calendar `record` is,
+    /// since they carry each entry's last change. Returns the record with the earlier weeks'.
+    pub fn render_late(
+        &self,
+        mut record: revisions::Revisions,
+        options: &Options,
+        sink: &dyn output::Sink,
+    ) -> Result<revisions::Revisions, Failure> {
+        let site = &self.site;
+        let words = &self.theme.words;
+        let lang = site.config.lang;
         exports::write(site, &record, words, sink)?;
         // Each earlier week: its pages and feeds under `<year>/`, with its entries' record.
         for edition in &site.editions {
@@ -448,7 +459,8 @@ fn render_loaded(
         || prepared.render_rest(&pages, options, &sink),
     );
     rendered.map_err(|failure| failure.in_language(lang))?;
-    let record = record?;
+    // After the pages, so that the largest files are not all made at once.
+    let record = prepared.render_late(record?, options, &sink)?;
     drop(pages);
     let (pages, files) = (
         sink.pages.load(Ordering::Relaxed),

@@ -35,8 +35,8 @@ impl Links<'_> {
 
 #[derive(Debug, Default, Clone)]
 pub struct Rendered {
-    pub html: String,
-    pub text: String,
+    pub html: std::sync::Arc<str>,
+    pub text: std::sync::Arc<str>,
     pub problems: Vec<Diagnostic>,
 }
 
@@ -148,8 +148,8 @@ pub fn render(file: &SourceFile, body_offset: usize, links: &Links) -> Rendered 
         html = sanitize(&html);
     }
     Rendered {
-        html,
-        text,
+        html: html.into(),
+        text: text.into(),
         problems,
     }
 }
@@ -511,6 +511,6 @@ mod tests {
     #[test]
     fn plain_text_keeps_paragraphs_lists_and_quotes() {
         let r = render_body("Hei \"kaikki\".\n\n- yksi\n- [kaksi](https://e.fi/)\n");
-        assert_eq!(r.text, "Hei ”kaikki”.\n\n- yksi\n- kaksi (https://e.fi/)");
+        assert_eq!(&*r.text, "Hei ”kaikki”.\n\n- yksi\n- kaksi (https://e.fi/)");
     }
 }

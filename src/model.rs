@@ -217,7 +217,7 @@ pub struct Organiser {
     pub email: Option<String>,
     pub phone: Option<String>,
     pub municipality: Option<String>,
-    pub body_html: String,
+    pub body_html: std::sync::Arc<str>,
     /// Indexes into `Site::entries`, in programme order.
     pub entries: Vec<usize>,
     pub source: String,
@@ -258,9 +258,9 @@ pub struct Entry {
     pub feedback: Option<String>,
     pub attendance: Option<u32>,
     pub tags: Vec<String>,
-    pub body_html: String,
+    pub body_html: std::sync::Arc<str>,
     /// The description as plain text, for calendar feeds and summaries.
-    pub body_text: String,
+    pub body_text: std::sync::Arc<str>,
     /// Indexes into `Site::memos` of the memos written about this entry.
     pub memos: Vec<usize>,
     pub source: String,
@@ -330,7 +330,7 @@ pub struct Series {
     pub name: String,
     pub chair: Option<String>,
     pub organiser: usize,
-    pub body_html: String,
+    pub body_html: std::sync::Arc<str>,
     pub source: String,
 }
 
@@ -406,8 +406,8 @@ pub struct Memo {
     pub themes: Vec<String>,
     pub participants: Option<u32>,
     pub points: Vec<String>,
-    pub body_html: String,
-    pub body_text: String,
+    pub body_html: std::sync::Arc<str>,
+    pub body_text: std::sync::Arc<str>,
     pub source: String,
 }
 
@@ -415,7 +415,7 @@ pub struct Memo {
 pub struct Page {
     pub slug: String,
     pub title: String,
-    pub body_html: String,
+    pub body_html: std::sync::Arc<str>,
     pub source: String,
 }
 

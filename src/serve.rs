@@ -90,8 +90,10 @@ impl Built {
             for file in &self.pages {
                 ledger.claim(file);
             }
-            self.prepared
+            let prepared = &self.prepared;
+            prepared
                 .render_rest(&pages, &self.options, &ledger)
+                .and_then(|record| prepared.render_late(record, &self.options, &ledger))
                 .map_err(failure_text)?;
             let collisions = ledger.collisions(&self.prepared.site);
             if collisions.has_errors() {

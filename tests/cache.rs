@@ -170,10 +170,20 @@ fn pages_rendered_one_at_a_time_equal_a_whole_build() {
     let made = made.0.into_inner().unwrap();
     assert_eq!(made.len(), list.len());
     for file in &list {
-        assert!(made[file] == whole[file], "{file} differs from a whole build");
+        assert!(
+            made[file] == whole[file],
+            "{file} differs from a whole build"
+        );
     }
-    for other in ["kalenteri/koko-ohjelma.ics", "haku/kohteet/0.json", "assets/style.css"] {
+    for other in [
+        "kalenteri/koko-ohjelma.ics",
+        "haku/kohteet/0.json",
+        "assets/style.css",
+    ] {
         assert!(whole.contains_key(other), "{other}");
-        assert!(pages.render_one(other, &Files::default()).is_none(), "{other}");
+        assert!(
+            pages.render_one(other, &Files::default()).is_none(),
+            "{other}"
+        );
     }
 }

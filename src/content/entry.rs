@@ -91,8 +91,8 @@ pub(super) fn read_entry(
         feedback: fields.url("feedback"),
         attendance: fields.count("attendance"),
         tags: fields.words("tags"),
-        body_html: String::new(),
-        body_text: String::new(),
+        body_html: "".into(),
+        body_text: "".into(),
         memos: Vec::new(),
         source: file.rel.clone(),
     };

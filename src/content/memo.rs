@@ -31,8 +31,8 @@ pub(super) fn read_memo(file: &SourceFile, config: &Config) -> Read<Memo> {
         themes: fields.words("themes"),
         participants: fields.count("participants"),
         points: fields.list("points"),
-        body_html: String::new(),
-        body_text: String::new(),
+        body_html: "".into(),
+        body_text: "".into(),
         source: file.rel.clone(),
     };
     if year.is_none() {

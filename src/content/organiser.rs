@@ -36,7 +36,7 @@ pub(super) fn read_organiser(
         email: fields.email("email"),
         phone: fields.text("phone"),
         municipality: fields.text("municipality"),
-        body_html: String::new(),
+        body_html: "".into(),
         entries: Vec::new(),
         source: file.rel.clone(),
     };

@@ -40,7 +40,7 @@ pub(super) fn read_page(file: &SourceFile, lang: Lang) -> Read<Page> {
         title: fields
             .required_text("title", "Sivun otsikko")
             .unwrap_or_default(),
-        body_html: String::new(),
+        body_html: "".into(),
         source: file.rel.clone(),
     };
     if RESERVED_PATHS.contains(&page.slug.as_str()) || page.slug.is_empty() || page.slug == "404" {

@@ -113,8 +113,8 @@ pub(super) fn read_series_file(
                 feedback: None,
                 attendance: None,
                 tags: Vec::new(),
-                body_html: String::new(),
-                body_text: String::new(),
+                body_html: "".into(),
+                body_text: "".into(),
                 memos: Vec::new(),
                 source: file.rel.clone(),
             };
@@ -131,7 +131,7 @@ pub(super) fn read_series_file(
         name,
         chair,
         organiser: 0,
-        body_html: String::new(),
+        body_html: "".into(),
         source: file.rel.clone(),
     };
     let read = ReadSeries {

@@ -241,7 +241,7 @@ fn event(
             .summary
             .clone()
             .unwrap_or_else(|| crate::markdown::excerpt(&entry.body_text, 300)),
-        description: entry.body_text.clone(),
+        description: entry.body_text.to_string(),
         person: site.organisers[entry.organiser].name.clone(),
         links,
     })
