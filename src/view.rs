@@ -14,6 +14,8 @@ pub struct Views<'a> {
     pub site: &'a Site,
     pub lang: Lang,
     pub t: &'a Translations,
+    /// Each entry's card, made once: listings, posters, print sheets and embeds all show it.
+    cards: Vec<std::sync::OnceLock<Value>>,
 }
 
 impl<'a> Views<'a> {
@@ -22,6 +24,7 @@ impl<'a> Views<'a> {
             site,
             lang: site.config.lang,
             t,
+            cards: site.entries.iter().map(|_| Default::default()).collect(),
         }
     }
 
@@ -122,6 +125,12 @@ impl<'a> Views<'a> {
 
     /// An entry as a line of a schedule or listing.
     pub fn card(&self, index: usize) -> Value {
+        self.cards[index]
+            .get_or_init(|| self.make_card(index))
+            .clone()
+    }
+
+    fn make_card(&self, index: usize) -> Value {
         let entry = &self.site.entries[index];
         let organiser = &self.site.organisers[entry.organiser];
         let config = &self.site.config;
@@ -500,12 +509,16 @@ impl<'a> Views<'a> {
             .filter_map(|slot| {
                 let entries = cards(&slot.entries);
                 (!entries.is_empty()).then(|| {
-                    json!({
-                        "time": if slot.continued { self.t.get("continued").to_string() } else { self.lang.time(slot.start) },
-                        "datetime": slot.start.strftime("%H:%M").to_string(),
-                        "continued": slot.continued,
-                        "entries": entries,
-                    })
+                    let time = match slot.continued {
+                        true => self.t.get("continued").to_string(),
+                        false => self.lang.time(slot.start),
+                    };
+                    object([
+                        ("time", time.into()),
+                        ("datetime", slot.start.strftime("%H:%M").to_string().into()),
+                        ("continued", slot.continued.into()),
+                        ("entries", entries.into()),
+                    ])
                 })
             })
             .collect();

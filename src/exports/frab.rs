@@ -12,9 +12,10 @@ use crate::translations::Translations;
 
 pub fn files(site: &Site, record: &Revisions, t: &Translations) -> Vec<(String, Vec<u8>)> {
     let schedule = schedule(site, record, t);
+    let (json, xml) = rayon::join(|| to_json(&schedule), || to_xml(&schedule));
     vec![
-        ("schedule.json".to_string(), to_json(&schedule)),
-        ("schedule.xml".to_string(), to_xml(&schedule).into_bytes()),
+        ("schedule.json".to_string(), json),
+        ("schedule.xml".to_string(), xml.into_bytes()),
     ]
 }
 

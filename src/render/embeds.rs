@@ -3,7 +3,7 @@
 //! header and footer, their links opening the site in the top window; and the same list as a
 //! script-free HTML fragment to paste (`…/tapahtumat.html`).
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::Job;
 use crate::model::*;
@@ -95,12 +95,13 @@ fn embed(site: &Site, views: &Views, group: &Group) -> Value {
             card
         })
         .collect();
+    // Moved in with `object`: `json!` would copy every card by serializing it again.
     object([(
         "embed",
-        json!({
-            "title": group.title,
-            "page": site.config.absolute(&group.page),
-            "entries": entries,
-        }),
+        object([
+            ("title", group.title.clone().into()),
+            ("page", site.config.absolute(&group.page).into()),
+            ("entries", entries.into()),
+        ]),
     )])
 }

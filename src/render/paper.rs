@@ -66,16 +66,25 @@ fn programme(site: &Site, views: &Views, title: &str, keep: &dyn Fn(usize) -> bo
             let entries: Vec<Value> = day
                 .all_day
                 .iter()
-                .chain(day.slots.iter().filter(|s| !s.continued).flat_map(|s| &s.entries))
+                .chain(
+                    day.slots
+                        .iter()
+                        .filter(|s| !s.continued)
+                        .flat_map(|s| &s.entries),
+                )
                 .filter(|&&i| keep(i))
                 .map(|&i| views.card(i))
                 .collect();
             (!entries.is_empty()).then(|| {
-                json!({"date": day.date.to_string(), "label": views.lang.long_date(day.date), "entries": entries})
+                object([
+                    ("date", day.date.to_string().into()),
+                    ("label", views.lang.long_date(day.date).into()),
+                    ("entries", entries.into()),
+                ])
             })
         })
         .collect();
-    json!({"title": title, "days": days})
+    object([("title", title.into()), ("days", days.into())])
 }
 
 fn poster(site: &Site, views: &Views, i: usize) -> Value {
