@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Build-time benchmark of viikko (and optionally Hugo) on generated programmes.
 
-    python3 bench/run.py [--sizes 1000,10000,50000] [--runs 5] [--hugo KIT [--hugo-max 10000]] [--no-build] [--json FILE] [--work DIR]
+    python3 bench/run.py [--sizes 1000,10000,50000] [--runs 5] [--hugo KIT [--hugo-max 10000]]
+                         [--serve-max N] [--kill-rounds N [--kill-max 10000]] [--no-build]
+                         [--json FILE] [--work DIR]
 
 Builds `target/release/viikko` (cargo build --release; --no-build uses the existing binary) and
 copies it aside so that rebuilds in the repository during the run do not mix versions. For each
@@ -16,6 +18,10 @@ The last one-edit build is compared byte for byte with a clean build of the same
 For sizes up to --serve-max it also starts `viikko serve` and times, over at least 7 edits, from
 replacing an entry's file to the reload event the browser gets (debounce and check included), and
 to the edited entry's page arriving with its new title.
+--kill-rounds N: for each size up to --kill-max, N rounds of the kill -9 loop: each round changes
+a title and adds or removes an entry, kills the rebuild at a random moment within the time a
+rebuild takes, checks that every output file is its old or its new version, then that the next
+build equals a clean build of the same content.
 --hugo KIT: for each size up to --hugo-max also runs KIT/gen_content.py (the Hugo comparison kit:
 it writes the same programme in our format and as a Hugo site) and times
 `hugo --quiet -s TMP/hugo -d OUT` against viikko on TMP/content, interleaved, both into empty
@@ -24,6 +30,7 @@ output folders. Prints tables, then the results as JSON.
 import argparse
 import hashlib
 import queue
+import random
 import socket
 import threading
 import json
@@ -101,6 +108,78 @@ def differences(a, b):
             if x.read() != y.read():
                 diff.append(rel)
     return diff
+
+
+def snapshot(tree):
+    """Each file's digest, by path below `tree`."""
+    found = {}
+    for d, _, names in os.walk(tree):
+        for n in names:
+            p = os.path.join(d, n)
+            with open(p, "rb") as f:
+                found[os.path.relpath(p, tree)] = hashlib.sha1(f.read()).digest()
+    return found
+
+
+def bench_kills(viikko, n, rounds, seed, work):
+    """`kill -9` at random moments of rebuilds of an n-entry site: after each kill every file of
+    the output must be its old or its new version (absent counting as a version), and the next
+    build must finish the job and equal a clean build of the same content."""
+    src = cached("ours", n, seed, GENERATOR, [GENERATOR, "--entries", str(n)])
+    root = os.path.join(work, f"kills-{n}")
+    rmtree(root)
+    shutil.copytree(src, root)
+    out, reference = os.path.join(root, "public"), os.path.join(work, f"kills-{n}-reference")
+    build = lambda target: run_timed([viikko, "build", "--root", root, "--output", target])
+    build(out)
+    programme = os.path.join(root, "content", "programme")
+    org = sorted(os.listdir(programme))[0]
+    entry = os.path.join(programme, org, sorted(os.listdir(os.path.join(programme, org)))[1])
+    extra = os.path.join(programme, org, "valilla.md")
+    original = open(entry, encoding="utf-8").read()
+    with open(entry, "w", encoding="utf-8") as f:
+        f.write(original.replace("title: \"", "title: \"Mitattu ", 1))
+    span = build(out)[0]
+    rng = random.Random(seed)
+    killed = journals = 0
+    for r in range(rounds):
+        old = snapshot(out)
+        with open(entry, "w", encoding="utf-8") as f:
+            f.write(original.replace("title: \"", f"title: \"Versio {r} ", 1))
+        if r % 2 == 0:
+            shutil.copy(entry, extra)
+        else:
+            os.remove(extra)
+        child = subprocess.Popen([viikko, "build", "--root", root, "--output", out], env=ENV,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0, span))
+        if child.poll() is None:
+            killed += 1
+        elif child.returncode != 0:
+            sys.exit(f"kills: round {r}: the build failed")
+        child.kill()
+        child.wait()
+        now = snapshot(out)
+        journals += os.path.exists(out + ".viikko-journal")
+        # Not kept for the end, as timed trees are: rounds would fill the disk.
+        shutil.rmtree(reference, ignore_errors=True)
+        build(reference)
+        new = snapshot(reference)
+        for path in set(now) | set(old) | set(new):
+            if now.get(path) not in (old.get(path), new.get(path)):
+                sys.exit(f"kills: round {r}: {path} is neither the old nor the new version")
+        build(out)
+        if snapshot(out) != new:
+            sys.exit(f"kills: round {r}: the build after the kill differs from a clean one")
+        left = [p for p in os.listdir(root) if p.startswith("public.viikko-")]
+        if left:
+            sys.exit(f"kills: round {r}: left behind {left}")
+        print(f"  round {r + 1}/{rounds}: {killed} killed mid-way so far", file=sys.stderr)
+    rmtree(out)
+    rmtree(reference)
+    rmtree(root)
+    return {"entries": n, "rounds": rounds, "killed": killed, "journals": journals,
+            "rebuild_s": span}
 
 
 def summary(samples):
@@ -315,6 +394,9 @@ def main():
     ap.add_argument("--hugo-max", type=int, default=10000, help="largest size to run Hugo on")
     ap.add_argument("--serve-max", type=int, default=1000,
                     help="largest size to time save-to-reload in viikko serve on")
+    ap.add_argument("--kill-rounds", type=int, default=0,
+                    help="rounds of the kill -9 loop at each size up to --kill-max")
+    ap.add_argument("--kill-max", type=int, default=10000)
     ap.add_argument("--no-build", action="store_true", help="use the existing target/release/viikko")
     ap.add_argument("--json", help="also write the results to this file")
     ap.add_argument("--work", default="/tmp",
@@ -331,7 +413,8 @@ def main():
     shutil.copy2(os.path.join(REPO, "target", "release", "viikko"), viikko)
     rev = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=REPO,
                          capture_output=True, text=True).stdout.strip()
-    results = {"commit": rev, "runs": a.runs, "seed": a.seed, "viikko": [], "serve": [], "hugo": []}
+    results = {"commit": rev, "runs": a.runs, "seed": a.seed, "viikko": [], "serve": [], "hugo": [],
+               "kills": []}
     try:
         for n in sizes:
             print(f"viikko, {n} entries ...", file=sys.stderr)
@@ -339,6 +422,9 @@ def main():
             if n <= a.serve_max:
                 print(f"viikko serve, {n} entries ...", file=sys.stderr)
                 results["serve"].append(bench_serve(viikko, n, max(a.runs, 7), a.seed, work))
+            if a.kill_rounds and n <= a.kill_max:
+                print(f"kill -9 loop, {n} entries ...", file=sys.stderr)
+                results["kills"].append(bench_kills(viikko, n, a.kill_rounds, a.seed, work))
             if a.hugo and n > a.hugo_max:
                 print(f"skipping Hugo at {n} entries (--hugo-max {a.hugo_max})", file=sys.stderr)
             elif a.hugo:
@@ -352,6 +438,10 @@ def main():
         print(f"\n{r['entries']:>8} serve: save to reload median {1000 * r['median_s']:.0f} ms "
               f"(min {1000 * r['min_s']:.0f} ms), to the edited page "
               f"{1000 * r['page_median_s']:.0f} ms; checks {r['build_ms']} ms")
+    for r in results["kills"]:
+        print(f"\n{r['entries']:>8} kill -9 loop: {r['rounds']} rounds, {r['killed']} builds killed "
+              f"mid-way ({r['journals']} while moving files in); after every kill each file was "
+              f"old or new, and the next build equalled a clean one")
     text = json.dumps(results, indent=1)
     print(text)
     if a.json:
