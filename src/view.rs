@@ -14,8 +14,6 @@ pub struct Views<'a> {
     pub site: &'a Site,
     pub lang: Lang,
     pub t: &'a Translations,
-    /// Each entry's card, made once: listings, posters, print sheets and embeds all show it.
-    cards: Vec<std::sync::OnceLock<Value>>,
 }
 
 impl<'a> Views<'a> {
@@ -24,7 +22,6 @@ impl<'a> Views<'a> {
             site,
             lang: site.config.lang,
             t,
-            cards: site.entries.iter().map(|_| Default::default()).collect(),
         }
     }
 
@@ -125,12 +122,6 @@ impl<'a> Views<'a> {
 
     /// An entry as a line of a schedule or listing.
     pub fn card(&self, index: usize) -> Value {
-        self.cards[index]
-            .get_or_init(|| self.make_card(index))
-            .clone()
-    }
-
-    fn make_card(&self, index: usize) -> Value {
         let entry = &self.site.entries[index];
         let organiser = &self.site.organisers[entry.organiser];
         let config = &self.site.config;

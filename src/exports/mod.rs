@@ -17,21 +17,14 @@ pub fn write(
     t: &Translations,
     sink: &dyn Sink,
 ) -> std::io::Result<()> {
-    // Independent, and among the largest files: made side by side.
-    let (events, schedule) = rayon::join(
-        || linked_events::write(site, record, t, sink),
-        || {
-            frab::files(site, record, t)
-                .into_iter()
-                .try_for_each(|(path, bytes)| {
-                    sink.put(OutputFile {
-                        path,
-                        bytes: bytes.into(),
-                    })
-                })
-        },
-    );
-    events.and(schedule)
+    linked_events::write(site, record, t, sink)?;
+    for (path, bytes) in frab::files(site, record, t) {
+        sink.put(OutputFile {
+            path,
+            bytes: bytes.into(),
+        })?;
+    }
+    Ok(())
 }
 
 /// An entry's start and end in ISO 8601 with the offset of the site's zone; the dates alone for
