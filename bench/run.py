@@ -13,7 +13,7 @@ by size, seed and the generator's hash) and measures, with SOURCE_DATE_EPOCH fix
   nochange  build again over the previous output
   oneedit   change one entry's title, then build (only the build is timed)
 Wall time is measured around the process; peak RSS comes from `/usr/bin/time -f '%e %M'`.
-"files written" counts output files whose inode changed (unchanged files are hard-linked).
+"files written" counts output files whose inode changed (a build replaces only changed files).
 The last one-edit build is compared byte for byte with a clean build of the same content.
 For sizes up to --serve-max it also starts `viikko serve` and times, over at least 7 edits, from
 replacing an entry's file to the reload event the browser gets (debounce and check included), and
