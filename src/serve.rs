@@ -581,6 +581,12 @@ fn serve_file(shared: &Shared, raw_path: &str, segments: &[String]) -> Reply {
         .map(|found| (path.as_str(), found))
         .or_else(|| site.page(&index).map(|found| (index.as_str(), found)))
         .or_else(|| site.other(&path).map(|found| (path.as_str(), Ok(found))));
+    // A problem found making the rest (a content file in the place of a feed) is shown over
+    // every page from then on, as a failed build's are.
+    let errors = match site.rest.get() {
+        Some(Err(problems)) => Some(problems.clone()),
+        _ => errors,
+    };
     let (name, body) = match found {
         Some((name, Ok(body))) => {
             if name == index && !raw_path.ends_with('/') {

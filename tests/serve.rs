@@ -480,3 +480,21 @@ fn redirects_stay_on_this_server_and_only_get_and_head_are_answered() {
         }
     }
 }
+
+/// Feeds are made when first asked for: a content file in the place of one is then reported
+/// over every page, as `viikko build` refuses it.
+#[test]
+fn a_content_file_in_the_place_of_a_feed_is_reported_once_feeds_are_made() {
+    let server = start_with(|root| {
+        let folder = root.join("content/static/kalenteri");
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(folder.join("koko-ohjelma.ics"), "BEGIN:VCALENDAR").unwrap();
+    });
+    let home = get(server.port, "/rsv/");
+    assert_eq!(home.status, 200);
+    assert!(!home.body.contains("viikko-errors"), "{}", home.body);
+    get(server.port, "/rsv/kalenteri/koko-ohjelma.ics");
+    let home = get(server.port, "/rsv/");
+    assert!(home.body.contains("viikko-errors"), "{}", home.body);
+    assert!(home.body.contains("koko-ohjelma.ics"), "{}", home.body);
+}
