@@ -4,7 +4,7 @@
 //! Each change is loaded and checked whole, and the server switches to it only once it passed,
 //! so no request sees a half-checked site. Pages are then rendered in memory as they are asked
 //! for (a page is the same as `viikko build` writes), and everything else (feeds, open data, the
-//! search index, earlier weeks) is made in the background: an edit costs a check and the page
+//! search index, earlier weeks) once, when first asked for: an edit costs a check and the page
 //! looked at, not the whole site. After a failed check the last good site stays served, with the
 //! errors laid over every page.
 
@@ -68,10 +68,10 @@ impl Built {
         if !self.pages.contains(file) {
             return None;
         }
-        let pages = self.prepared.pages(Some(&self.cache));
         if let Some(made) = self.made.get(file) {
             return Some(Ok(made));
         }
+        let pages = self.prepared.pages(Some(&self.cache));
         Some(match pages.render_one(file, &self.made) {
             Some(Ok(())) => self.made.get(file).ok_or_else(|| "not made".to_string()),
             Some(Err(failure)) => Err(failure_text(failure)),
@@ -85,21 +85,17 @@ impl Built {
         self.rest.get_or_init(|| {
             let memory = Memory::default();
             let ledger = crate::output::Ledger::new(&memory);
-            let pages = self.prepared.pages(Some(&self.cache));
             // The pages' files are claimed first: a file that would replace one is an error.
             for file in &self.pages {
                 ledger.claim(file);
             }
-            let prepared = &self.prepared;
+            let (prepared, options) = (&self.prepared, &self.options);
+            let pages = prepared.pages(Some(&self.cache));
             prepared
-                .render_rest(&pages, &self.options, &ledger)
-                .and_then(|record| prepared.render_late(record, &self.options, &ledger))
+                .render_rest(&pages, options, &ledger)
+                .and_then(|record| prepared.render_late(record, options, &ledger))
+                .and_then(|_| collisions(ledger, prepared))
                 .map_err(failure_text)?;
-            let collisions = ledger.collisions(&self.prepared.site);
-            if collisions.has_errors() {
-                let lang = self.prepared.site.config.lang;
-                return Err(report_text(&collisions.sorted().in_language(lang)));
-            }
             Ok(memory.0.into_inner().unwrap_or_default())
         })
     }
@@ -135,12 +131,18 @@ fn page_files(
     for file in &files {
         ledger.claim(file);
     }
-    let collisions = ledger.collisions(&prepared.site);
-    match collisions.has_errors() {
+    collisions(ledger, prepared)?;
+    Ok(files.into_iter().collect())
+}
+
+/// The files `ledger` saw twice, as the failure of the build, in the site's language.
+fn collisions(ledger: crate::output::Ledger, prepared: &crate::Prepared) -> Result<(), Failure> {
+    let found = ledger.collisions(&prepared.site);
+    match found.has_errors() {
         true => Err(Failure::Content(
-            collisions.sorted().in_language(prepared.site.config.lang),
+            found.sorted().in_language(prepared.site.config.lang),
         )),
-        false => Ok(files.into_iter().collect()),
+        false => Ok(()),
     }
 }
 
@@ -260,7 +262,7 @@ fn bind(host: &str, port: u16) -> io::Result<(tiny_http::Server, SocketAddr)> {
 /// Loads and checks the site; the server switches to it only when it passed. What the last
 /// build made is taken from `last`'s cache when its inputs are unchanged; returns the cache of
 /// this build, for the next.
-fn rebuild(config: &Config, shared: &Arc<Shared>, origin: &str, last: &Cache) -> Arc<Cache> {
+fn rebuild(config: &Config, shared: &Shared, origin: &str, last: &Cache) -> Arc<Cache> {
     let root = &config.root;
     let started = Instant::now();
     let cache = Arc::new(last.successor());
