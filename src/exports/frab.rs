@@ -7,16 +7,29 @@ use std::collections::HashMap;
 use serde_json::{Value, json};
 
 use crate::model::{Entry, Site, Status, When};
+use crate::output::{OutputFile, Sink};
 use crate::revisions::Revisions;
 use crate::translations::Translations;
 
-pub fn files(site: &Site, record: &Revisions, t: &Translations) -> Vec<(String, Vec<u8>)> {
+/// Writes the schedule of `site`, whose entries' last changes `record` holds, in both formats.
+pub fn write(
+    site: &Site,
+    record: &Revisions,
+    t: &Translations,
+    sink: &dyn Sink,
+) -> std::io::Result<()> {
     let schedule = schedule(site, record, t);
-    let (json, xml) = rayon::join(|| to_json(&schedule), || to_xml(&schedule));
-    vec![
-        ("schedule.json".to_string(), json),
-        ("schedule.xml".to_string(), xml.into_bytes()),
-    ]
+    // One after the other, each let go once written: the largest files of a large site.
+    let json = to_json(&schedule);
+    put(sink, "schedule.json", json)?;
+    put(sink, "schedule.xml", to_xml(&schedule).into_bytes())
+}
+
+fn put(sink: &dyn Sink, path: &str, bytes: Vec<u8>) -> std::io::Result<()> {
+    sink.put(OutputFile {
+        path: path.into(),
+        bytes: bytes.into(),
+    })
 }
 
 struct Schedule {

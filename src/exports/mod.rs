@@ -6,7 +6,7 @@ mod frab;
 mod linked_events;
 
 use crate::model::{Entry, Site, When};
-use crate::output::{OutputFile, Sink};
+use crate::output::Sink;
 use crate::revisions::Revisions;
 use crate::translations::Translations;
 
@@ -18,13 +18,7 @@ pub fn write(
     sink: &dyn Sink,
 ) -> std::io::Result<()> {
     linked_events::write(site, record, t, sink)?;
-    for (path, bytes) in frab::files(site, record, t) {
-        sink.put(OutputFile {
-            path,
-            bytes: bytes.into(),
-        })?;
-    }
-    Ok(())
+    frab::write(site, record, t, sink)
 }
 
 /// An entry's start and end in ISO 8601 with the offset of the site's zone; the dates alone for
