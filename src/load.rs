@@ -380,33 +380,32 @@ fn read_text(
         .and_then(|time| time.elapsed().ok())
         .is_some_and(|age| age > SETTLED);
     let key = cache.filter(|_| settled).map(|cache| {
-        let stamp = |time: std::io::Result<std::time::SystemTime>| {
-            time.ok()
-                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                .map_or(0, |d| d.as_nanos() as u64)
-        };
         let f = Fingerprint::default()
             .text("file")
             .text(&path.to_string_lossy())
-            .number(size)
-            .number(stamp(meta.modified()))
-            .number(file_id(&meta));
-        (cache, f.finish())
+            .number(size);
+        (cache, times(&meta, f).finish())
     });
     cached(key, || read_new(rel, path, cannot_read))
 }
 
-/// The file's inode and change time where the system has them: a file replaced by another of
-/// the same size and time is still told apart.
-#[cfg(unix)]
-fn file_id(meta: &std::fs::Metadata) -> u64 {
-    use std::os::unix::fs::MetadataExt;
-    meta.ino() ^ (meta.ctime_nsec() as u64).rotate_left(32) ^ meta.ctime() as u64
-}
-
-#[cfg(not(unix))]
-fn file_id(_meta: &std::fs::Metadata) -> u64 {
-    0
+/// Adds the file's modification time, and where the system has them its inode and change
+/// time: a file replaced by another of the same size and modification time is told apart.
+fn times(meta: &std::fs::Metadata, f: Fingerprint) -> Fingerprint {
+    let nanos = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as u64);
+    let f = f.number(nanos);
+    #[cfg(unix)]
+    let f = {
+        use std::os::unix::fs::MetadataExt;
+        f.number(meta.ino())
+            .number(meta.ctime() as u64)
+            .number(meta.ctime_nsec() as u64)
+    };
+    f
 }
 
 /// Reads and decodes a file.
@@ -460,4 +459,41 @@ fn relative(root: &Path, path: &Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::{Duration, SystemTime};
+
+    /// A file of `text`, last modified a minute ago: settled, so the cache may hold it.
+    fn settled(path: &Path, text: &str) {
+        std::fs::write(path, text).unwrap();
+        let file = std::fs::File::options().write(true).open(path).unwrap();
+        file.set_modified(SystemTime::now() - Duration::from_secs(60))
+            .unwrap();
+    }
+
+    #[test]
+    fn a_settled_file_is_taken_from_the_cache_until_it_is_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.md");
+        settled(&path, "yksi");
+        let cache = Cache::default();
+        let read = |cache: &Cache| read_text("a.md", &path, true, Some(cache)).unwrap();
+        assert_eq!(&*read(&cache).text, "yksi");
+        let cache = cache.successor();
+        assert_eq!(&*read(&cache).text, "yksi");
+        assert_eq!(cache.reused(), 1, "an unchanged file is not read again");
+        // The same size and modification time, written again: its change time tells.
+        let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
+        std::fs::write(&path, "kaks").unwrap();
+        let file = std::fs::File::options().write(true).open(&path).unwrap();
+        file.set_modified(modified).unwrap();
+        let cache = cache.successor();
+        assert_eq!(&*read(&cache).text, "kaks");
+        // Just written, it is read whatever its times.
+        std::fs::write(&path, "kolm").unwrap();
+        assert_eq!(&*read(&cache.successor()).text, "kolm");
+    }
 }
