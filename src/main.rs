@@ -144,6 +144,11 @@ struct ImportOptions {
 }
 
 fn main() -> ExitCode {
+    // mimalloc asks for transparent huge pages, and the kernel zeroes each 2 MB page when it is
+    // first touched, however little of it a build's short-lived values use: that zeroing was a
+    // sixth of a one-edit 10,000-entry build (4.98 s with them, 4.11 s without).
+    #[cfg(target_os = "linux")]
+    let _ = rustix::thread::disable_transparent_huge_pages(true);
     let cli = Cli::parse();
     match cli.command {
         Command::Build {
