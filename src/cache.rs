@@ -4,13 +4,15 @@
 //! output's manifest (`write.rs`).
 
 use std::any::Any;
-use std::collections::HashMap;
 use std::convert::Infallible;
 use std::hash::{BuildHasher, Hasher};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use serde_json::Value;
+
+// The keys are fingerprints already: SipHash would only hash them again, slowly.
+use foldhash::HashMap;
 
 /// Anything a build made, by fingerprint: page text, cards, parsed files, compiled templates.
 type Made = HashMap<u64, Arc<dyn Any + Send + Sync>>;
@@ -63,7 +65,13 @@ impl Cache {
     /// The cache for the next build: what this build made or used, and what earlier builds
     /// made that has not gone unused for `IDLE_BUILDS` builds.
     pub fn successor(&self) -> Cache {
-        let made = self.made.lock().map(|m| m.clone()).unwrap_or_default();
+        // Taken, not copied: what this cache makes from now on (pages the preview is still
+        // asked for) is made again by the next build if it is needed there.
+        let made = self
+            .made
+            .lock()
+            .map(|mut m| std::mem::take(&mut *m))
+            .unwrap_or_default();
         let mut previous: HashMap<_, _> = self
             .previous
             .iter()

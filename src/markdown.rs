@@ -14,21 +14,27 @@ use crate::load::SourceFile;
 use crate::slug::slugify;
 
 /// Where each content file is published: `content/programme/a/b.md` → `ohjelma/a/b/`.
+/// Each source file's address on the site, by its path under the site folder.
+pub type Targets = foldhash::HashMap<String, String>;
+
 pub struct Links<'a> {
-    pub targets: &'a HashMap<String, String>,
+    pub targets: &'a Targets,
     pub base_path: &'a str,
 }
 
 impl Links<'_> {
     /// Of everything a body's links are resolved against.
     pub fn fingerprint(&self) -> u64 {
-        let mut targets: Vec<_> = self.targets.iter().collect();
-        targets.sort();
-        targets
-            .into_iter()
-            .fold(Fingerprint::default().text(self.base_path), |f, (k, v)| {
-                f.text(k).text(v)
-            })
+        // Summed, so that the map's order does not count and nothing needs sorting.
+        let pairs = self
+            .targets
+            .iter()
+            .map(|(file, address)| Fingerprint::default().text(file).text(address).finish());
+        let sum = pairs.fold(0u64, u64::wrapping_add);
+        Fingerprint::default()
+            .text(self.base_path)
+            .number(self.targets.len() as u64)
+            .number(sum)
             .finish()
     }
 }
@@ -442,7 +448,7 @@ mod tests {
             rel: "content/programme/a/b.md".into(),
             text: format!("---\ntitle: x\n---\n{body}").into(),
         };
-        let mut targets = HashMap::new();
+        let mut targets = Targets::default();
         targets.insert(
             "content/programme/a/c.md".to_string(),
             "ohjelma/a/c/".to_string(),

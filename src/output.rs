@@ -2,7 +2,6 @@
 //! pages and feeds are made by their own modules and handed to a [`Sink`], which is the output
 //! folder's staging area (`write.rs`) or the preview's memory (`serve.rs`).
 
-use std::collections::HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -50,7 +49,7 @@ pub struct Ledger<'a> {
     sink: &'a dyn Sink,
     pub pages: AtomicUsize,
     pub files: AtomicUsize,
-    paths: Mutex<HashSet<String>>,
+    paths: Mutex<foldhash::HashSet<String>>,
     collisions: Mutex<Vec<String>>,
 }
 

@@ -49,7 +49,7 @@ struct Built {
     cache: Arc<Cache>,
     options: Options,
     /// The file of every page.
-    pages: std::collections::HashSet<String>,
+    pages: foldhash::HashSet<String>,
     /// Pages rendered so far.
     made: Memory,
     /// The theme's assets and the site's QR code.
@@ -124,15 +124,26 @@ impl Built {
 fn page_files(
     prepared: &crate::Prepared,
     cache: &Cache,
-) -> Result<std::collections::HashSet<String>, Failure> {
+) -> Result<foldhash::HashSet<String>, Failure> {
+    let pages = prepared.pages(Some(cache));
+    let files = pages.files();
+    let mut set = foldhash::HashSet::with_capacity_and_hasher(files.len(), Default::default());
+    let mut distinct = true;
+    for file in files {
+        distinct &= set.insert(file);
+    }
+    let statics = &prepared.site.statics;
+    if distinct && !statics.iter().any(|s| set.contains(&s.output)) {
+        return Ok(set);
+    }
+    // Rare: listed again through the ledger, which names what collided.
     let memory = Memory::default();
     let ledger = crate::output::Ledger::new(&memory);
-    let files = prepared.pages(Some(cache)).files();
-    for file in &files {
-        ledger.claim(file);
+    for file in pages.files() {
+        ledger.claim(&file);
     }
     collisions(ledger, prepared)?;
-    Ok(files.into_iter().collect())
+    Ok(set)
 }
 
 /// The files `ledger` saw twice, as the failure of the build, in the site's language.

@@ -102,8 +102,11 @@ pub fn validate(sources: &Sources, cache: Option<&Cache>) -> (Option<Site>, Diag
     }
     let memos: Vec<_> = sources
         .memos
-        .iter()
-        .map(|m| read_memo(m, &config))
+        .par_iter()
+        .map(|m| {
+            let inputs = |f: Fingerprint| f.number(shared).text("memo").text(&m.rel).text(&m.text);
+            remember(cache, inputs, || read_memo(m, &config))
+        })
         .collect();
     let pages: Vec<_> = sources
         .pages
@@ -244,7 +247,8 @@ pub fn validate(sources: &Sources, cache: Option<&Cache>) -> (Option<Site>, Diag
         })
         .collect();
     if let Some(file) = &sources.calendar_lock {
-        match crate::revisions::Revisions::parse(file) {
+        let inputs = |f: Fingerprint| f.text("record").text(&file.rel).text(&file.text);
+        match remember(cache, inputs, || crate::revisions::Revisions::parse(file)) {
             Ok(revisions) => site.revisions = revisions,
             Err(problem) => problems.push(problem),
         }
@@ -379,25 +383,34 @@ fn publish_paths(
     pages: &[Draft<Page>],
     sources: &Sources,
     problems: &mut Diagnostics,
-) -> HashMap<String, String> {
-    let mut owner: BTreeMap<String, String> = BTreeMap::new();
-    let mut targets = HashMap::new();
-    let all = organisers
+) -> markdown::Targets {
+    let all: Vec<(&String, String)> = organisers
         .iter()
         .map(|o| (&o.file.rel, o.value.path()))
         .chain(entries.iter().map(|e| (&e.file.rel, e.value.path.clone())))
         .chain(memos.iter().map(|m| (&m.file.rel, m.value.path.clone())))
-        .chain(pages.iter().map(|p| (&p.file.rel, p.value.path())));
-    for (rel, path) in all {
-        if let Some(first) = owner.get(&path) {
+        .chain(pages.iter().map(|p| (&p.file.rel, p.value.path())))
+        .collect();
+    let mut owner = foldhash::HashMap::with_capacity_and_hasher(all.len(), Default::default());
+    let mut first = vec![true; all.len()];
+    for (i, (rel, path)) in all.iter().enumerate() {
+        if let Some(other) = owner.insert(path.as_str(), rel.as_str()) {
             problems.push(
-                Diagnostic::error(rel, text!("same_address", other = first, path = path))
+                Diagnostic::error(*rel, text!("same_address", other = other, path = path))
                     .with_help(text!("same_address_help")),
             );
-            continue;
+            // The first file keeps the address.
+            owner.insert(path.as_str(), other);
+            first[i] = false;
         }
-        owner.insert(path.clone(), rel.clone());
-        targets.insert(rel.clone(), path);
+    }
+    drop(owner);
+    let mut targets = markdown::Targets::default();
+    targets.reserve(all.len() + sources.statics.len());
+    for ((rel, path), first) in all.into_iter().zip(first) {
+        if first {
+            targets.insert(rel.clone(), path);
+        }
     }
     for file in &sources.statics {
         targets.insert(
