@@ -7,15 +7,18 @@ use std::any::Any;
 use std::convert::Infallible;
 use std::hash::{BuildHasher, Hasher};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
 use serde_json::Value;
 
 // The keys are fingerprints already: SipHash would only hash them again, slowly.
 use foldhash::HashMap;
 
-/// Anything a build made, by fingerprint: page text, cards, parsed files, compiled templates.
-type Made = HashMap<u64, Arc<dyn Any + Send + Sync>>;
+/// Something a build made: page text, a card, a parsed file, compiled templates.
+type Kept = Arc<dyn Any + Send + Sync>;
+
+/// Anything a build made, by fingerprint.
+type Made = HashMap<u64, Kept>;
 
 /// Builds a thing may go unused before it is forgotten: the preview makes a page only when it
 /// is asked for, so a page not looked at since the last edit is kept a while.
@@ -24,7 +27,7 @@ const IDLE_BUILDS: u8 = 3;
 #[derive(Default)]
 pub struct Cache {
     /// What earlier builds made, each with how many builds ago it was last used.
-    previous: HashMap<u64, (u8, Arc<dyn Any + Send + Sync>)>,
+    previous: RwLock<HashMap<u64, (u8, Kept)>>,
     made: Mutex<Made>,
     /// How many times this build took something from the previous one.
     reused: AtomicUsize,
@@ -40,18 +43,20 @@ impl Cache {
     where
         T: Clone + Send + Sync + 'static,
     {
-        let kept = self.previous.get(&fingerprint).map(|(_, kept)| kept);
-        let (value, keep): (T, Arc<dyn Any + Send + Sync>) =
-            match kept.and_then(|k| Some((k.downcast_ref::<T>()?.clone(), k.clone()))) {
-                Some(found) => {
-                    self.reused.fetch_add(1, Ordering::Relaxed);
-                    found
-                }
-                None => {
-                    let value = make()?;
-                    (value.clone(), Arc::new(value))
-                }
-            };
+        let kept = self.previous.read().ok().and_then(|previous| {
+            let (_, kept) = previous.get(&fingerprint)?;
+            Some((kept.downcast_ref::<T>()?.clone(), kept.clone()))
+        });
+        let (value, keep): (T, Kept) = match kept {
+            Some(found) => {
+                self.reused.fetch_add(1, Ordering::Relaxed);
+                found
+            }
+            None => {
+                let value = make()?;
+                (value.clone(), Arc::new(value))
+            }
+        };
         if let Ok(mut made) = self.made.lock() {
             made.insert(fingerprint, keep);
         }
@@ -63,24 +68,27 @@ impl Cache {
     }
 
     /// The cache for the next build: what this build made or used, and what earlier builds
-    /// made that has not gone unused for `IDLE_BUILDS` builds.
+    /// made that has not gone unused for `IDLE_BUILDS` builds. Moved, not copied (tens of
+    /// thousands of things at 10,000 entries): this cache is left empty, and what it is still
+    /// asked for (pages of the site the preview shows until the next one passed) is made anew.
     pub fn successor(&self) -> Cache {
-        // Taken, not copied: what this cache makes from now on (pages the preview is still
-        // asked for) is made again by the next build if it is needed there.
         let made = self
             .made
             .lock()
             .map(|mut m| std::mem::take(&mut *m))
             .unwrap_or_default();
-        let mut previous: HashMap<_, _> = self
+        let mut previous = self
             .previous
-            .iter()
-            .filter(|(_, (idle, _))| idle + 1 < IDLE_BUILDS)
-            .map(|(&key, (idle, kept))| (key, (idle + 1, kept.clone())))
-            .collect();
+            .write()
+            .map(|mut p| std::mem::take(&mut *p))
+            .unwrap_or_default();
+        previous.retain(|_, (idle, _)| {
+            *idle += 1;
+            *idle < IDLE_BUILDS
+        });
         previous.extend(made.into_iter().map(|(key, kept)| (key, (0, kept))));
         Cache {
-            previous,
+            previous: RwLock::new(previous),
             made: Mutex::default(),
             reused: AtomicUsize::new(0),
         }

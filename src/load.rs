@@ -210,7 +210,7 @@ fn kind(rel: &str) -> Option<Kind> {
         ["content", "static", rest @ ..] => Kind::Static(rest.join("/")),
         ["content", "site.yaml"] => Kind::Site,
         ["content", "calendar.lock"] => Kind::CalendarLock,
-        ["content", "programme", folder, name] if name.to_lowercase() == "_index.md" => {
+        ["content", "programme", folder, name] if name.eq_ignore_ascii_case("_index.md") => {
             Kind::Profile(folder.to_string())
         }
         ["content", "programme", folder, name] if is_markdown(name) => {
@@ -455,6 +455,12 @@ fn first_line(path: &Path) -> Span {
 
 fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
+    // Already in its written form where paths are separated by `/`.
+    if std::path::MAIN_SEPARATOR == '/'
+        && let Some(rel) = rel.to_str()
+    {
+        return rel.to_string();
+    }
     rel.components()
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()

@@ -205,7 +205,7 @@ pub fn validate(sources: &Sources, cache: Option<&Cache>) -> (Option<Site>, Diag
             .is_some_and(|k| series.iter().any(|(s, _)| s.key == *k))
     };
     let mut by_year: BTreeMap<i16, Vec<Entry>> = BTreeMap::new();
-    let mut current = Vec::new();
+    let mut current = Vec::with_capacity(entries.len());
     for entry in entries {
         match config
             .edition_of(entry.first_day())
