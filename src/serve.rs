@@ -312,12 +312,17 @@ fn rebuild(config: &Config, shared: &Shared, origin: &str, last: &Cache) -> Arc<
                 assets: OnceLock::new(),
                 rest: OnceLock::new(),
             });
-            if let Ok(mut state) = shared.state.write() {
-                state.base_path = built.prepared.site.config.base_path.clone();
-                state.site = Some(built.clone());
-                state.errors = errors;
-            }
+            let last = match shared.state.write() {
+                Ok(mut state) => {
+                    state.base_path = built.prepared.site.config.base_path.clone();
+                    state.errors = errors;
+                    state.site.replace(built.clone())
+                }
+                Err(_) => None,
+            };
             notify_clients(shared, "reload");
+            // Let go after the reload is sent: freeing a large site takes a while.
+            drop(last);
         }
         Err(failure) => {
             let text = failure_text(failure);
