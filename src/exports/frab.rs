@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use crate::model::{Entry, Site, Status, When};
 use crate::output::{OutputFile, Sink};
@@ -21,8 +21,20 @@ pub fn write(
     let schedule = schedule(site, record, t);
     // One after the other, each let go once written: the largest files of a large site.
     let json = to_json(&schedule);
+    let size = json.len();
     put(sink, "schedule.json", json)?;
-    put(sink, "schedule.xml", to_xml(&schedule).into_bytes())
+    put(sink, "schedule.xml", to_xml(&schedule, size).into_bytes())
+}
+
+/// Room for the schedule written out, a little more than it needs: a buffer that grows by
+/// doubling copies itself each time and may end up with twice its size, while room reserved
+/// and not written to costs no memory.
+fn room_for(s: &Schedule) -> usize {
+    let events = s.days.iter().flat_map(|d| &d.rooms).flat_map(|(_, e)| e);
+    let texts: usize = events
+        .map(|e| 2 * (e.description.len() + e.abstract_.len() + e.title.len()) + 2048)
+        .sum();
+    texts + 64 * 1024
 }
 
 fn put(sink: &dyn Sink, path: &str, bytes: Vec<u8>) -> std::io::Result<()> {
@@ -32,7 +44,7 @@ fn put(sink: &dyn Sink, path: &str, bytes: Vec<u8>) -> std::io::Result<()> {
     })
 }
 
-struct Schedule {
+struct Schedule<'a> {
     version: String,
     title: String,
     acronym: String,
@@ -41,19 +53,20 @@ struct Schedule {
     time_zone: String,
     url: String,
     rooms: Vec<String>,
-    days: Vec<Day>,
+    days: Vec<Day<'a>>,
 }
 
-struct Day {
+struct Day<'a> {
     index: usize,
     date: String,
     start: String,
     end: String,
     /// By room, in the order of `Schedule::rooms`.
-    rooms: Vec<(String, Vec<Event>)>,
+    rooms: Vec<(String, Vec<Event<'a>>)>,
 }
 
-struct Event {
+/// An entry as a schedule's event, borrowing its longer texts from the entry.
+struct Event<'a> {
     guid: String,
     id: u32,
     date: String,
@@ -64,17 +77,17 @@ struct Event {
     slug: String,
     url: String,
     title: String,
-    subtitle: String,
+    subtitle: &'a str,
     track: Option<String>,
-    kind: String,
-    language: String,
-    abstract_: String,
-    description: String,
-    person: String,
+    kind: &'a str,
+    language: &'a str,
+    abstract_: std::borrow::Cow<'a, str>,
+    description: &'a str,
+    person: &'a str,
     links: Vec<(String, String)>,
 }
 
-fn schedule(site: &Site, record: &Revisions, t: &Translations) -> Schedule {
+fn schedule<'a>(site: &'a Site, record: &Revisions, t: &Translations) -> Schedule<'a> {
     let config = &site.config;
     let tz = &config.tz;
     let year = config.week.start.year();
@@ -149,15 +162,15 @@ fn schedule(site: &Site, record: &Revisions, t: &Translations) -> Schedule {
 
 /// The entry as an event of `date`: a timed entry on the day it starts, an all-day one on each
 /// of its days. `None` when it is not on that day.
-fn event(
-    site: &Site,
+fn event<'a>(
+    site: &'a Site,
     t: &Translations,
-    entry: &Entry,
+    entry: &'a Entry,
     date: jiff::civil::Date,
     acronym: &str,
     ids: &mut std::collections::BTreeSet<u32>,
     at: &dyn Fn(jiff::civil::Date, jiff::civil::Time) -> String,
-) -> Option<Event> {
+) -> Option<Event<'a>> {
     let config = &site.config;
     let url = config.absolute(&entry.path);
     let (start_at, start, minutes, end, key) = match &entry.when {
@@ -245,18 +258,18 @@ fn event(
         slug: format!("{acronym}-{id}-{}", crate::slug::slugify(leaf)),
         url,
         title,
-        subtitle: entry.summary.clone().unwrap_or_default(),
+        subtitle: entry.summary.as_deref().unwrap_or_default(),
         track: track(site, entry),
         kind: entry
             .format
-            .map_or("other".to_string(), |f| config.formats[f].key.clone()),
-        language: entry.language.clone(),
-        abstract_: entry
-            .summary
-            .clone()
-            .unwrap_or_else(|| crate::markdown::excerpt(&entry.body_text, 300)),
-        description: entry.body_text.to_string(),
-        person: site.organisers[entry.organiser].name.clone(),
+            .map_or("other", |f| config.formats[f].key.as_str()),
+        language: &entry.language,
+        abstract_: match &entry.summary {
+            Some(summary) => summary.into(),
+            None => crate::markdown::excerpt(&entry.body_text, 300).into(),
+        },
+        description: &entry.body_text,
+        person: &site.organisers[entry.organiser].name,
         links,
     })
 }
@@ -287,58 +300,203 @@ fn track(site: &Site, entry: &Entry) -> Option<String> {
     }
 }
 
+/// The schedule as frab's JSON, written straight from `s`: a `Value` of the whole week would
+/// copy every description once more (hundreds of megabytes at 50,000 entries). Keys are in
+/// alphabetical order, as a JSON object of `serde_json` keeps them.
 fn to_json(s: &Schedule) -> Vec<u8> {
-    let room_guid = |name: &str| {
-        uuid::Uuid::new_v5(
-            &uuid::Uuid::NAMESPACE_URL,
-            format!("{}#{name}", s.url).as_bytes(),
-        )
-        .to_string()
-    };
-    let event = |e: &Event| -> Value {
-        json!({
-            "guid": e.guid, "id": e.id, "date": e.date, "start": e.start, "end": e.end,
-            "duration": e.duration, "room": e.room, "slug": e.slug, "url": e.url,
-            "title": e.title, "subtitle": e.subtitle, "track": e.track, "type": e.kind,
-            "language": e.language, "abstract": e.abstract_, "description": e.description,
-            "persons": [{"name": e.person}],
-            "links": e.links.iter().map(|(url, title)| json!({"type": "web", "url": url, "title": title})).collect::<Vec<_>>(),
-        })
-    };
-    let days: Vec<Value> = s
-        .days
+    let rooms: Vec<RoomJson> = s
+        .rooms
         .iter()
-        .map(|d| {
-            let rooms: serde_json::Map<String, Value> = d
-                .rooms
-                .iter()
-                .map(|(room, events)| (room.clone(), events.iter().map(event).collect()))
-                .collect();
-            json!({"index": d.index, "date": d.date, "day_start": d.start, "day_end": d.end, "rooms": rooms})
+        .map(|name| RoomJson {
+            guid: uuid::Uuid::new_v5(
+                &uuid::Uuid::NAMESPACE_URL,
+                format!("{}#{name}", s.url).as_bytes(),
+            )
+            .to_string(),
+            name,
         })
         .collect();
-    let schedule = json!({
-        "$schema": "https://c3voc.de/schedule/schema.json",
-        "generator": {"name": "viikko", "version": env!("CARGO_PKG_VERSION")},
-        "schedule": {
-            "version": s.version,
-            "base_url": s.url,
-            "conference": {
-                "acronym": s.acronym, "title": s.title, "start": s.start, "end": s.end,
-                "daysCount": s.days.len(), "timeslot_duration": "00:15",
-                "time_zone_name": s.time_zone, "url": s.url,
-                "rooms": s.rooms.iter().map(|r| json!({"name": r, "guid": room_guid(r)})).collect::<Vec<_>>(),
-                "days": days,
-            },
+    let whole = ScheduleJson {
+        schema: "https://c3voc.de/schedule/schema.json",
+        generator: GeneratorJson {
+            name: "viikko",
+            version: env!("CARGO_PKG_VERSION"),
         },
-    });
-    serde_json::to_vec(&schedule).unwrap_or_default()
+        schedule: InnerJson {
+            base_url: &s.url,
+            conference: ConferenceJson {
+                acronym: &s.acronym,
+                days: s.days.iter().map(DayJson::from).collect(),
+                days_count: s.days.len(),
+                end: &s.end,
+                rooms,
+                start: &s.start,
+                time_zone_name: &s.time_zone,
+                timeslot_duration: "00:15",
+                title: &s.title,
+                url: &s.url,
+            },
+            version: &s.version,
+        },
+    };
+    let mut out = Vec::with_capacity(room_for(s));
+    // Made of strings and numbers only: serialising cannot fail.
+    let _ = serde_json::to_writer(&mut out, &whole);
+    out
 }
 
-fn to_xml(s: &Schedule) -> String {
+#[derive(Serialize)]
+struct ScheduleJson<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'a str,
+    generator: GeneratorJson<'a>,
+    schedule: InnerJson<'a>,
+}
+
+#[derive(Serialize)]
+struct GeneratorJson<'a> {
+    name: &'a str,
+    version: &'a str,
+}
+
+#[derive(Serialize)]
+struct InnerJson<'a> {
+    base_url: &'a str,
+    conference: ConferenceJson<'a>,
+    version: &'a str,
+}
+
+#[derive(Serialize)]
+struct ConferenceJson<'a> {
+    acronym: &'a str,
+    days: Vec<DayJson<'a>>,
+    #[serde(rename = "daysCount")]
+    days_count: usize,
+    end: &'a str,
+    rooms: Vec<RoomJson<'a>>,
+    start: &'a str,
+    time_zone_name: &'a str,
+    timeslot_duration: &'a str,
+    title: &'a str,
+    url: &'a str,
+}
+
+#[derive(Serialize)]
+struct RoomJson<'a> {
+    guid: String,
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+struct DayJson<'a> {
+    date: &'a str,
+    day_end: &'a str,
+    day_start: &'a str,
+    index: usize,
+    rooms: std::collections::BTreeMap<&'a str, EventsJson<'a>>,
+}
+
+impl<'a> From<&'a Day<'a>> for DayJson<'a> {
+    fn from(d: &'a Day<'a>) -> DayJson<'a> {
+        DayJson {
+            date: &d.date,
+            day_end: &d.end,
+            day_start: &d.start,
+            index: d.index,
+            rooms: d
+                .rooms
+                .iter()
+                .map(|(room, events)| (room.as_str(), EventsJson(events)))
+                .collect(),
+        }
+    }
+}
+
+/// A room's events, each made as it is written.
+struct EventsJson<'a>(&'a [Event<'a>]);
+
+impl Serialize for EventsJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(EventJson::from))
+    }
+}
+
+#[derive(Serialize)]
+struct EventJson<'a> {
+    #[serde(rename = "abstract")]
+    abstract_: &'a str,
+    date: &'a str,
+    description: &'a str,
+    duration: &'a str,
+    end: &'a str,
+    guid: &'a str,
+    id: u32,
+    language: &'a str,
+    links: Vec<LinkJson<'a>>,
+    persons: [PersonJson<'a>; 1],
+    room: &'a str,
+    slug: &'a str,
+    start: &'a str,
+    subtitle: &'a str,
+    title: &'a str,
+    track: Option<&'a str>,
+    #[serde(rename = "type")]
+    kind: &'a str,
+    url: &'a str,
+}
+
+impl<'a> From<&'a Event<'a>> for EventJson<'a> {
+    fn from(e: &'a Event<'a>) -> EventJson<'a> {
+        EventJson {
+            abstract_: &e.abstract_,
+            date: &e.date,
+            description: e.description,
+            duration: &e.duration,
+            end: &e.end,
+            guid: &e.guid,
+            id: e.id,
+            language: e.language,
+            links: e
+                .links
+                .iter()
+                .map(|(url, title)| LinkJson {
+                    title,
+                    kind: "web",
+                    url,
+                })
+                .collect(),
+            persons: [PersonJson { name: e.person }],
+            room: &e.room,
+            slug: &e.slug,
+            start: &e.start,
+            subtitle: e.subtitle,
+            title: &e.title,
+            track: e.track.as_deref(),
+            kind: e.kind,
+            url: &e.url,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct LinkJson<'a> {
+    title: &'a str,
+    #[serde(rename = "type")]
+    kind: &'a str,
+    url: &'a str,
+}
+
+#[derive(Serialize)]
+struct PersonJson<'a> {
+    name: &'a str,
+}
+
+/// The schedule as frab's XML; `size` is that of its JSON, which is a little smaller.
+fn to_xml(s: &Schedule, size: usize) -> String {
     use std::fmt::Write;
     let x = escape;
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<schedule>\n");
+    let mut out = String::with_capacity(size + size / 4);
+    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<schedule>\n");
     let _ = writeln!(
         out,
         "  <generator name=\"viikko\" version=\"{}\"/>",
@@ -367,10 +525,10 @@ fn to_xml(s: &Schedule) -> String {
             for e in events {
                 let _ = writeln!(out, "      <event id=\"{}\" guid=\"{}\">", e.id, e.guid);
                 for (tag, value) in [
-                    ("room", &e.room),
+                    ("room", e.room.as_str()),
                     ("title", &e.title),
-                    ("subtitle", &e.subtitle),
-                    ("type", &e.kind),
+                    ("subtitle", e.subtitle),
+                    ("type", e.kind),
                     ("date", &e.date),
                     ("start", &e.start),
                     ("duration", &e.duration),
@@ -387,13 +545,13 @@ fn to_xml(s: &Schedule) -> String {
                 let _ = writeln!(
                     out,
                     "        <persons><person>{}</person></persons>",
-                    x(&e.person)
+                    x(e.person)
                 );
-                let _ = writeln!(out, "        <language>{}</language>", x(&e.language));
+                let _ = writeln!(out, "        <language>{}</language>", x(e.language));
                 let _ = writeln!(
                     out,
                     "        <description>{}</description>",
-                    x(&e.description)
+                    x(e.description)
                 );
                 out.push_str("        <links>");
                 for (url, title) in &e.links {
