@@ -371,8 +371,18 @@ impl Prepared {
         render::Pages::new(&self.site, &self.theme, &self.feeds, &self.cards, cache)
     }
 
-    /// The published sources, feeds, the search index and assets. Returns the calendar record
-    /// as the feeds now stand.
+    /// The text of every file partners write, as [`PUBLISHED_SOURCES`].
+    pub fn put_published(&self, sink: &dyn output::Sink) -> std::io::Result<()> {
+        output::Sink::put(
+            sink,
+            output::OutputFile {
+                path: PUBLISHED_SOURCES.into(),
+                bytes: std::sync::Arc::new(published_bytes(&self.sources)),
+            },
+        )
+    }
+
+    /// Feeds, the search index and assets. Returns the calendar record as the feeds now stand.
     pub fn render_rest(
         &self,
         pages: &render::Pages,
@@ -382,13 +392,6 @@ impl Prepared {
         let site = &self.site;
         let words = &self.theme.words;
         let lang = site.config.lang;
-        output::Sink::put(
-            sink,
-            output::OutputFile {
-                path: PUBLISHED_SOURCES.into(),
-                bytes: std::sync::Arc::new(published_bytes(&self.sources)),
-            },
-        )?;
         let (data, record) = rayon::join(
             || pages.render_data(sink),
             || feeds::write(site, &self.feeds, &site.revisions, options.now, words, sink),
@@ -448,9 +451,13 @@ fn render_loaded(
     sink: &dyn output::Sink,
     cache: Option<&cache::Cache>,
 ) -> Result<Rendered, Failure> {
-    let prepared = prepare_loaded(root, loaded, options, cache)?;
+    let mut prepared = prepare_loaded(root, loaded, options, cache)?;
     let lang = prepared.site.config.lang;
     let sink = output::Ledger::new(sink);
+    // The sources are in the model now, and in this file: let go before anything is rendered
+    // (a quarter of a gigabyte at 50,000 entries).
+    prepared.put_published(&sink)?;
+    prepared.sources = load::Sources::default();
     let pages = prepared.pages(cache);
     // Pages and the rest are independent: each fills the cores while the other waits on its
     // parts.
@@ -459,9 +466,11 @@ fn render_loaded(
         || prepared.render_rest(&pages, options, &sink),
     );
     rendered.map_err(|failure| failure.in_language(lang))?;
+    // The cards are in the listings now; the exports below are the largest files.
+    drop(pages);
+    prepared.cards = Vec::new();
     // After the pages, so that the largest files are not all made at once.
     let record = prepared.render_late(record?, options, &sink)?;
-    drop(pages);
     let (pages, files) = (
         sink.pages.load(Ordering::Relaxed),
         sink.files.load(Ordering::Relaxed),

@@ -92,7 +92,9 @@ impl Built {
             let (prepared, options) = (&self.prepared, &self.options);
             let pages = prepared.pages(Some(&self.cache));
             prepared
-                .render_rest(&pages, options, &ledger)
+                .put_published(&ledger)
+                .map_err(crate::Failure::from)
+                .and_then(|()| prepared.render_rest(&pages, options, &ledger))
                 .and_then(|record| prepared.render_late(record, options, &ledger))
                 .and_then(|_| collisions(ledger, prepared))
                 .map_err(failure_text)?;
