@@ -20,6 +20,8 @@ type Kept = Arc<dyn Any + Send + Sync>;
 /// Anything a build made, by fingerprint.
 type Made = HashMap<u64, Kept>;
 
+const SHARDS: usize = 16;
+
 /// Builds a thing may go unused before it is forgotten: the preview makes a page only when it
 /// is asked for, so a page not looked at since the last edit is kept a while.
 const IDLE_BUILDS: u8 = 3;
@@ -28,7 +30,8 @@ const IDLE_BUILDS: u8 = 3;
 pub struct Cache {
     /// What earlier builds made, each with how many builds ago it was last used.
     previous: RwLock<HashMap<u64, (u8, Kept)>>,
-    made: Mutex<Made>,
+    /// In shards by fingerprint: both cores add to it at once, thousands of times a build.
+    made: [Mutex<Made>; SHARDS],
     /// How many times this build took something from the previous one.
     reused: AtomicUsize,
 }
@@ -57,7 +60,8 @@ impl Cache {
                 (value.clone(), Arc::new(value))
             }
         };
-        if let Ok(mut made) = self.made.lock() {
+        let shard = &self.made[fingerprint as usize % SHARDS];
+        if let Ok(mut made) = shard.lock() {
             made.insert(fingerprint, keep);
         }
         Ok(value)
@@ -72,11 +76,6 @@ impl Cache {
     /// thousands of things at 10,000 entries): this cache is left empty, and what it is still
     /// asked for (pages of the site the preview shows until the next one passed) is made anew.
     pub fn successor(&self) -> Cache {
-        let made = self
-            .made
-            .lock()
-            .map(|mut m| std::mem::take(&mut *m))
-            .unwrap_or_default();
         let mut previous = self
             .previous
             .write()
@@ -86,10 +85,17 @@ impl Cache {
             *idle += 1;
             *idle < IDLE_BUILDS
         });
-        previous.extend(made.into_iter().map(|(key, kept)| (key, (0, kept))));
+        for shard in &self.made {
+            let made = shard.lock().map(|mut m| std::mem::take(&mut *m));
+            previous.extend(
+                made.into_iter()
+                    .flatten()
+                    .map(|(key, kept)| (key, (0, kept))),
+            );
+        }
         Cache {
             previous: RwLock::new(previous),
-            made: Mutex::default(),
+            made: Default::default(),
             reused: AtomicUsize::new(0),
         }
     }

@@ -16,9 +16,21 @@ pub struct SourceFile {
     pub rel: String,
     /// Shared, so that the preview's cache and each build's sources hold one copy.
     pub text: std::sync::Arc<str>,
+    /// The fingerprint of `text`, made once when it is read: the preview keys what it makes
+    /// from the file by it on every save (hashing every text each time was a tenth of a check).
+    pub digest: u64,
 }
 
 impl SourceFile {
+    pub fn new(rel: impl Into<String>, text: impl Into<std::sync::Arc<str>>) -> SourceFile {
+        let text = text.into();
+        SourceFile {
+            rel: rel.into(),
+            digest: Fingerprint::default().text(&text).finish(),
+            text,
+        }
+    }
+
     /// The folder the file is in, relative to the site root, for resolving relative links.
     pub fn dir(&self) -> &str {
         self.rel.rsplit_once('/').map_or("", |(dir, _)| dir)
@@ -270,10 +282,7 @@ impl Sources {
         self.series.retain(|f| f.rel != rel);
         self.unreadable.remove(rel);
         if let Some(text) = text {
-            let file = SourceFile {
-                rel: rel.to_string(),
-                text: text.into(),
-            };
+            let file = SourceFile::new(rel, text);
             let mut organisers: BTreeMap<String, OrganiserSources> =
                 std::mem::take(&mut self.organisers)
                     .into_iter()
@@ -436,10 +445,7 @@ fn read_new(
     } else {
         text
     };
-    Ok(SourceFile {
-        rel: rel.to_string(),
-        text: text.into(),
-    })
+    Ok(SourceFile::new(rel, text))
 }
 
 /// The first line of a file too large to read whole, to show where the report points.

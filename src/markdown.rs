@@ -444,10 +444,10 @@ mod tests {
     use super::*;
 
     fn render_body(body: &str) -> Rendered {
-        let file = SourceFile {
-            rel: "content/programme/a/b.md".into(),
-            text: format!("---\ntitle: x\n---\n{body}").into(),
-        };
+        let file = SourceFile::new(
+            "content/programme/a/b.md",
+            format!("---\ntitle: x\n---\n{body}"),
+        );
         let mut targets = Targets::default();
         targets.insert(
             "content/programme/a/c.md".to_string(),

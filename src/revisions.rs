@@ -369,10 +369,7 @@ mod tests {
             kind: "time".into(),
             before: Some("20261117T120000Z".into()),
         });
-        let file = SourceFile {
-            rel: "content/calendar.lock".into(),
-            text: record.to_text().into(),
-        };
+        let file = SourceFile::new("content/calendar.lock", record.to_text());
         assert!(file.text.contains(
             "! 2023-11-14T22:15:00Z porin-kaupunki/Avoin%20ilta time 20261117T120000Z\n"
         ));
@@ -381,22 +378,21 @@ mod tests {
 
     #[test]
     fn a_damaged_line_is_reported_with_its_number() {
-        let file = SourceFile {
-            rel: "content/calendar.lock".into(),
-            text: "# x\na/b h 1 2026-11-01T00:00:00Z\n<<<<<<< HEAD\n".into(),
-        };
+        let file = SourceFile::new(
+            "content/calendar.lock",
+            "# x\na/b h 1 2026-11-01T00:00:00Z\n<<<<<<< HEAD\n",
+        );
         assert_eq!(Revisions::parse(&file).unwrap_err().span.unwrap().line, 3);
     }
 
     #[test]
     fn ids_with_spaces_and_duplicates_read_back_with_the_higher_sequence() {
-        let file = SourceFile {
-            rel: "content/calendar.lock".into(),
-            text: "a/Avoin%20ilta h 5 2026-11-01T00:00:00Z\n\
-                   a/Avoin%20ilta h 3 2026-11-01T00:00:00Z\n\
-                   a/b h 4294967295 2026-11-01T00:00:00Z\n"
-                .into(),
-        };
+        let file = SourceFile::new(
+            "content/calendar.lock",
+            "a/Avoin%20ilta h 5 2026-11-01T00:00:00Z\n\
+             a/Avoin%20ilta h 3 2026-11-01T00:00:00Z\n\
+             a/b h 4294967295 2026-11-01T00:00:00Z\n",
+        );
         let record = Revisions::parse(&file).unwrap();
         assert_eq!(record.get("a/Avoin ilta").unwrap().sequence, 5);
         assert_eq!(record.get("a/b").unwrap().sequence, MAX_SEQUENCE);

@@ -762,10 +762,7 @@ mod tests {
     use super::*;
 
     fn file(yaml: &str) -> SourceFile {
-        SourceFile {
-            rel: "content/programme/a/b.md".into(),
-            text: format!("---\n{yaml}---\n").into(),
-        }
+        SourceFile::new("content/programme/a/b.md", format!("---\n{yaml}---\n"))
     }
 
     fn fields(source: &SourceFile) -> Result<Fields<'_>, Diagnostic> {

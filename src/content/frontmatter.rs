@@ -123,10 +123,7 @@ mod tests {
     use super::*;
 
     fn file(text: &str) -> SourceFile {
-        SourceFile {
-            rel: "content/pages/a.md".into(),
-            text: text.into(),
-        }
+        SourceFile::new("content/pages/a.md", text)
     }
 
     #[test]

@@ -86,7 +86,7 @@ pub fn validate(sources: &Sources, cache: Option<&Cache>) -> (Option<Site>, Diag
             let inputs = |f: Fingerprint| {
                 f.number(shared)
                     .text(&file.rel)
-                    .text(&file.text)
+                    .number(file.digest)
                     .number(u64::from(has_profile))
                     .number(u64::from(week_known))
             };
@@ -104,7 +104,8 @@ pub fn validate(sources: &Sources, cache: Option<&Cache>) -> (Option<Site>, Diag
         .memos
         .par_iter()
         .map(|m| {
-            let inputs = |f: Fingerprint| f.number(shared).text("memo").text(&m.rel).text(&m.text);
+            let inputs =
+                |f: Fingerprint| f.number(shared).text("memo").text(&m.rel).number(m.digest);
             remember(cache, inputs, || read_memo(m, &config))
         })
         .collect();
@@ -247,7 +248,7 @@ pub fn validate(sources: &Sources, cache: Option<&Cache>) -> (Option<Site>, Diag
         })
         .collect();
     if let Some(file) = &sources.calendar_lock {
-        let inputs = |f: Fingerprint| f.text("record").text(&file.rel).text(&file.text);
+        let inputs = |f: Fingerprint| f.text("record").text(&file.rel).number(file.digest);
         match remember(cache, inputs, || crate::revisions::Revisions::parse(file)) {
             Ok(revisions) => site.revisions = revisions,
             Err(problem) => problems.push(problem),
@@ -294,7 +295,7 @@ impl Markdown<'_> {
                     f.text("markdown")
                         .number(self.links_fingerprint)
                         .text(&draft.file.rel)
-                        .text(&draft.file.text)
+                        .number(draft.file.digest)
                         .number(draft.body_offset as u64)
                 };
                 let mut out = remember(self.cache, inputs, || {
