@@ -171,13 +171,17 @@ fn event<'a>(
     ids: &mut std::collections::BTreeSet<u32>,
     at: &dyn Fn(jiff::civil::Date, jiff::civil::Time) -> String,
 ) -> Option<Event<'a>> {
+    let on_day = match &entry.when {
+        When::Timed { start, .. } => start.date() == date,
+        When::AllDay { first, last } => *first <= date && date <= *last,
+    };
+    if !on_day {
+        return None;
+    }
     let config = &site.config;
     let url = config.absolute(&entry.path);
     let (start_at, start, minutes, end, key) = match &entry.when {
         When::Timed { start, end } => {
-            if start.date() != date {
-                return None;
-            }
             let minutes = end
                 .as_ref()
                 .and_then(|end| start.until(end).ok())
@@ -192,10 +196,7 @@ fn event<'a>(
                 url.clone(),
             )
         }
-        When::AllDay { first, last } => {
-            if date < *first || date > *last {
-                return None;
-            }
+        When::AllDay { first, .. } => {
             let key = match date == *first {
                 true => url.clone(),
                 false => format!("{url}#{date}"),
