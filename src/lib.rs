@@ -338,13 +338,17 @@ fn prepare_loaded(
         site.config.set_base_url(&url);
     }
     site.today = options.now.to_zoned(site.config.tz.clone()).date();
-    site.changes = changes::detect(&site, &site.revisions, options.now);
     let whole = site.config.clone();
     for edition in &mut site.editions {
         edition.config.place_edition(&whole);
         edition.today = site.today;
     }
-    let feeds = feeds::feeds(&site, &theme.words);
+    // Independent, and each a pass over every entry: the preview does both on every save.
+    let (changes, feeds) = rayon::join(
+        || changes::detect(&site, &site.revisions, options.now),
+        || feeds::feeds(&site, &theme.words),
+    );
+    site.changes = changes;
     let cards = render::card_slots(&site);
     Ok(Prepared {
         site,

@@ -347,19 +347,35 @@ impl<'a> Pages<'a> {
     /// Every page of the site; making the list renders nothing.
     fn jobs(&self) -> Vec<Job<'_>> {
         let (site, views, t) = (self.site, &self.views, self.views.t);
-        let mut jobs = self.week_jobs();
-        jobs.push(Job {
-            template: "calendar.html",
-            path: "kalenteri/".into(),
-            title: t.get("nav_calendars").into(),
-            values: Box::new(move || json!({"groups": views.feed_groups(self.feeds)})),
-            feed: None,
-        });
-        jobs.extend(places::jobs(self));
-        jobs.extend(paper::jobs(site, views));
-        jobs.extend(embeds::jobs(site, views));
-        jobs.extend(self.archive_jobs());
-        jobs.extend(report_jobs(site, views));
+        // Listed in three parts at once, then in this order: the preview lists every page on
+        // each save, and the two largest parts have a job for each entry.
+        let (mut jobs, (paper, rest)) = rayon::join(
+            || {
+                let mut jobs = self.week_jobs();
+                jobs.push(Job {
+                    template: "calendar.html",
+                    path: "kalenteri/".into(),
+                    title: t.get("nav_calendars").into(),
+                    values: Box::new(move || json!({"groups": views.feed_groups(self.feeds)})),
+                    feed: None,
+                });
+                jobs.extend(places::jobs(self));
+                jobs
+            },
+            || {
+                rayon::join(
+                    || paper::jobs(site, views),
+                    || {
+                        let mut jobs = embeds::jobs(site, views);
+                        jobs.extend(self.archive_jobs());
+                        jobs.extend(report_jobs(site, views));
+                        jobs
+                    },
+                )
+            },
+        );
+        jobs.extend(paper);
+        jobs.extend(rest);
         // An earlier week's site has its programme's pages; the rest of the site is shared.
         let edition = site.config.edition.is_some();
         if edition {
