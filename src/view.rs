@@ -125,13 +125,6 @@ impl<'a> Views<'a> {
         let entry = &self.site.entries[index];
         let organiser = &self.site.organisers[entry.organiser];
         let config = &self.site.config;
-        let place = entry.place.as_ref().map(|p| {
-            [p.name.as_deref(), p.municipality.as_deref()]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(", ")
-        });
         json!({
             "id": entry.id,
             "url": self.link(&entry.path),
@@ -139,7 +132,7 @@ impl<'a> Views<'a> {
             "summary": entry.summary,
             "when": self.when(&entry.when),
             "organiser": {"name": organiser.name, "url": self.link(&organiser.path())},
-            "place": place.filter(|p| !p.is_empty() && entry.status != Status::MovedOnline),
+            "place": self.place(entry),
             "address": entry.place.as_ref().filter(|_| entry.status != Status::MovedOnline).and_then(|p| p.address.as_deref()),
             "place_full": entry.place.as_ref().filter(|_| entry.status != Status::MovedOnline).map(|p| {
                 [p.name.as_deref(), p.address.as_deref(), p.municipality.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(", ")
@@ -342,20 +335,46 @@ impl<'a> Views<'a> {
     }
 
     /// When an entry happens, in every form a page needs.
+    /// Where an entry is held, by name and municipality; `None` once it moved online.
+    pub fn place(&self, entry: &Entry) -> Option<String> {
+        let place = entry.place.as_ref()?;
+        let name = [place.name.as_deref(), place.municipality.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", ");
+        (!name.is_empty() && entry.status != Status::MovedOnline).then_some(name)
+    }
+
+    /// An entry's day and time as a list shows them: `ti 17.11.` and `klo 14–15.30`.
+    pub fn date_and_time(&self, when: &When) -> (String, String) {
+        match when {
+            When::Timed { start, end } => (
+                self.lang.date(start.date()),
+                self.lang.time_span(start, end.as_ref()),
+            ),
+            When::AllDay { first, last } => (
+                self.lang.date_range(*first, *last),
+                self.t.get("all_day_time").to_string(),
+            ),
+        }
+    }
+
     pub fn when(&self, when: &When) -> Value {
+        let (date, time) = self.date_and_time(when);
         match when {
             When::Timed { start, end } => json!({
                 "all_day": false,
-                "date": self.lang.date(start.date()),
-                "time": self.lang.time_span(start, end.as_ref()),
+                "date": date,
+                "time": time,
                 "start": start.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
                 "end": end.as_ref().map(|end| end.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()),
                 "start_date": start.date().to_string(),
             }),
             When::AllDay { first, last } => json!({
                 "all_day": true,
-                "date": self.lang.date_range(*first, *last),
-                "time": self.t.get("all_day_time"),
+                "date": date,
+                "time": time,
                 "start": first.to_string(),
                 "end": last.to_string(),
                 "start_date": first.to_string(),

@@ -3,7 +3,7 @@
 //! header and footer, their links opening the site in the top window; and the same list as a
 //! script-free HTML fragment to paste (`…/tapahtumat.html`).
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use super::Job;
 use crate::model::*;
@@ -89,11 +89,7 @@ fn embed(site: &Site, views: &Views, group: &Group) -> Value {
     let entries: Vec<Value> = group
         .entries
         .iter()
-        .map(|&i| {
-            let mut card = views.card(i);
-            card["absolute"] = site.config.absolute(&site.entries[i].path).into();
-            card
-        })
+        .map(|&i| item(site, views, i))
         .collect();
     // Moved in with `object`: `json!` would copy every card by serializing it again.
     object([(
@@ -104,4 +100,20 @@ fn embed(site: &Site, views: &Views, group: &Group) -> Value {
             ("entries", entries.into()),
         ]),
     )])
+}
+
+/// What the list shows of an entry (`embed-list.html`): a few of its card's values, since an
+/// audience's list holds nearly every entry, and each list is made for two files.
+fn item(site: &Site, views: &Views, i: usize) -> Value {
+    let entry = &site.entries[i];
+    let (date, time) = views.date_and_time(&entry.when);
+    json!({
+        "absolute": site.config.absolute(&entry.path),
+        "title": entry.title,
+        "cancelled": entry.status == Status::Cancelled,
+        "status": {"label": views.t.status(entry.status)},
+        "when": {"date": date, "time": time},
+        "place": views.place(entry),
+        "online": entry.is_online(),
+    })
 }
