@@ -134,10 +134,8 @@ impl<'a> Views<'a> {
             "organiser": {"name": organiser.name, "url": self.link(&organiser.path())},
             "place": self.place(entry),
             "address": entry.place.as_ref().filter(|_| entry.status != Status::MovedOnline).and_then(|p| p.address.as_deref()),
-            "place_full": entry.place.as_ref().filter(|_| entry.status != Status::MovedOnline).map(|p| {
-                [p.name.as_deref(), p.address.as_deref(), p.municipality.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(", ")
-            }),
-            "online_url": entry.online.as_deref().filter(|_| entry.status != Status::Cancelled),
+            "place_full": self.place_full(entry),
+            "online_url": self.online_url(entry),
             "municipality": entry.municipality(),
             "online": entry.is_online(),
             "on_site": entry.is_on_site(),
@@ -344,6 +342,26 @@ impl<'a> Views<'a> {
             .collect::<Vec<_>>()
             .join(", ");
         (!name.is_empty() && entry.status != Status::MovedOnline).then_some(name)
+    }
+
+    /// Where an entry is held, with its address; `None` once it moved online.
+    pub fn place_full(&self, entry: &Entry) -> Option<String> {
+        let place = entry.place.as_ref()?;
+        let parts = [
+            place.name.as_deref(),
+            place.address.as_deref(),
+            place.municipality.as_deref(),
+        ];
+        (entry.status != Status::MovedOnline)
+            .then(|| parts.into_iter().flatten().collect::<Vec<_>>().join(", "))
+    }
+
+    /// The address to follow an entry online; `None` once it is cancelled.
+    pub fn online_url<'e>(&self, entry: &'e Entry) -> Option<&'e str> {
+        entry
+            .online
+            .as_deref()
+            .filter(|_| entry.status != Status::Cancelled)
     }
 
     /// An entry's day and time as a list shows them: `ti 17.11.` and `klo 14–15.30`.

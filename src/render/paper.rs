@@ -73,7 +73,7 @@ fn programme(site: &Site, views: &Views, title: &str, keep: &dyn Fn(usize) -> bo
                         .flat_map(|s| &s.entries),
                 )
                 .filter(|&&i| keep(i))
-                .map(|&i| views.card(i))
+                .map(|&i| line(site, views, i))
                 .collect();
             (!entries.is_empty()).then(|| {
                 object([
@@ -95,4 +95,27 @@ fn poster(site: &Site, views: &Views, i: usize) -> Value {
     poster["url"] = site.config.link(&entry.path).into();
     poster["price"] = entry.price.as_deref().unwrap_or(views.t.get("free")).into();
     poster
+}
+
+/// What a sheet shows of an entry (`print.html`): a few of its card's values, for sheets that list
+/// the whole week.
+fn line(site: &Site, views: &Views, i: usize) -> Value {
+    let entry = &site.entries[i];
+    let (_, time) = views.date_and_time(&entry.when);
+    let audiences: Vec<Value> = entry
+        .audiences
+        .iter()
+        .map(|&a| json!({"label": site.config.audiences[a].label}))
+        .collect();
+    json!({
+        "title": entry.title,
+        "cancelled": entry.status == Status::Cancelled,
+        "status": {"label": views.t.status(entry.status)},
+        "when": {"all_day": entry.is_all_day(), "time": time},
+        "place_full": views.place_full(entry),
+        "online": entry.is_online(),
+        "online_url": views.online_url(entry),
+        "organiser": {"name": site.organisers[entry.organiser].name},
+        "audiences": audiences,
+    })
 }
