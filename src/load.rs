@@ -16,19 +16,25 @@ pub struct SourceFile {
     pub rel: String,
     /// Shared, so that the preview's cache and each build's sources hold one copy.
     pub text: std::sync::Arc<str>,
-    /// The fingerprint of `text`, made once when it is read: the preview keys what it makes
-    /// from the file by it on every save (hashing every text each time was a tenth of a check).
-    pub digest: u64,
+    /// The fingerprint of `text`, made once: the preview keys what it makes from the file by it
+    /// on every save (hashing every text each time was a tenth of a check). A build without a
+    /// cache never needs it.
+    digest: std::sync::OnceLock<u64>,
 }
 
 impl SourceFile {
     pub fn new(rel: impl Into<String>, text: impl Into<std::sync::Arc<str>>) -> SourceFile {
-        let text = text.into();
         SourceFile {
             rel: rel.into(),
-            digest: Fingerprint::default().text(&text).finish(),
-            text,
+            text: text.into(),
+            digest: std::sync::OnceLock::new(),
         }
+    }
+
+    pub fn digest(&self) -> u64 {
+        *self
+            .digest
+            .get_or_init(|| Fingerprint::default().text(&self.text).finish())
     }
 
     /// The folder the file is in, relative to the site root, for resolving relative links.
@@ -395,7 +401,12 @@ fn read_text(
             .number(size);
         (cache, times(&meta, f).finish())
     });
-    cached(key, || read_new(rel, path, cannot_read))
+    // Fingerprinted before it is kept, so that each save takes the fingerprint with the text.
+    let read = || read_new(rel, path, cannot_read).inspect(|file| _ = file.digest());
+    match cache {
+        Some(_) => cached(key, read),
+        None => read_new(rel, path, cannot_read),
+    }
 }
 
 /// Adds the file's modification time, and where the system has them its inode and change

@@ -86,7 +86,7 @@ pub fn validate(sources: &Sources, cache: Option<&Cache>) -> (Option<Site>, Diag
             let inputs = |f: Fingerprint| {
                 f.number(shared)
                     .text(&file.rel)
-                    .number(file.digest)
+                    .number(file.digest())
                     .number(u64::from(has_profile))
                     .number(u64::from(week_known))
             };
@@ -104,8 +104,12 @@ pub fn validate(sources: &Sources, cache: Option<&Cache>) -> (Option<Site>, Diag
         .memos
         .par_iter()
         .map(|m| {
-            let inputs =
-                |f: Fingerprint| f.number(shared).text("memo").text(&m.rel).number(m.digest);
+            let inputs = |f: Fingerprint| {
+                f.number(shared)
+                    .text("memo")
+                    .text(&m.rel)
+                    .number(m.digest())
+            };
             remember(cache, inputs, || read_memo(m, &config))
         })
         .collect();
@@ -248,7 +252,7 @@ pub fn validate(sources: &Sources, cache: Option<&Cache>) -> (Option<Site>, Diag
         })
         .collect();
     if let Some(file) = &sources.calendar_lock {
-        let inputs = |f: Fingerprint| f.text("record").text(&file.rel).number(file.digest);
+        let inputs = |f: Fingerprint| f.text("record").text(&file.rel).number(file.digest());
         match remember(cache, inputs, || crate::revisions::Revisions::parse(file)) {
             Ok(revisions) => site.revisions = revisions,
             Err(problem) => problems.push(problem),
@@ -295,7 +299,7 @@ impl Markdown<'_> {
                     f.text("markdown")
                         .number(self.links_fingerprint)
                         .text(&draft.file.rel)
-                        .number(draft.file.digest)
+                        .number(draft.file.digest())
                         .number(draft.body_offset as u64)
                 };
                 let mut out = remember(self.cache, inputs, || {
