@@ -401,11 +401,11 @@ fn read_text(
             .number(size);
         (cache, times(&meta, f).finish())
     });
-    // Fingerprinted before it is kept, so that each save takes the fingerprint with the text.
-    let read = || read_new(rel, path, cannot_read).inspect(|file| _ = file.digest());
+    let read = || read_new(rel, path, cannot_read);
     match cache {
-        Some(_) => cached(key, read),
-        None => read_new(rel, path, cannot_read),
+        // Fingerprinted before it is kept, so that each save takes the fingerprint with the text.
+        Some(_) => cached(key, || read().inspect(|file| _ = file.digest())),
+        None => read(),
     }
 }
 

@@ -14,9 +14,9 @@ use crate::load::SourceFile;
 use crate::slug::slugify;
 
 /// Where each content file is published: `content/programme/a/b.md` → `ohjelma/a/b/`.
-/// Each source file's address on the site, by its path under the site folder.
 pub type Targets = foldhash::HashMap<String, String>;
 
+/// What links between content files are resolved against.
 pub struct Links<'a> {
     pub targets: &'a Targets,
     pub base_path: &'a str,

@@ -332,7 +332,6 @@ impl<'a> Views<'a> {
             .collect()
     }
 
-    /// When an entry happens, in every form a page needs.
     /// Where an entry is held, by name and municipality; `None` once it moved online.
     pub fn place(&self, entry: &Entry) -> Option<String> {
         let place = entry.place.as_ref()?;
@@ -378,6 +377,7 @@ impl<'a> Views<'a> {
         }
     }
 
+    /// When an entry happens, in every form a page needs.
     pub fn when(&self, when: &When) -> Value {
         let (date, time) = self.date_and_time(when);
         match when {

@@ -397,16 +397,23 @@ fn publish_paths(
         .chain(pages.iter().map(|p| (&p.file.rel, p.value.path())))
         .collect();
     let mut owner = foldhash::HashMap::with_capacity_and_hasher(all.len(), Default::default());
+    // The first file keeps the address; each later one is an error.
     let mut first = vec![true; all.len()];
     for (i, (rel, path)) in all.iter().enumerate() {
-        if let Some(other) = owner.insert(path.as_str(), rel.as_str()) {
-            problems.push(
-                Diagnostic::error(*rel, text!("same_address", other = other, path = path))
+        match owner.entry(path.as_str()) {
+            std::collections::hash_map::Entry::Occupied(other) => {
+                problems.push(
+                    Diagnostic::error(
+                        *rel,
+                        text!("same_address", other = other.get(), path = path),
+                    )
                     .with_help(text!("same_address_help")),
-            );
-            // The first file keeps the address.
-            owner.insert(path.as_str(), other);
-            first[i] = false;
+                );
+                first[i] = false;
+            }
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(rel.as_str());
+            }
         }
     }
     drop(owner);
