@@ -443,6 +443,26 @@ fn plain_text(events: &[Event]) -> String {
 mod tests {
     use super::*;
 
+    #[test]
+    fn the_link_targets_fingerprint_follows_every_address_in_any_order() {
+        let fingerprint = |pairs: &[(&str, &str)]| {
+            let targets: Targets = pairs
+                .iter()
+                .map(|(file, address)| (file.to_string(), address.to_string()))
+                .collect();
+            let links = Links {
+                targets: &targets,
+                base_path: "/rsv/",
+            };
+            links.fingerprint()
+        };
+        let two = [("content/pages/a.md", "a/"), ("content/pages/b.md", "b/")];
+        assert_eq!(fingerprint(&two), fingerprint(&[two[1], two[0]]));
+        let swapped = [("content/pages/a.md", "b/"), ("content/pages/b.md", "a/")];
+        assert_ne!(fingerprint(&two), fingerprint(&swapped));
+        assert_ne!(fingerprint(&two), fingerprint(&two[..1]));
+    }
+
     fn render_body(body: &str) -> Rendered {
         let file = SourceFile::new(
             "content/programme/a/b.md",
