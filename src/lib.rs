@@ -302,18 +302,9 @@ pub struct Prepared {
     cards: Vec<std::sync::OnceLock<render::Card>>,
 }
 
-/// load → validate → model: the site under `root`, ready to render. Parsed files are taken from
-/// `cache` when their text is unchanged.
+/// load → validate → model: the site under `root`, ready to render, from the content as `load`
+/// read it when given. Parsed files are taken from `cache` when their text is unchanged.
 pub fn prepare(
-    root: &Path,
-    options: &Options,
-    cache: Option<&cache::Cache>,
-) -> Result<Prepared, Failure> {
-    prepare_loaded(root, None, options, cache)
-}
-
-/// [`prepare`], from the content as `load` read it when given.
-fn prepare_loaded(
     root: &Path,
     loaded: Option<(load::Sources, Diagnostics)>,
     options: &Options,
@@ -455,7 +446,7 @@ fn render_loaded(
     sink: &dyn output::Sink,
     cache: Option<&cache::Cache>,
 ) -> Result<Rendered, Failure> {
-    let mut prepared = prepare_loaded(root, loaded, options, cache)?;
+    let mut prepared = prepare(root, loaded, options, cache)?;
     let lang = prepared.site.config.lang;
     let sink = output::Ledger::new(sink);
     // The sources are in the model now, and in this file: let go before anything is rendered

@@ -49,7 +49,7 @@ impl SourceFile {
     }
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct OrganiserSources {
     /// The folder name under `content/programme/`.
     pub folder: String,
@@ -65,7 +65,7 @@ pub struct StaticFile {
     pub path: PathBuf,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Sources {
     pub site: Option<SourceFile>,
     pub organisers: Vec<OrganiserSources>,
@@ -182,6 +182,68 @@ pub fn load_cached(
     Ok((sources, diagnostics))
 }
 
+/// [`load_cached`] again after the files at `changed` (as the watcher names them) changed,
+/// taking every other file from `previous`, which that read returned: the preview reads what a
+/// save touched, not the whole folder. `None` when a change is one only a whole read gets right
+/// (a folder or link made, the content folder itself), and the caller reads everything.
+pub fn reload(
+    root: &Path,
+    previous: (Sources, Diagnostics),
+    changed: &BTreeSet<PathBuf>,
+    cache: Option<&Cache>,
+) -> Option<(Sources, Diagnostics)> {
+    let content = root.join("content");
+    let ignored = |c: std::path::Component| is_ignored(&c.as_os_str().to_string_lossy());
+    let changed: Vec<(String, &PathBuf)> = changed
+        .iter()
+        .filter(|path| {
+            let inner = path.strip_prefix(&content);
+            inner.is_ok_and(|inner| !inner.components().any(ignored))
+        })
+        .map(|path| (relative(root, path), path))
+        .collect();
+    let (mut sources, mut diagnostics) = (previous.0, Diagnostics::default());
+    let gone = |file: &str| changed.iter().any(|(rel, _)| within(file, rel));
+    diagnostics.extend(previous.1.iter().filter(|d| !gone(&d.file)).cloned());
+    let mut read = Vec::new();
+    for (rel, path) in &changed {
+        sources.forget(rel);
+        match std::fs::symlink_metadata(path) {
+            Ok(meta) if meta.is_file() && *path != &content => read.push((rel, path)),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound && *path != &content => {}
+            _ => return None,
+        }
+    }
+    for (rel, path) in read {
+        let kind = match kind(rel) {
+            Some(Kind::Static(output)) => {
+                let path = path.to_path_buf();
+                sources.statics.push(StaticFile { output, path });
+                continue;
+            }
+            Some(kind) => kind,
+            None => {
+                diagnostics.push(misplaced(rel));
+                continue;
+            }
+        };
+        let limit = !matches!(kind, Kind::CalendarLock);
+        match read_text(rel, path, limit, cache) {
+            Ok(file) => sources.add(kind, file),
+            Err(diagnostic) => {
+                diagnostics.push(diagnostic);
+                if let Some(folder) = organiser_of(rel) {
+                    sources.organiser(folder);
+                }
+                sources.unreadable.insert(rel.clone());
+            }
+        }
+    }
+    sources.sort();
+    sources.themes = folders(&root.join("themes"));
+    Some((sources, diagnostics))
+}
+
 /// The names of the folders in `dir` (not links), sorted.
 fn folders(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
@@ -279,32 +341,104 @@ impl Sources {
         else {
             return false;
         };
-        for organiser in &mut self.organisers {
-            organiser.entries.retain(|f| f.rel != rel);
-            organiser.profile.take_if(|f| f.rel == rel);
-        }
-        self.memos.retain(|f| f.rel != rel);
-        self.pages.retain(|f| f.rel != rel);
-        self.series.retain(|f| f.rel != rel);
-        self.unreadable.remove(rel);
+        self.forget(rel);
         if let Some(text) = text {
-            let file = SourceFile::new(rel, text);
-            let mut organisers: BTreeMap<String, OrganiserSources> =
-                std::mem::take(&mut self.organisers)
-                    .into_iter()
-                    .map(|o| (o.folder.clone(), o))
-                    .collect();
-            put(self, &mut organisers, kind, file);
-            self.organisers = organisers.into_values().collect();
-            for organiser in &mut self.organisers {
-                organiser.entries.sort_by(|a, b| a.rel.cmp(&b.rel));
-            }
-            self.memos.sort_by(|a, b| a.rel.cmp(&b.rel));
-            self.pages.sort_by(|a, b| a.rel.cmp(&b.rel));
-            self.series.sort_by(|a, b| a.rel.cmp(&b.rel));
+            self.add(kind, SourceFile::new(rel, text));
+            self.sort();
         }
         true
     }
+
+    /// Forgets the file `rel`, or everything under it when it was a folder.
+    fn forget(&mut self, rel: &str) {
+        let gone = |other: &str| within(other, rel);
+        for organiser in &mut self.organisers {
+            organiser.entries.retain(|f| !gone(&f.rel));
+            organiser.profile.take_if(|f| gone(&f.rel));
+        }
+        self.memos.retain(|f| !gone(&f.rel));
+        self.pages.retain(|f| !gone(&f.rel));
+        self.series.retain(|f| !gone(&f.rel));
+        self.statics
+            .retain(|f| !gone(&format!("content/static/{}", f.output)));
+        self.unreadable.retain(|other| !gone(other));
+        for file in [&mut self.site, &mut self.calendar_lock] {
+            file.take_if(|f| gone(&f.rel));
+        }
+        // As a whole read has them: an organiser for each folder with a profile or entry in it,
+        // read or not.
+        let unreadable = &self.unreadable;
+        self.organisers.retain(|o| {
+            o.profile.is_some()
+                || !o.entries.is_empty()
+                || unreadable
+                    .iter()
+                    .any(|rel| organiser_of(rel) == Some(&o.folder))
+        });
+    }
+
+    /// Adds a file that was read; [`Sources::sort`] puts it in its place.
+    fn add(&mut self, kind: Kind, file: SourceFile) {
+        match kind {
+            Kind::Site => self.site = Some(file),
+            Kind::CalendarLock => self.calendar_lock = Some(file),
+            Kind::Profile(folder) => self.organiser(&folder).profile = Some(file),
+            Kind::Entry(folder) => self.organiser(&folder).entries.push(file),
+            Kind::Memo => self.memos.push(file),
+            Kind::Page => self.pages.push(file),
+            Kind::Series => self.series.push(file),
+            Kind::Static(_) => {}
+        }
+    }
+
+    /// The organiser of `folder`, added if there is none yet.
+    fn organiser(&mut self, folder: &str) -> &mut OrganiserSources {
+        let at = match self.organisers.iter().position(|o| o.folder == folder) {
+            Some(at) => at,
+            None => {
+                self.organisers.push(OrganiserSources {
+                    folder: folder.to_string(),
+                    ..Default::default()
+                });
+                self.organisers.len() - 1
+            }
+        };
+        &mut self.organisers[at]
+    }
+
+    /// In the order a whole read finds the files: folder by folder, each sorted by name.
+    fn sort(&mut self) {
+        let order = |a: &SourceFile, b: &SourceFile| walk_order(&a.rel, &b.rel);
+        self.organisers.sort_by(|a, b| a.folder.cmp(&b.folder));
+        for organiser in &mut self.organisers {
+            organiser.entries.sort_by(order);
+        }
+        self.memos.sort_by(order);
+        self.pages.sort_by(order);
+        self.series.sort_by(order);
+        self.statics
+            .sort_by(|a, b| walk_order(&a.output, &b.output));
+    }
+}
+
+/// Whether the file `file` is `rel` or lies in the folder `rel`.
+fn within(file: &str, rel: &str) -> bool {
+    file.strip_prefix(rel)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
+/// The organiser folder of a profile or entry at `rel`.
+fn organiser_of(rel: &str) -> Option<&str> {
+    match rel.split('/').collect::<Vec<_>>().as_slice() {
+        ["content", "programme", folder, _] => Some(*folder),
+        _ => None,
+    }
+}
+
+/// The order of a walk sorted by file name: by each folder's name in turn, so that
+/// `a/x.md` comes before `a-b/x.md`.
+fn walk_order(a: &str, b: &str) -> std::cmp::Ordering {
+    a.split('/').cmp(b.split('/'))
 }
 
 /// Hidden files, editor swap and backup files: never content, and they come and go while a
@@ -495,6 +629,97 @@ mod tests {
         let file = std::fs::File::options().write(true).open(path).unwrap();
         file.set_modified(SystemTime::now() - Duration::from_secs(60))
             .unwrap();
+    }
+
+    #[test]
+    fn reading_again_what_changed_equals_reading_everything() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let write = |rel: &str, bytes: &[u8]| {
+            let path = root.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, bytes).unwrap();
+        };
+        let entry = "---\ntitle: Kahvila\n---\n".as_bytes();
+        write("content/site.yaml", b"title: Viikko\n");
+        write("content/programme/a/_index.md", b"---\nname: A\n---\n");
+        write("content/programme/a/x.md", entry);
+        write("content/programme/a-b/x.md", entry);
+        write("content/memos/2025/m.md", entry);
+        write("content/static/img/a.png", b"png");
+        std::fs::create_dir_all(root.join("themes/oma")).unwrap();
+        let whole = || {
+            let (sources, diagnostics) = load(root).unwrap();
+            format!("{sources:#?}\n{:#?}", diagnostics.sorted())
+        };
+        let mut last = load(root).unwrap();
+        let mut step = |changed: &[&str], change: &dyn Fn()| {
+            change();
+            let changed = changed.iter().map(|rel| root.join(rel)).collect();
+            let again = reload(root, std::mem::take(&mut last), &changed, None);
+            let again = again.expect("files changed, not folders");
+            let shown = format!("{:#?}\n{:#?}", again.0, again.1.clone().sorted());
+            assert_eq!(shown, whole(), "after {changed:?}");
+            last = again;
+        };
+        step(&["content/programme/a/x.md"], &|| {
+            write("content/programme/a/x.md", b"---\ntitle: Kirjasto\n---\n")
+        });
+        step(&["content/programme/0-alku/uusi.md"], &|| {
+            write("content/programme/0-alku/uusi.md", entry)
+        });
+        step(&["content/programme/a-b/a.md"], &|| {
+            write("content/programme/a-b/a.md", entry)
+        });
+        // Walked folder by folder: `2025/` before `2025-syksy/`, though `-` sorts before `/`.
+        step(
+            &["content/memos/2025-syksy/m.md", "content/memos/2024/m.md"],
+            &|| {
+                write("content/memos/2025-syksy/m.md", entry);
+                write("content/memos/2024/m.md", entry);
+            },
+        );
+        step(&["content/programme/d/_index.md"], &|| {
+            write("content/programme/d/_index.md", b"\xff\xfe")
+        });
+        step(&["content/programme/a/muistiinpanot.txt"], &|| {
+            write("content/programme/a/muistiinpanot.txt", b"notes")
+        });
+        step(
+            &["content/static/img/0.png", "content/programme/a/.x.md.swp"],
+            &|| {
+                write("content/static/img/0.png", b"png");
+                write("content/programme/a/.x.md.swp", b"swap");
+            },
+        );
+        step(&["content/programme/0-alku"], &|| {
+            std::fs::remove_dir_all(root.join("content/programme/0-alku")).unwrap()
+        });
+        step(&["content/programme/d/_index.md"], &|| {
+            write("content/programme/d/_index.md", b"---\nname: D\n---\n")
+        });
+        step(
+            &[
+                "content/memos/2025/m.md",
+                "content/programme/a/muistiinpanot.txt",
+            ],
+            &|| {
+                std::fs::remove_file(root.join("content/memos/2025/m.md")).unwrap();
+                std::fs::remove_file(root.join("content/programme/a/muistiinpanot.txt")).unwrap();
+            },
+        );
+        step(
+            &["content/programme/a/x.md", "content/programme/a/z.md"],
+            &|| {
+                let to = root.join("content/programme/a/z.md");
+                std::fs::rename(root.join("content/programme/a/x.md"), to).unwrap()
+            },
+        );
+        // A folder made or moved in is read whole: the watcher may not name what is in it.
+        std::fs::create_dir_all(root.join("content/programme/e")).unwrap();
+        write("content/programme/e/x.md", entry);
+        let folder = [root.join("content/programme/e")].into_iter().collect();
+        assert!(reload(root, last, &folder, None).is_none());
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! `viikko serve`: the same build as `viikko build`, run again on every change, served over
 //! HTTP with live reload.
 //!
-//! Each change is loaded and checked whole, and the server switches to it only once it passed,
-//! so no request sees a half-checked site. Pages are then rendered in memory as they are asked
+//! Each change is checked whole, and the server switches to it only once it passed, so no
+//! request sees a half-checked site; only the files the watcher names are read again (all of
+//! them when it lost count). Pages are then rendered in memory as they are asked
 //! for (a page is the same as `viikko build` writes), and everything else (feeds, open data, the
 //! search index, earlier weeks) once, when first asked for: an edit costs a check and the page
 //! looked at, not the whole site. After a failed check the last good site stays served, with the
@@ -209,7 +210,11 @@ pub fn serve(config: Config) -> io::Result<()> {
         clients: Mutex::new(Vec::new()),
     });
     let origin = format!("http://{address}");
-    let mut cache = rebuild(&config, &shared, &origin, &Cache::default());
+    // Watched before the first read, so that no change is missed between the two.
+    let (changes, events) = mpsc::channel();
+    let mut watcher = watch(&config.root, config.poll, changes)?;
+    let first = Changed::default();
+    let (mut cache, mut read) = rebuild(&config, &shared, &origin, &Cache::default(), None, first);
     let url = format!(
         "{origin}{}",
         shared
@@ -228,15 +233,20 @@ pub fn serve(config: Config) -> io::Result<()> {
         let server = server.clone();
         let _ = ctrlc::set_handler(move || server.unblock());
     }
-    let (changes, events) = mpsc::channel();
-    let mut watcher = watch(&config.root, config.poll, changes)?;
     {
         let shared = shared.clone();
         std::thread::spawn(move || {
-            for _ in events {
+            let mut changed = Changed::default();
+            for heard in events.iter() {
+                changed.add(heard);
+                events.try_iter().for_each(|more| changed.add(more));
+                if !changed.relevant {
+                    continue;
+                }
                 // Watched again first, so that whatever arrives while the build runs is heard.
-                watcher.follow();
-                cache = rebuild(&config, &shared, &origin, &cache);
+                changed.whole |= watcher.follow();
+                let now = std::mem::take(&mut changed);
+                (cache, read) = rebuild(&config, &shared, &origin, &cache, read, now);
             }
         });
     }
@@ -272,13 +282,30 @@ fn bind(host: &str, port: u16) -> io::Result<(tiny_http::Server, SocketAddr)> {
     )))
 }
 
-/// Loads and checks the site; the server switches to it only when it passed. What the last
-/// build made is taken from `last`'s cache when its inputs are unchanged; returns the cache of
-/// this build, for the next.
-fn rebuild(config: &Config, shared: &Shared, origin: &str, last: &Cache) -> Arc<Cache> {
+/// The content as the last check read it from disk.
+type Read = (crate::load::Sources, Diagnostics);
+
+/// Loads and checks the site; the server switches to it only when it passed. Only the files
+/// `changed` names are read again, when `read` has the rest; what the last build made is taken
+/// from `last`'s cache when its inputs are unchanged. Returns the cache of this build and the
+/// content it read, for the next.
+fn rebuild(
+    config: &Config,
+    shared: &Shared,
+    origin: &str,
+    last: &Cache,
+    read: Option<Read>,
+    changed: Changed,
+) -> (Arc<Cache>, Option<Read>) {
     let root = &config.root;
     let started = Instant::now();
     let cache = Arc::new(last.successor());
+    let read = read
+        .filter(|_| !changed.whole)
+        .and_then(|read| crate::load::reload(root, read, &changed.paths, Some(&cache)))
+        .map_or_else(|| crate::load::load_cached(root, Some(&cache)), Ok)
+        .map_err(|e| Failure::Io(e.to_string()));
+    let kept = read.as_ref().ok().cloned();
     let options = Options {
         update_record: false,
         origin: Some(origin.to_string()),
@@ -286,7 +313,8 @@ fn rebuild(config: &Config, shared: &Shared, origin: &str, last: &Cache) -> Arc<
         previous: config.keep_going.then(|| published(shared)).flatten(),
         ..Options::default()
     };
-    match crate::prepare(root, &options, Some(&cache)).and_then(|prepared| {
+    let prepared = read.and_then(|read| crate::prepare(root, Some(read), &options, Some(&cache)));
+    match prepared.and_then(|prepared| {
         let files = page_files(&prepared, &cache)?;
         Ok((prepared, files))
     }) {
@@ -336,7 +364,7 @@ fn rebuild(config: &Config, shared: &Shared, origin: &str, last: &Cache) -> Arc<
             notify_clients(shared, "reload");
         }
     }
-    cache
+    (cache, kept)
 }
 
 /// What the last good build published, for `--keep-going` to fall back to.
@@ -355,15 +383,52 @@ fn notify_clients(shared: &Shared, message: &'static str) {
     }
 }
 
-/// Watches the site folder, and `content/` and `themes/` in it; each burst of relevant changes
-/// sends one message.
-fn watch(root: &Path, poll: bool, changes: Sender<()>) -> io::Result<Watcher> {
+/// What changed on disk, as the watcher heard it.
+#[derive(Default)]
+struct Changed {
+    /// Every path written, moved or removed, whether it asks for a check or not: the calendar
+    /// record, which builds write, is read again with the next check.
+    paths: std::collections::BTreeSet<PathBuf>,
+    /// Something a check is wanted for.
+    relevant: bool,
+    /// The watcher lost count (its queue overflowed, it failed, a folder was watched anew):
+    /// everything is read again.
+    whole: bool,
+}
+
+impl Changed {
+    fn add(&mut self, more: Changed) {
+        self.paths.extend(more.paths);
+        self.relevant |= more.relevant;
+        self.whole |= more.whole;
+    }
+}
+
+/// Watches the site folder, and `content/` and `themes/` in it; each burst of changes sends one
+/// message.
+fn watch(root: &Path, poll: bool, changes: Sender<Changed>) -> io::Result<Watcher> {
     let root_owned = root.to_path_buf();
     let handler = move |result: notify_debouncer_full::DebounceEventResult| {
-        if let Ok(events) = result
-            && events.iter().any(|e| is_relevant(&e.event, &root_owned))
-        {
-            let _ = changes.send(());
+        let changed = match result {
+            Ok(events) => Changed {
+                relevant: events.iter().any(|e| is_relevant(&e.event, &root_owned)),
+                whole: events.iter().any(|e| e.event.need_rescan()),
+                // Reads are not changes: the build's own would have the next check read
+                // every file again.
+                paths: events
+                    .into_iter()
+                    .filter(|e| !matches!(e.event.kind, EventKind::Access(_)))
+                    .flat_map(|e| e.event.paths)
+                    .collect(),
+            },
+            Err(_) => Changed {
+                relevant: true,
+                whole: true,
+                ..Changed::default()
+            },
+        };
+        if changed.relevant || !changed.paths.is_empty() {
+            let _ = changes.send(changed);
         }
     };
     // Long enough to take an editor's save (write, rename) as one change, short enough that the
@@ -397,7 +462,7 @@ fn watch(root: &Path, poll: bool, changes: Sender<()>) -> io::Result<Watcher> {
         .debouncer
         .watch(root, RecursiveMode::NonRecursive)
         .map_err(watch_error)?;
-    watcher.follow();
+    let _ = watcher.follow();
     Ok(watcher)
 }
 
@@ -455,8 +520,10 @@ struct Watcher {
 }
 
 impl Watcher {
-    /// Watches `content/` and `themes/` as they are now.
-    fn follow(&mut self) {
+    /// Watches `content/` and `themes/` as they are now; whether either is a new folder, whose
+    /// files no event named.
+    fn follow(&mut self) -> bool {
+        let mut anew = false;
         for name in ["content", "themes"] {
             let folder = self.root.join(name);
             let now = std::fs::metadata(&folder)
@@ -466,6 +533,7 @@ impl Watcher {
             if now == self.watched.get(name).copied() {
                 continue;
             }
+            anew = true;
             if self.watched.remove(name).is_some() {
                 let _ = self.debouncer.unwatch(&folder);
             }
@@ -477,6 +545,7 @@ impl Watcher {
                 Err(error) => eprintln!("cannot watch {}: {error}", folder.display()),
             }
         }
+        anew
     }
 }
 

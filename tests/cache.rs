@@ -158,7 +158,7 @@ fn pages_rendered_one_at_a_time_equal_a_whole_build() {
         ..viikko::Options::default()
     };
     let cache = Cache::default();
-    let prepared = viikko::prepare(root, &options, Some(&cache)).unwrap();
+    let prepared = viikko::prepare(root, None, &options, Some(&cache)).unwrap();
     let pages = prepared.pages(Some(&cache));
     let list = pages.files();
     assert!(list.len() > 50, "{} pages", list.len());

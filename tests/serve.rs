@@ -269,6 +269,34 @@ fn added_and_deleted_entries_appear_and_disappear() {
         == 404));
 }
 
+/// A folder moved in is named by the watcher alone, not the files in it: they are read all the
+/// same, and are gone once it is moved out.
+#[test]
+fn a_folder_moved_in_and_out_brings_and_takes_its_entries() {
+    let server = start();
+    let events = events(server.port);
+    let programme = server.site.path().join("content/programme");
+    let outside = tempfile::tempdir().unwrap();
+    let folder = outside.path().join("uusi-ry");
+    fs::create_dir(&folder).unwrap();
+    let source = read(programme.join("sosped-ry/hybridi.md"));
+    fs::write(folder.join("kahvila.md"), source).unwrap();
+    fs::write(folder.join("_index.md"), "---\nname: Uusi ry\n---\n").unwrap();
+    let page = "/rsv/ohjelma/uusi-ry/kahvila/";
+    fs::rename(&folder, programme.join("uusi-ry")).unwrap();
+    assert_eq!(
+        events.recv_timeout(Duration::from_secs(3)).as_deref(),
+        Ok("reload")
+    );
+    assert!(within(Duration::from_secs(2), || get(server.port, page).status == 200));
+    fs::rename(programme.join("uusi-ry"), &folder).unwrap();
+    assert_eq!(
+        events.recv_timeout(Duration::from_secs(3)).as_deref(),
+        Ok("reload")
+    );
+    assert!(within(Duration::from_secs(2), || get(server.port, page).status == 404));
+}
+
 #[test]
 fn a_broken_file_shows_its_error_over_the_last_good_site_until_fixed() {
     let server = start();
