@@ -36,11 +36,19 @@ impl Site {
     /// The municipalities entries are held in, by name, each with its entries: those that
     /// differ only in case are one.
     pub fn municipalities(&self) -> Vec<Municipality> {
-        let mut found: std::collections::BTreeMap<String, Municipality> = Default::default();
+        // Each name made a slug once, not each entry's: the pages list them several times
+        // a build, and the preview on every save.
+        let mut by_name: foldhash::HashMap<&str, Vec<usize>> = Default::default();
         for (i, entry) in self.entries.iter().enumerate() {
-            let Some(name) = entry.municipality() else {
-                continue;
-            };
+            if let Some(name) = entry.municipality() {
+                by_name.entry(name).or_default().push(i);
+            }
+        }
+        let mut names: Vec<(&str, Vec<usize>)> = by_name.into_iter().collect();
+        // As the entries first name them: the first spelling of a municipality is its name.
+        names.sort_unstable_by_key(|(_, entries)| entries[0]);
+        let mut found: std::collections::BTreeMap<String, Municipality> = Default::default();
+        for (name, entries) in names {
             let slug = crate::slug::slugify(name);
             if slug.is_empty() {
                 continue;
@@ -53,9 +61,11 @@ impl Site {
                     entries: Vec::new(),
                 })
                 .entries
-                .push(i);
+                .extend(entries);
         }
-        found.into_values().collect()
+        let mut found: Vec<Municipality> = found.into_values().collect();
+        found.iter_mut().for_each(|m| m.entries.sort_unstable());
+        found
     }
 
     /// Whether `entry` is a session of one of the site's series (held all year).

@@ -70,14 +70,14 @@ pub(super) fn jobs<'a>(site: &'a Site, views: &'a Views) -> Vec<Job<'a>> {
         jobs.push(Job {
             template: "embed.html",
             path: path.clone(),
-            title: title.clone(),
+            title: title.clone().into(),
             values: Box::new(move || embed(site, views, &group)),
             feed: None,
         });
         jobs.push(Job {
             template: "embed-fragment.html",
             path: format!("{path}{FRAGMENT}"),
-            title,
+            title: title.into(),
             values: Box::new(move || embed(site, views, &same)),
             feed: None,
         });

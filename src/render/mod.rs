@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use tera::Context;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
@@ -49,7 +50,8 @@ const EDITION_PAGES: [&str; 17] = [
 struct Job<'a> {
     template: &'static str,
     path: String,
-    title: String,
+    /// Borrowed from the model where it can be: the preview lists every page on each save.
+    title: Cow<'a, str>,
     /// Made when the page is rendered, in parallel, so that they never all live at once.
     values: Box<dyn FnOnce() -> Value + Send + 'a>,
     /// The calendar feed the page offers to subscribers; the whole programme when `None`.
@@ -59,17 +61,19 @@ struct Job<'a> {
 impl Job<'_> {
     /// The file the page is written to: a folder's `index.html`, or the path itself.
     fn file(&self) -> String {
-        file_of(&self.path)
+        file_of(self.path.clone())
     }
 }
 
-fn file_of(path: &str) -> String {
+fn file_of(mut path: String) -> String {
     if path.is_empty() || path.ends_with('/') {
-        format!("{path}index.html")
-    } else {
-        path.to_string()
+        path.push_str("index.html");
     }
+    path
 }
+
+/// The sitemap, which lists the other pages.
+const SITEMAP: &str = "sitemap.xml";
 
 /// An entry's card as each kind of listing shows it: under a time heading of a day's page,
 /// under a time heading below a day heading (the programme and audience pages), and with its
@@ -170,9 +174,10 @@ impl<'a> Pages<'a> {
     pub fn render_pages(&self, sink: &dyn Sink) -> Result<(), Failure> {
         // Every card first, in parallel: listing pages then only join them.
         self.all_cards().map_err(Failure::Content)?;
+        let mut jobs = self.jobs();
+        jobs.push(self.sitemap(&jobs));
         // Each thread keeps one context with what all pages share, and lends it to each page.
-        let failures: Vec<Failure> = self
-            .jobs()
+        let failures: Vec<Failure> = jobs
             .into_par_iter()
             .map_init(
                 || self.common.clone(),
@@ -185,7 +190,11 @@ impl<'a> Pages<'a> {
 
     /// The page written to `file`, into `sink`; `None` when no page is.
     pub fn render_one(&self, file: &str, sink: &dyn Sink) -> Option<Result<(), Failure>> {
-        let job = self.jobs().into_iter().find(|job| job.file() == file)?;
+        let jobs = self.jobs();
+        let job = match file {
+            SITEMAP => self.sitemap(&jobs),
+            _ => jobs.into_iter().find(|job| job.file() == file)?,
+        };
         let mut context = self.common.clone();
         if let Some(failure) = self.render_job(&mut context, job, sink) {
             return Some(Err(failure));
@@ -199,7 +208,8 @@ impl<'a> Pages<'a> {
 
     /// The files of every page, in the order they are made.
     pub fn files(&self) -> Vec<String> {
-        self.jobs().iter().map(Job::file).collect()
+        let files = self.jobs().into_iter().map(|job| file_of(job.path));
+        files.chain([SITEMAP.to_string()]).collect()
     }
 
     /// Files made from the model without a template, and the theme's assets. An earlier
@@ -381,11 +391,6 @@ impl<'a> Pages<'a> {
         if edition {
             jobs.retain(|job| EDITION_PAGES.contains(&job.template));
         }
-        let urls: Vec<String> = jobs
-            .iter()
-            .filter(|j| j.path.is_empty() || j.path.ends_with('/'))
-            .map(|j| site.config.absolute(&j.path))
-            .collect();
         jobs.extend((!edition).then(|| Job {
             template: "editions.html",
             path: "arkisto/".into(),
@@ -393,14 +398,24 @@ impl<'a> Pages<'a> {
             values: Box::new(move || json!({"editions": views.editions()})),
             feed: None,
         }));
-        jobs.push(Job {
-            template: "sitemap.xml",
-            path: "sitemap.xml".into(),
-            title: String::new(),
+        jobs
+    }
+
+    /// The sitemap of the pages `jobs` make: apart from them, since only a whole build needs its
+    /// list, and the preview lists the pages on every save.
+    fn sitemap(&self, jobs: &[Job]) -> Job<'a> {
+        let urls: Vec<String> = jobs
+            .iter()
+            .filter(|j| j.path.is_empty() || j.path.ends_with('/'))
+            .map(|j| self.site.config.absolute(&j.path))
+            .collect();
+        Job {
+            template: SITEMAP,
+            path: SITEMAP.into(),
+            title: "".into(),
             values: Box::new(move || json!({"urls": urls})),
             feed: None,
-        });
-        jobs
+        }
     }
 
     /// The week's own pages: its programme by day, entry, series, organiser and audience.
@@ -410,7 +425,7 @@ impl<'a> Pages<'a> {
             Job {
                 template: "index.html",
                 path: String::new(),
-                title: site.config.title.clone(),
+                title: site.config.title.as_str().into(),
                 values: Box::new(
                     move || json!({"week": views.week(), "after": views.after_week(), "memos": (0..site.memos.len().min(3)).map(|m| views.memo_card(m)).collect::<Vec<_>>(), "series": views.next_sessions(&|e| self.card(e, DATED))}),
                 ),
@@ -505,7 +520,7 @@ impl<'a> Pages<'a> {
             jobs.push(Job {
                 template: "day.html",
                 path: day.path(),
-                title: views.lang.long_date(day.date),
+                title: views.lang.long_date(day.date).into(),
                 feed: Some(crate::feeds::day_feed(day.date)),
                 values: Box::new(move || {
                     let view = views.day(day, &|_| true, &|e| self.card(e, ON_DAY));
@@ -524,7 +539,7 @@ impl<'a> Pages<'a> {
             jobs.push(Job {
                 template: "entry.html",
                 path: entry.path.clone(),
-                title: entry.title.clone(),
+                title: entry.title.as_str().into(),
                 values: Box::new(move || object([("entry", views.entry(i))])),
                 feed: Some(crate::feeds::entry_feed(entry)),
             });
@@ -533,7 +548,7 @@ impl<'a> Pages<'a> {
             jobs.push(Job {
                 template: "series.html",
                 path: series.path(),
-                title: series.name.clone(),
+                title: series.name.as_str().into(),
                 values: Box::new(move || {
                     object([("series", views.series(i, &|e| self.card(e, DATED)))])
                 }),
@@ -544,7 +559,7 @@ impl<'a> Pages<'a> {
             jobs.push(Job {
                 template: "organiser.html",
                 path: organiser.path(),
-                title: organiser.name.clone(),
+                title: organiser.name.as_str().into(),
                 values: Box::new(move || {
                     let mut view = views.organiser(i);
                     let entries: Vec<String> = organiser
@@ -572,7 +587,7 @@ impl<'a> Pages<'a> {
             jobs.push(Job {
                 template: "audience.html",
                 path: format!("kohderyhma/{}/", audience.key),
-                title: audience.label.clone(),
+                title: audience.label.as_str().into(),
                 values: Box::new(move || {
                     object([
                         (
@@ -589,7 +604,7 @@ impl<'a> Pages<'a> {
             jobs.push(Job {
                 template: "memo.html",
                 path: memo.path.clone(),
-                title: memo.title.clone(),
+                title: memo.title.as_str().into(),
                 values: Box::new(move || object([("memo", views.memo(i))])),
                 feed: None,
             });
@@ -598,7 +613,7 @@ impl<'a> Pages<'a> {
             jobs.push(Job {
                 template: "page.html",
                 path: page.path(),
-                title: page.title.clone(),
+                title: page.title.as_str().into(),
                 values: Box::new(move || json!({"body": page.body_html})),
                 feed: None,
             });
@@ -643,7 +658,7 @@ impl<'a> Pages<'a> {
             Job {
                 template: "atom.xml",
                 path: "muistiot/atom.xml".into(),
-                title: String::new(),
+                title: "".into(),
                 values: Box::new(move || atom(site, views)),
                 feed: None,
             },
@@ -652,7 +667,7 @@ impl<'a> Pages<'a> {
             jobs.push(Job {
             template: "theme.html",
             path: crate::view::theme_path(&theme.slug),
-            title: format!("{}: {}", views.t.get("theme"), theme.label),
+            title: format!("{}: {}", views.t.get("theme"), theme.label).into(),
             values: Box::new(move || json!({"theme": {"label": theme.label, "memos": theme.memos.iter().map(|&m| views.memo_card(m)).collect::<Vec<_>>()}})),
             feed: None,
         });
@@ -715,7 +730,7 @@ fn report_jobs<'a>(site: &'a Site, views: &'a Views) -> Vec<Job<'a>> {
             Job {
                 template: "report.html",
                 path: format!("raportti/{year}/"),
-                title: format!("{} {year}", views.t.get("report_title")),
+                title: format!("{} {year}", views.t.get("report_title")).into(),
                 values: Box::new(move || json!({"report": views.report(week, year)})),
                 feed: None,
             }

@@ -21,7 +21,7 @@ pub(super) fn jobs<'a>(site: &'a Site, views: &'a Views) -> Vec<Job<'a>> {
     let mut jobs = vec![Job {
         template: "print.html",
         path: PROGRAMME.into(),
-        title: title.clone(),
+        title: title.clone().into(),
         values: Box::new(move || {
             let mut print = programme(site, views, &title, &|_| true);
             print["municipalities"] = links.into();
@@ -34,7 +34,7 @@ pub(super) fn jobs<'a>(site: &'a Site, views: &'a Views) -> Vec<Job<'a>> {
         jobs.push(Job {
             template: "print.html",
             path: format!("{}tulosta/", municipality.path()),
-            title: title.clone(),
+            title: title.clone().into(),
             values: Box::new(move || {
                 let here = |i: usize| municipality.entries.binary_search(&i).is_ok();
                 let mut print = programme(site, views, &title, &here);
@@ -48,7 +48,7 @@ pub(super) fn jobs<'a>(site: &'a Site, views: &'a Views) -> Vec<Job<'a>> {
         jobs.push(Job {
             template: "poster.html",
             path: format!("{}juliste/", entry.path),
-            title: entry.title.clone(),
+            title: entry.title.as_str().into(),
             values: Box::new(move || object([("poster", poster(site, views, i))])),
             feed: Some(crate::feeds::entry_feed(entry)),
         });

@@ -22,7 +22,7 @@ pub(super) fn jobs<'a>(pages: &'a Pages) -> Vec<Job<'a>> {
         feed: None,
     }];
     for municipality in municipalities {
-        let title = municipality.name.clone();
+        let title = municipality.name.clone().into();
         let path = municipality.path();
         jobs.push(Job {
             template: "municipality.html",
