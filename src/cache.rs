@@ -6,7 +6,7 @@
 use std::any::Any;
 use std::convert::Infallible;
 use std::hash::{BuildHasher, Hasher};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use serde_json::Value;
@@ -24,13 +24,17 @@ const SHARDS: usize = 16;
 
 /// Builds a thing may go unused before it is forgotten: the preview makes a page only when it
 /// is asked for, so a page not looked at since the last edit is kept a while.
-const IDLE_BUILDS: u8 = 3;
+const IDLE_BUILDS: u32 = 3;
 
 #[derive(Default)]
 pub struct Cache {
-    /// What earlier builds made, each with how many builds ago it was last used.
-    previous: RwLock<HashMap<u64, (u8, Kept)>>,
-    /// In shards by fingerprint: both cores add to it at once, thousands of times a build.
+    /// What earlier builds made, each with the number of the build that last used it. A build
+    /// only reads the map: what it takes is marked, not moved (tens of thousands of things a
+    /// save in the preview).
+    previous: RwLock<HashMap<u64, (AtomicU32, Kept)>>,
+    /// This build's number.
+    build: u32,
+    /// What this build made anew, in shards by fingerprint: both cores add to it at once.
     made: [Mutex<Made>; SHARDS],
     /// How many times this build took something from the previous one.
     reused: AtomicUsize,
@@ -47,22 +51,19 @@ impl Cache {
         T: Clone + Send + Sync + 'static,
     {
         let kept = self.previous.read().ok().and_then(|previous| {
-            let (_, kept) = previous.get(&fingerprint)?;
-            Some((kept.downcast_ref::<T>()?.clone(), kept.clone()))
+            let (used, kept) = previous.get(&fingerprint)?;
+            let value = kept.downcast_ref::<T>()?.clone();
+            used.store(self.build, Ordering::Relaxed);
+            Some(value)
         });
-        let (value, keep): (T, Kept) = match kept {
-            Some(found) => {
-                self.reused.fetch_add(1, Ordering::Relaxed);
-                found
-            }
-            None => {
-                let value = make()?;
-                (value.clone(), Arc::new(value))
-            }
-        };
+        if let Some(value) = kept {
+            self.reused.fetch_add(1, Ordering::Relaxed);
+            return Ok(value);
+        }
+        let value = make()?;
         let shard = &self.made[fingerprint as usize % SHARDS];
         if let Ok(mut made) = shard.lock() {
-            made.insert(fingerprint, keep);
+            made.insert(fingerprint, Arc::new(value.clone()));
         }
         Ok(value)
     }
@@ -71,30 +72,27 @@ impl Cache {
         self.reused.load(Ordering::Relaxed)
     }
 
-    /// The cache for the next build: what this build made or used, and what earlier builds
-    /// made that has not gone unused for `IDLE_BUILDS` builds. Moved, not copied (tens of
-    /// thousands of things at 10,000 entries): this cache is left empty, and what it is still
-    /// asked for (pages of the site the preview shows until the next one passed) is made anew.
+    /// The cache for the next build: what this build made, and what earlier builds made that
+    /// has not gone unused for `IDLE_BUILDS` builds. Moved, not copied: this cache is left
+    /// empty, and what it is still asked for (pages of the site the preview shows until the
+    /// next one passed) is made anew.
     pub fn successor(&self) -> Cache {
         let mut previous = self
             .previous
             .write()
             .map(|mut p| std::mem::take(&mut *p))
             .unwrap_or_default();
-        previous.retain(|_, (idle, _)| {
-            *idle += 1;
-            *idle < IDLE_BUILDS
-        });
+        let build = self.build.wrapping_add(1);
+        previous
+            .retain(|_, (used, _)| build.wrapping_sub(used.load(Ordering::Relaxed)) <= IDLE_BUILDS);
         for shard in &self.made {
             let made = shard.lock().map(|mut m| std::mem::take(&mut *m));
-            previous.extend(
-                made.into_iter()
-                    .flatten()
-                    .map(|(key, kept)| (key, (0, kept))),
-            );
+            let made = made.into_iter().flatten();
+            previous.extend(made.map(|(key, kept)| (key, (AtomicU32::new(self.build), kept))));
         }
         Cache {
             previous: RwLock::new(previous),
+            build,
             made: Default::default(),
             reused: AtomicUsize::new(0),
         }

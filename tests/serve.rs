@@ -288,13 +288,17 @@ fn a_folder_moved_in_and_out_brings_and_takes_its_entries() {
         events.recv_timeout(Duration::from_secs(3)).as_deref(),
         Ok("reload")
     );
-    assert!(within(Duration::from_secs(2), || get(server.port, page).status == 200));
+    assert!(within(Duration::from_secs(2), || get(server.port, page)
+        .status
+        == 200));
     fs::rename(programme.join("uusi-ry"), &folder).unwrap();
     assert_eq!(
         events.recv_timeout(Duration::from_secs(3)).as_deref(),
         Ok("reload")
     );
-    assert!(within(Duration::from_secs(2), || get(server.port, page).status == 404));
+    assert!(within(Duration::from_secs(2), || get(server.port, page)
+        .status
+        == 404));
 }
 
 #[test]
