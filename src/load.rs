@@ -4,6 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
 
 use crate::cache::{Cache, Fingerprint, cached};
@@ -68,7 +70,9 @@ pub struct StaticFile {
 #[derive(Debug, Default, Clone)]
 pub struct Sources {
     pub site: Option<SourceFile>,
-    pub organisers: Vec<OrganiserSources>,
+    /// Each shared, so that the preview keeps what it read for the next save without copying
+    /// every entry's file, and a save copies only the folder it changed.
+    pub organisers: Vec<Arc<OrganiserSources>>,
     pub memos: Vec<SourceFile>,
     pub pages: Vec<SourceFile>,
     /// `content/series/<key>.md`: series of sessions held all year.
@@ -177,7 +181,7 @@ pub fn load_cached(
         };
         put(&mut sources, &mut organisers, kind, file);
     }
-    sources.organisers = organisers.into_values().collect();
+    sources.organisers = organisers.into_values().map(Arc::new).collect();
     sources.themes = folders(&root.join("themes"));
     Ok((sources, diagnostics))
 }
@@ -353,8 +357,12 @@ impl Sources {
     fn forget(&mut self, rel: &str) {
         let gone = |other: &str| within(other, rel);
         for organiser in &mut self.organisers {
-            organiser.entries.retain(|f| !gone(&f.rel));
-            organiser.profile.take_if(|f| gone(&f.rel));
+            let files = organiser.profile.iter().chain(&organiser.entries);
+            if files.clone().any(|f| gone(&f.rel)) {
+                let organiser = Arc::make_mut(organiser);
+                organiser.entries.retain(|f| !gone(&f.rel));
+                organiser.profile.take_if(|f| gone(&f.rel));
+            }
         }
         self.memos.retain(|f| !gone(&f.rel));
         self.pages.retain(|f| !gone(&f.rel));
@@ -396,14 +404,14 @@ impl Sources {
         let at = match self.organisers.iter().position(|o| o.folder == folder) {
             Some(at) => at,
             None => {
-                self.organisers.push(OrganiserSources {
+                self.organisers.push(Arc::new(OrganiserSources {
                     folder: folder.to_string(),
                     ..Default::default()
-                });
+                }));
                 self.organisers.len() - 1
             }
         };
-        &mut self.organisers[at]
+        Arc::make_mut(&mut self.organisers[at])
     }
 
     /// In the order a whole read finds the files: folder by folder, each sorted by name.
@@ -411,7 +419,9 @@ impl Sources {
         let order = |a: &SourceFile, b: &SourceFile| walk_order(&a.rel, &b.rel);
         self.organisers.sort_by(|a, b| a.folder.cmp(&b.folder));
         for organiser in &mut self.organisers {
-            organiser.entries.sort_by(order);
+            if !organiser.entries.is_sorted_by(|a, b| order(a, b).is_le()) {
+                Arc::make_mut(organiser).entries.sort_by(order);
+            }
         }
         self.memos.sort_by(order);
         self.pages.sort_by(order);
