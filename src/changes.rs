@@ -3,6 +3,7 @@
 //! programme see the changes on `muutokset/` and in its Atom feed.
 
 use jiff::Timestamp;
+use rayon::prelude::*;
 
 use crate::model::*;
 use crate::revisions::{Change, Revisions, State};
@@ -23,29 +24,37 @@ pub fn state(entry: &Entry) -> State {
 /// starts were kept, or none at all (the first build), finds no changes: the programme is
 /// then being published, not changed. A new session of a series is its schedule, not a change.
 pub fn detect(site: &Site, previous: &Revisions, now: Timestamp) -> Vec<Change> {
-    let mut changes = previous.changes.clone();
     let published = !previous.is_empty();
-    for entry in &site.entries {
-        let now_state = state(entry);
-        let change = |kind: &str, before: Option<String>| Change {
-            at: now,
-            id: entry.id.clone(),
-            kind: kind.to_string(),
-            before,
-        };
-        match previous.get(&entry.id).map(|r| &r.state) {
-            None if published && !site.is_session(entry) => changes.push(change("new", None)),
-            Some(Some(was)) => {
-                if was.start != now_state.start {
-                    changes.push(change("time", Some(was.start.clone())));
+    // Each entry on its own: the preview does this on every save.
+    let found: Vec<Change> = site
+        .entries
+        .par_iter()
+        .flat_map_iter(|entry| {
+            let change = |kind: &str, before: Option<String>| Change {
+                at: now,
+                id: entry.id.clone(),
+                kind: kind.to_string(),
+                before,
+            };
+            let mut changes = Vec::new();
+            match previous.get(&entry.id).map(|r| &r.state) {
+                None if published && !site.is_session(entry) => changes.push(change("new", None)),
+                Some(Some(was)) => {
+                    let now_state = state(entry);
+                    if was.start != now_state.start {
+                        changes.push(change("time", Some(was.start.clone())));
+                    }
+                    if was.status != now_state.status {
+                        changes.push(change(&now_state.status, None));
+                    }
                 }
-                if was.status != now_state.status {
-                    changes.push(change(&now_state.status, None));
-                }
+                _ => {}
             }
-            _ => {}
-        }
-    }
+            changes
+        })
+        .collect();
+    let mut changes = previous.changes.clone();
+    changes.extend(found);
     changes.sort();
     changes.dedup();
     changes

@@ -56,7 +56,7 @@ pub fn feeds(site: &Site, t: &Translations) -> Vec<Feed> {
             path: day_feed(date),
             title: lang.long_date(date),
             group: "feeds_days",
-            entries: pick(&|e| e.days().contains(&date)),
+            entries: day.entries(),
         });
     }
     for organiser in &site.organisers {

@@ -192,15 +192,21 @@ fn fold_point(s: &str, room: usize) -> usize {
 
 /// A UTC DATE-TIME such as `20261117T120000Z`; any fraction of a second is dropped.
 pub fn utc_datetime(t: &Timestamp) -> String {
-    format!("{}Z", local_datetime(&Offset::UTC.to_datetime(*t)))
+    let mut text = local_datetime(&Offset::UTC.to_datetime(*t));
+    text.push('Z');
+    text
 }
 
 /// A floating or TZID-relative DATE-TIME such as `20261117T140000`; any fraction of a second is
 /// dropped.
 pub fn local_datetime(dt: &DateTime) -> String {
+    // In one piece: every entry's start is written this way in each feed, and compared with
+    // the record's on every save in the preview.
     format!(
-        "{}T{:02}{:02}{:02}",
-        date(dt.date()),
+        "{:04}{:02}{:02}T{:02}{:02}{:02}",
+        dt.year(),
+        dt.month(),
+        dt.day(),
         dt.hour(),
         dt.minute(),
         dt.second()

@@ -452,6 +452,14 @@ impl Day {
     pub fn entry_count(&self) -> usize {
         self.all_day.len() + self.slots.iter().map(|s| s.entries.len()).sum::<usize>()
     }
+
+    /// The entries on this day, all-day, timed and continued, in the site's order.
+    pub fn entries(&self) -> Vec<usize> {
+        let timed = self.slots.iter().flat_map(|s| &s.entries);
+        let mut entries: Vec<usize> = self.all_day.iter().chain(timed).copied().collect();
+        entries.sort_unstable();
+        entries
+    }
 }
 
 pub fn day_path(date: Date) -> String {
