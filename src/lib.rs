@@ -521,7 +521,7 @@ pub fn build(root: &Path, output: &Path, options: &Options) -> Result<Report, Fa
         update
             .add_statics(&rendered.site.statics)
             .map_err(cannot_write)?;
-        if options.update_record && rendered.record != rendered.site.revisions {
+        if options.update_record && rendered.record != *rendered.site.revisions {
             let path = root.join(load::CALENDAR_LOCK_FILE);
             write::replace_file(&path, rendered.record.to_text().as_bytes())
                 .map_err(|e| Failure::Io(format!("cannot save {}: {e}", path.display())))?;
@@ -533,7 +533,7 @@ pub fn build(root: &Path, output: &Path, options: &Options) -> Result<Report, Fa
             // A build with warnings or files held back is made again next time, so that they
             // are reported again. The record is an input as this build saved it.
             let quiet = rendered.diagnostics.is_empty() && rendered.held_back.is_empty();
-            let saved = rendered.record != rendered.site.revisions && options.update_record;
+            let saved = rendered.record != *rendered.site.revisions && options.update_record;
             let lock = match saved {
                 true => Some(rendered.record.to_text()),
                 false => lock,
@@ -660,7 +660,8 @@ fn add_text(hash: &mut sha2::Sha256, text: &str) {
 /// when the record had lost any.
 fn keep_published_sequences(site: &mut model::Site, output: &Path) -> Option<Diagnostic> {
     let feed = write::published(output, feeds::WHOLE)?;
-    let raised = site.revisions.raise_to_published(&feed, site.config.host());
+    let host = site.config.host();
+    let raised = std::sync::Arc::make_mut(&mut site.revisions).raise_to_published(&feed, host);
     (raised > 0).then(|| {
         Diagnostic::warning(
             load::CALENDAR_LOCK_FILE,

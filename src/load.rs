@@ -221,8 +221,10 @@ pub fn reload(
     for (rel, path) in read {
         let kind = match kind(rel) {
             Some(Kind::Static(output)) => {
+                let statics = &mut sources.statics;
+                let at = statics.partition_point(|s| walk_order(&s.output, &output).is_lt());
                 let path = path.to_path_buf();
-                sources.statics.push(StaticFile { output, path });
+                statics.insert(at, StaticFile { output, path });
                 continue;
             }
             Some(kind) => kind,
@@ -243,7 +245,6 @@ pub fn reload(
             }
         }
     }
-    sources.sort();
     sources.themes = folders(&root.join("themes"));
     Some((sources, diagnostics))
 }
@@ -348,7 +349,6 @@ impl Sources {
         self.forget(rel);
         if let Some(text) = text {
             self.add(kind, SourceFile::new(rel, text));
-            self.sort();
         }
         true
     }
@@ -385,50 +385,40 @@ impl Sources {
         });
     }
 
-    /// Adds a file that was read; [`Sources::sort`] puts it in its place.
+    /// Adds a file that was read, where a whole read puts it.
     fn add(&mut self, kind: Kind, file: SourceFile) {
         match kind {
             Kind::Site => self.site = Some(file),
             Kind::CalendarLock => self.calendar_lock = Some(file),
             Kind::Profile(folder) => self.organiser(&folder).profile = Some(file),
-            Kind::Entry(folder) => self.organiser(&folder).entries.push(file),
-            Kind::Memo => self.memos.push(file),
-            Kind::Page => self.pages.push(file),
-            Kind::Series => self.series.push(file),
+            Kind::Entry(folder) => in_order(&mut self.organiser(&folder).entries, file),
+            Kind::Memo => in_order(&mut self.memos, file),
+            Kind::Page => in_order(&mut self.pages, file),
+            Kind::Series => in_order(&mut self.series, file),
             Kind::Static(_) => {}
         }
     }
 
-    /// The organiser of `folder`, added if there is none yet.
+    /// The organiser of `folder`, added in its place if there is none yet.
     fn organiser(&mut self, folder: &str) -> &mut OrganiserSources {
-        let at = match self.organisers.iter().position(|o| o.folder == folder) {
-            Some(at) => at,
-            None => {
-                self.organisers.push(Arc::new(OrganiserSources {
-                    folder: folder.to_string(),
-                    ..Default::default()
-                }));
-                self.organisers.len() - 1
-            }
-        };
+        let at = self
+            .organisers
+            .partition_point(|o| o.folder.as_str() < folder);
+        if self.organisers.get(at).is_none_or(|o| o.folder != folder) {
+            let organiser = OrganiserSources {
+                folder: folder.to_string(),
+                ..Default::default()
+            };
+            self.organisers.insert(at, Arc::new(organiser));
+        }
         Arc::make_mut(&mut self.organisers[at])
     }
+}
 
-    /// In the order a whole read finds the files: folder by folder, each sorted by name.
-    fn sort(&mut self) {
-        let order = |a: &SourceFile, b: &SourceFile| walk_order(&a.rel, &b.rel);
-        self.organisers.sort_by(|a, b| a.folder.cmp(&b.folder));
-        for organiser in &mut self.organisers {
-            if !organiser.entries.is_sorted_by(|a, b| order(a, b).is_le()) {
-                Arc::make_mut(organiser).entries.sort_by(order);
-            }
-        }
-        self.memos.sort_by(order);
-        self.pages.sort_by(order);
-        self.series.sort_by(order);
-        self.statics
-            .sort_by(|a, b| walk_order(&a.output, &b.output));
-    }
+/// Puts `file` among `files` where a whole read finds it.
+fn in_order(files: &mut Vec<SourceFile>, file: SourceFile) {
+    let at = files.partition_point(|f| walk_order(&f.rel, &file.rel).is_lt());
+    files.insert(at, file);
 }
 
 /// Whether the file `file` is `rel` or lies in the folder `rel`.

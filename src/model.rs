@@ -25,7 +25,9 @@ pub struct Site {
     pub editions: Vec<Site>,
     pub statics: Vec<crate::load::StaticFile>,
     /// The calendar record as the content holds it, before this build.
-    pub revisions: crate::revisions::Revisions,
+    /// Shared with the preview's cache, which keeps it from save to save (a record of every
+    /// entry).
+    pub revisions: std::sync::Arc<crate::revisions::Revisions>,
     /// The day of the build, in the site's zone: what is past and what is next.
     pub today: Date,
     /// The changes since the programme was first published, oldest first, this build's with them.

@@ -253,7 +253,8 @@ pub fn validate(sources: &Sources, cache: Option<&Cache>) -> (Option<Site>, Diag
         .collect();
     if let Some(file) = &sources.calendar_lock {
         let inputs = |f: Fingerprint| f.text("record").text(&file.rel).number(file.digest());
-        match remember(cache, inputs, || crate::revisions::Revisions::parse(file)) {
+        let parse = || crate::revisions::Revisions::parse(file).map(std::sync::Arc::new);
+        match remember(cache, inputs, parse) {
             Ok(revisions) => site.revisions = revisions,
             Err(problem) => problems.push(problem),
         }
@@ -452,7 +453,7 @@ fn assemble(
         .enumerate()
         .map(|(i, o)| (o.folder.clone(), i))
         .collect();
-    entries.sort_by_cached_key(programme_order);
+    entries.par_sort_by_cached_key(programme_order);
     for (i, entry) in entries.iter_mut().enumerate() {
         entry.organiser = by_folder[entry.folder.as_str()];
         organisers[entry.organiser].entries.push(i);
