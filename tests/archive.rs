@@ -57,6 +57,7 @@ fn the_atom_feed_lists_memos_newest_first() {
     assert!(atom.contains("&lt;li&gt;Nuorten asumisen tukea; enemmän ja aiemmin&lt;/li&gt;"));
     let sitemap = read(out.join("sitemap.xml"));
     assert!(sitemap.contains("<loc>https://satakunta.example.fi/rsv/muistiot/2025/rauma/</loc>"));
+    assert!(sitemap.contains("<loc>https://satakunta.example.fi/rsv/arkisto/</loc>"));
     assert!(!sitemap.contains("404"));
 }
 
