@@ -75,6 +75,9 @@ fn file_of(mut path: String) -> String {
 /// The sitemap, which lists the other pages.
 const SITEMAP: &str = "sitemap.xml";
 
+/// The parts [`Pages::jobs`] lists the pages in.
+const PARTS: usize = 4;
+
 /// An entry's card as each kind of listing shows it: under a time heading of a day's page,
 /// under a time heading below a day heading (the programme and audience pages), and with its
 /// date (an organiser's page). Made once per entry, when a page first needs it.
@@ -190,10 +193,10 @@ impl<'a> Pages<'a> {
 
     /// The page written to `file`, into `sink`; `None` when no page is.
     pub fn render_one(&self, file: &str, sink: &dyn Sink) -> Option<Result<(), Failure>> {
-        let jobs = self.jobs();
+        // A file is one page's, or the check failed: the first part that has it is its.
         let job = match file {
-            SITEMAP => self.sitemap(&jobs),
-            _ => jobs.into_iter().find(|job| job.file() == file)?,
+            SITEMAP => self.sitemap(&self.jobs()),
+            _ => (0..PARTS).find_map(|n| self.part(n).into_iter().find(|j| j.file() == file))?,
         };
         let mut context = self.common.clone();
         if let Some(failure) = self.render_job(&mut context, job, sink) {
@@ -356,11 +359,19 @@ impl<'a> Pages<'a> {
 
     /// Every page of the site; making the list renders nothing.
     fn jobs(&self) -> Vec<Job<'_>> {
+        // The parts at once, then in this order: the preview lists every page on each save,
+        // and the two largest parts have a job for each entry.
+        let parts: Vec<Vec<Job>> = (0..PARTS).into_par_iter().map(|n| self.part(n)).collect();
+        parts.into_iter().flatten().collect()
+    }
+
+    /// Part `n` of [`Pages::jobs`]: a page is looked for part by part, and most that are asked
+    /// for (an entry's, a day's) are in the first.
+    fn part(&self, n: usize) -> Vec<Job<'_>> {
         let (site, views, t) = (self.site, &self.views, self.views.t);
-        // Listed in three parts at once, then in this order: the preview lists every page on
-        // each save, and the two largest parts have a job for each entry.
-        let (mut jobs, (paper, rest)) = rayon::join(
-            || {
+        let edition = site.config.edition.is_some();
+        let mut jobs = match n {
+            0 => {
                 let mut jobs = self.week_jobs();
                 jobs.push(Job {
                     template: "calendar.html",
@@ -371,33 +382,26 @@ impl<'a> Pages<'a> {
                 });
                 jobs.extend(places::jobs(self));
                 jobs
-            },
-            || {
-                rayon::join(
-                    || paper::jobs(site, views),
-                    || {
-                        let mut jobs = embeds::jobs(site, views);
-                        jobs.extend(self.archive_jobs());
-                        jobs.extend(report_jobs(site, views));
-                        jobs
-                    },
-                )
-            },
-        );
-        jobs.extend(paper);
-        jobs.extend(rest);
+            }
+            1 => paper::jobs(site, views),
+            2 => {
+                let mut jobs = embeds::jobs(site, views);
+                jobs.extend(self.archive_jobs());
+                jobs.extend(report_jobs(site, views));
+                jobs
+            }
+            _ => Vec::from_iter((!edition).then(|| Job {
+                template: "editions.html",
+                path: "arkisto/".into(),
+                title: t.get("editions_title").into(),
+                values: Box::new(move || json!({"editions": views.editions()})),
+                feed: None,
+            })),
+        };
         // An earlier week's site has its programme's pages; the rest of the site is shared.
-        let edition = site.config.edition.is_some();
         if edition {
             jobs.retain(|job| EDITION_PAGES.contains(&job.template));
         }
-        jobs.extend((!edition).then(|| Job {
-            template: "editions.html",
-            path: "arkisto/".into(),
-            title: t.get("editions_title").into(),
-            values: Box::new(move || json!({"editions": views.editions()})),
-            feed: None,
-        }));
         jobs
     }
 
