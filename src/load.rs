@@ -1,7 +1,7 @@
 //! Reads the content folder into memory. This is the only step of the build that knows the file
 //! system layout of `content/`; everything after it works on [`Sources`].
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use std::sync::Arc;
@@ -140,48 +140,23 @@ pub fn load_cached(
     }
 
     let mut sources = Sources::default();
-    let mut organisers: BTreeMap<String, OrganiserSources> = BTreeMap::new();
     let mut texts = Vec::new();
     for path in paths {
         let rel = relative(root, &path);
-        let kind = match kind(&rel) {
-            Some(Kind::Static(output)) => {
-                sources.statics.push(StaticFile { output, path });
-                continue;
-            }
-            Some(kind) => kind,
-            None => {
-                diagnostics.push(misplaced(&rel));
-                continue;
-            }
-        };
-        if let Kind::Profile(folder) | Kind::Entry(folder) = &kind {
-            organiser(&mut organisers, folder);
+        if let Some(kind) = sources.sort_out(&rel, &path, &mut diagnostics) {
+            texts.push((kind, rel, path));
         }
-        texts.push((kind, rel, path));
     }
-
     let read: Vec<_> = texts
         .into_par_iter()
         .map(|(kind, rel, path)| {
-            // The record grows with the programme and is written by viikko itself.
-            let limit = !matches!(kind, Kind::CalendarLock);
-            let file = read_text(&rel, &path, limit, cache).map_err(|d| (rel, d));
-            (kind, file)
+            let file = read_text(&rel, &path, kind.limited(), cache);
+            (kind, rel, file)
         })
         .collect();
-    for (kind, file) in read {
-        let file = match file {
-            Ok(file) => file,
-            Err((rel, diagnostic)) => {
-                diagnostics.push(diagnostic);
-                sources.unreadable.insert(rel);
-                continue;
-            }
-        };
-        put(&mut sources, &mut organisers, kind, file);
+    for (kind, rel, file) in read {
+        sources.place(kind, rel, file, &mut diagnostics);
     }
-    sources.organisers = organisers.into_values().map(Arc::new).collect();
     sources.themes = folders(&root.join("themes"));
     Ok((sources, diagnostics))
 }
@@ -219,30 +194,9 @@ pub fn reload(
         }
     }
     for (rel, path) in read {
-        let kind = match kind(rel) {
-            Some(Kind::Static(output)) => {
-                let statics = &mut sources.statics;
-                let at = statics.partition_point(|s| walk_order(&s.output, &output).is_lt());
-                let path = path.to_path_buf();
-                statics.insert(at, StaticFile { output, path });
-                continue;
-            }
-            Some(kind) => kind,
-            None => {
-                diagnostics.push(misplaced(rel));
-                continue;
-            }
-        };
-        let limit = !matches!(kind, Kind::CalendarLock);
-        match read_text(rel, path, limit, cache) {
-            Ok(file) => sources.add(kind, file),
-            Err(diagnostic) => {
-                diagnostics.push(diagnostic);
-                if let Some(folder) = organiser_of(rel) {
-                    sources.organiser(folder);
-                }
-                sources.unreadable.insert(rel.clone());
-            }
+        if let Some(kind) = sources.sort_out(rel, path, &mut diagnostics) {
+            let file = read_text(rel, path, kind.limited(), cache);
+            sources.place(kind, rel.clone(), file, &mut diagnostics);
         }
     }
     sources.themes = folders(&root.join("themes"));
@@ -262,18 +216,6 @@ fn folders(dir: &Path) -> Vec<String> {
     names
 }
 
-fn organiser<'a>(
-    organisers: &'a mut BTreeMap<String, OrganiserSources>,
-    folder: &str,
-) -> &'a mut OrganiserSources {
-    organisers
-        .entry(folder.to_string())
-        .or_insert_with(|| OrganiserSources {
-            folder: folder.to_string(),
-            ..Default::default()
-        })
-}
-
 /// What a file of `content/` is, by where it lies.
 enum Kind {
     Site,
@@ -285,6 +227,14 @@ enum Kind {
     Series,
     /// Copied as it is, to this path of the site.
     Static(String),
+}
+
+impl Kind {
+    /// Whether a file of this kind is read only up to [`MAX_TEXT_BYTES`]: the record grows with
+    /// the programme and is written by viikko itself.
+    fn limited(&self) -> bool {
+        !matches!(self, Kind::CalendarLock)
+    }
 }
 
 /// The kind of the file at `rel` (`content/programme/pori/kahvila.md`); `None` where the site
@@ -306,24 +256,6 @@ fn kind(rel: &str) -> Option<Kind> {
         ["content", "series", name] if is_markdown(name) => Kind::Series,
         _ => return None,
     })
-}
-
-fn put(
-    sources: &mut Sources,
-    organisers: &mut BTreeMap<String, OrganiserSources>,
-    kind: Kind,
-    file: SourceFile,
-) {
-    match kind {
-        Kind::Site => sources.site = Some(file),
-        Kind::CalendarLock => sources.calendar_lock = Some(file),
-        Kind::Profile(folder) => organiser(organisers, &folder).profile = Some(file),
-        Kind::Entry(folder) => organiser(organisers, &folder).entries.push(file),
-        Kind::Memo => sources.memos.push(file),
-        Kind::Page => sources.pages.push(file),
-        Kind::Series => sources.series.push(file),
-        Kind::Static(_) => {}
-    }
 }
 
 impl Sources {
@@ -376,13 +308,51 @@ impl Sources {
         // As a whole read has them: an organiser for each folder with a profile or entry in it,
         // read or not.
         let unreadable = &self.unreadable;
+        let in_folder = |rel: &str, folder: &str| matches!(kind(rel), Some(Kind::Profile(f) | Kind::Entry(f)) if f == folder);
         self.organisers.retain(|o| {
             o.profile.is_some()
                 || !o.entries.is_empty()
-                || unreadable
-                    .iter()
-                    .any(|rel| organiser_of(rel) == Some(&o.folder))
+                || unreadable.iter().any(|rel| in_folder(rel, &o.folder))
         });
+    }
+
+    /// The kind of the file at `rel`, when it is to be read: a static file is listed instead,
+    /// and a file the site has no place for reported.
+    fn sort_out(&mut self, rel: &str, path: &Path, problems: &mut Diagnostics) -> Option<Kind> {
+        match kind(rel) {
+            Some(Kind::Static(output)) => {
+                let at = place_of(&self.statics, |s| walk_order(&s.output, &output));
+                let path = path.to_path_buf();
+                self.statics.insert(at, StaticFile { output, path });
+                None
+            }
+            None => {
+                problems.push(misplaced(rel));
+                None
+            }
+            kind => kind,
+        }
+    }
+
+    /// What reading the file `rel` gave, where a whole read has it.
+    fn place(
+        &mut self,
+        kind: Kind,
+        rel: String,
+        read: Result<SourceFile, Diagnostic>,
+        problems: &mut Diagnostics,
+    ) {
+        match read {
+            Ok(file) => self.add(kind, file),
+            Err(problem) => {
+                problems.push(problem);
+                // A folder with a profile or entry in it is an organiser, read or not.
+                if let Kind::Profile(folder) | Kind::Entry(folder) = &kind {
+                    self.organiser(folder);
+                }
+                self.unreadable.insert(rel);
+            }
+        }
     }
 
     /// Adds a file that was read, where a whole read puts it.
@@ -401,9 +371,7 @@ impl Sources {
 
     /// The organiser of `folder`, added in its place if there is none yet.
     fn organiser(&mut self, folder: &str) -> &mut OrganiserSources {
-        let at = self
-            .organisers
-            .partition_point(|o| o.folder.as_str() < folder);
+        let at = place_of(&self.organisers, |o| o.folder.as_str().cmp(folder));
         if self.organisers.get(at).is_none_or(|o| o.folder != folder) {
             let organiser = OrganiserSources {
                 folder: folder.to_string(),
@@ -417,22 +385,23 @@ impl Sources {
 
 /// Puts `file` among `files` where a whole read finds it.
 fn in_order(files: &mut Vec<SourceFile>, file: SourceFile) {
-    let at = files.partition_point(|f| walk_order(&f.rel, &file.rel).is_lt());
+    let at = place_of(files, |f| walk_order(&f.rel, &file.rel));
     files.insert(at, file);
+}
+
+/// Where an item goes among `items`, which are in order, `order` comparing each with it: at
+/// the end, found at once, when it comes after them all, as every file of a whole read does.
+fn place_of<T>(items: &[T], order: impl Fn(&T) -> std::cmp::Ordering) -> usize {
+    match items.last() {
+        Some(last) if order(last).is_lt() => items.len(),
+        _ => items.partition_point(|item| order(item).is_lt()),
+    }
 }
 
 /// Whether the file `file` is `rel` or lies in the folder `rel`.
 fn within(file: &str, rel: &str) -> bool {
     file.strip_prefix(rel)
         .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-}
-
-/// The organiser folder of a profile or entry at `rel`.
-fn organiser_of(rel: &str) -> Option<&str> {
-    match rel.split('/').collect::<Vec<_>>().as_slice() {
-        ["content", "programme", folder, _] => Some(*folder),
-        _ => None,
-    }
 }
 
 /// The order of a walk sorted by file name: by each folder's name in turn, so that

@@ -141,6 +141,12 @@ fn within(limit: Duration, mut check: impl FnMut() -> bool) -> bool {
     false
 }
 
+/// Whether the next event is a reload, after which `page` soon answers with `status`.
+fn reloaded_to(events: &mpsc::Receiver<String>, port: u16, page: &str, status: u16) -> bool {
+    events.recv_timeout(Duration::from_secs(3)).as_deref() == Ok("reload")
+        && within(Duration::from_secs(2), || get(port, page).status == status)
+}
+
 #[test]
 fn serves_pages_and_feeds_with_their_types() {
     let server = start();
@@ -245,28 +251,11 @@ fn added_and_deleted_entries_appear_and_disappear() {
     let events = events(server.port);
     let folder = server.site.path().join("content/programme/sosped-ry");
     let source = read(folder.join("hybridi.md")).replace("Hybridikeskustelu", "Uusi tilaisuus");
+    let page = "/rsv/ohjelma/sosped-ry/uusi/";
     fs::write(folder.join("uusi.md"), source).unwrap();
-    assert_eq!(
-        events.recv_timeout(Duration::from_secs(3)).as_deref(),
-        Ok("reload")
-    );
-    assert!(within(Duration::from_secs(2), || get(
-        server.port,
-        "/rsv/ohjelma/sosped-ry/uusi/"
-    )
-    .status
-        == 200));
+    assert!(reloaded_to(&events, server.port, page, 200));
     fs::remove_file(folder.join("uusi.md")).unwrap();
-    assert_eq!(
-        events.recv_timeout(Duration::from_secs(3)).as_deref(),
-        Ok("reload")
-    );
-    assert!(within(Duration::from_secs(2), || get(
-        server.port,
-        "/rsv/ohjelma/sosped-ry/uusi/"
-    )
-    .status
-        == 404));
+    assert!(reloaded_to(&events, server.port, page, 404));
 }
 
 /// A folder moved in is named by the watcher alone, not the files in it: they are read all the
@@ -284,21 +273,9 @@ fn a_folder_moved_in_and_out_brings_and_takes_its_entries() {
     fs::write(folder.join("_index.md"), "---\nname: Uusi ry\n---\n").unwrap();
     let page = "/rsv/ohjelma/uusi-ry/kahvila/";
     fs::rename(&folder, programme.join("uusi-ry")).unwrap();
-    assert_eq!(
-        events.recv_timeout(Duration::from_secs(3)).as_deref(),
-        Ok("reload")
-    );
-    assert!(within(Duration::from_secs(2), || get(server.port, page)
-        .status
-        == 200));
+    assert!(reloaded_to(&events, server.port, page, 200));
     fs::rename(programme.join("uusi-ry"), &folder).unwrap();
-    assert_eq!(
-        events.recv_timeout(Duration::from_secs(3)).as_deref(),
-        Ok("reload")
-    );
-    assert!(within(Duration::from_secs(2), || get(server.port, page)
-        .status
-        == 404));
+    assert!(reloaded_to(&events, server.port, page, 404));
 }
 
 #[test]
