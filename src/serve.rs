@@ -1,13 +1,12 @@
 //! `viikko serve`: the same build as `viikko build`, run again on every change, served over
 //! HTTP with live reload.
 //!
-//! Each change is checked whole, and the server switches to it only once it passed, so no
-//! request sees a half-checked site; only the files the watcher names are read again (all of
-//! them when it lost count). Pages are then rendered in memory as they are asked
-//! for (a page is the same as `viikko build` writes), and everything else (feeds, open data, the
-//! search index, earlier weeks) once, when first asked for: an edit costs a check and the page
-//! looked at, not the whole site. After a failed check the last good site stays served, with the
-//! errors laid over every page.
+//! Each change is checked whole, and the server switches to it only once it passed, so no request
+//! sees a half-checked site; only the files the watcher names are read again (all of them when it
+//! lost count). Pages are then rendered in memory as they are asked for (a page is the same as
+//! `viikko build` writes), and everything else (feeds, open data, the search index, earlier weeks)
+//! once, when first asked for: an edit costs a check and the page looked at, not the whole site.
+//! After a failed check the last good site stays served, with the errors laid over every page.
 
 use std::collections::HashMap;
 use std::io::{self, Write};
