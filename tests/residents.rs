@@ -132,6 +132,37 @@ fn entries_for_everyone_and_municipalities_are_found_without_javascript() {
     assert!(programme.contains("name=\"verkko\"") && programme.contains("name=\"paiva\""));
 }
 
+/// A municipality written in two spellings is one, named as its first entry spells it, and its
+/// printed sheet has every entry of either spelling.
+#[test]
+fn a_municipality_spelt_in_another_case_is_the_same_municipality() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&repo().join("content"), &dir.path().join("content"));
+    // The last of Rauma's three entries in the programme.
+    let entry = dir
+        .path()
+        .join("content/programme/rauman-kaupunki/lauantai-nuoret-rauma.md");
+    let text = fs::read_to_string(&entry).unwrap();
+    fs::write(
+        &entry,
+        text.replace("municipality: Rauma}", "municipality: RAUMA}"),
+    )
+    .unwrap();
+    let out = dir.path().join("public");
+    build_at(dir.path(), &out, "2026-11-10");
+    assert!(page(&out, "kunta/rauma/").contains("<h1>Rauma</h1>"));
+    let sheet = page(&out, "kunta/rauma/tulosta/");
+    for title in [
+        "Nuorten ääni: mitä haluaisit sanoa päättäjille?",
+        "Nuorten pelilauantai ja palveluinfo",
+        "Uusi vammaispalvelulaki: kysy ja keskustele",
+    ] {
+        assert!(sheet.contains(title), "{title}");
+    }
+    let programme = page(&out, "ohjelma/");
+    assert_eq!(programme.matches("href=\"/rsv/kunta/rauma/\"").count(), 1);
+}
+
 #[test]
 fn paper_has_addresses_audiences_online_links_and_qr_codes() {
     let (_dir, out) = sample("2026-11-10");
