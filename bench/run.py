@@ -9,7 +9,7 @@ Builds `target/release/viikko` (cargo build --release; --no-build uses the exist
 copies it aside so that rebuilds in the repository during the run do not mix versions. For each
 size it generates a programme with bench/generate.py (cached under /tmp/viikko-bench-cache, keyed
 by size, seed and the generator's hash) and measures, with SOURCE_DATE_EPOCH fixed:
-  full      build into an empty output folder
+  full      build into an empty output folder, with no cache folder (`.viikko-cache/`)
   nochange  build again over the previous output
   oneedit   change one entry's title, then build (only the build is timed)
 Wall time is measured around the process; peak RSS comes from `/usr/bin/time -f '%e %M'`.
@@ -25,7 +25,7 @@ build equals a clean build of the same content.
 --hugo KIT: for each size up to --hugo-max also runs KIT/gen_content.py (the Hugo comparison kit:
 it writes the same programme in our format and as a Hugo site) and times
 `hugo --quiet -s TMP/hugo -d OUT` against viikko on TMP/content, interleaved, both into empty
-output folders. Prints tables, then the results as JSON.
+output folders (and viikko without its cache folder). Prints tables, then the results as JSON.
 """
 import argparse
 import hashlib
@@ -222,6 +222,7 @@ def bench_ours(viikko, n, runs, seed, work):
     full = []
     for _ in range(runs):
         rmtree(out)
+        rmtree(os.path.join(root, ".viikko-cache"))
         wall, rss, so = run_timed(build)
         full.append((wall, rss, internal_ms(so)))
     res["full"] = summary(full)
@@ -345,6 +346,7 @@ def bench_hugo(kit, viikko, n, runs, seed, work):
     for i in range(runs + 1):  # the first round is a warm-up
         for tool, (cmd, out) in cmds.items():
             rmtree(out)
+            rmtree(os.path.join(root, ".viikko-cache"))
             wall, rss, so = run_timed(cmd)
             if i:
                 samples[tool].append((wall, rss, internal_ms(so)))

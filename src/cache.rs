@@ -1,15 +1,20 @@
 //! What a build made (rendered pages and cards, parsed files, compiled templates) kept by a
-//! fingerprint of everything it was made from, so that the preview server makes again only what
-//! an edit changed. `viikko build` keeps none in memory: what it keeps between runs is the
-//! output's manifest (`write.rs`).
+//! fingerprint of everything it was made from, so that a build makes again only what an edit
+//! changed. The preview server keeps everything in memory between saves; `viikko build` keeps
+//! what lasts ([`lasts`]: cards, search words, entry files as read) in `.viikko-cache/made`
+//! between runs, beside the output's manifest (`write.rs`).
 
-use std::any::Any;
+use std::any::{Any, TypeId};
 use std::convert::Infallible;
 use std::hash::{BuildHasher, Hasher};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use serde_json::Value;
+
+use crate::content::{ReadEntry, entry_bytes, entry_from_bytes};
 
 // The keys are fingerprints already: SipHash would only hash them again, slowly.
 use foldhash::HashMap;
@@ -26,6 +31,9 @@ const SHARDS: usize = 16;
 /// is asked for, so a page not looked at since the last edit is kept a while.
 const IDLE_BUILDS: u32 = 3;
 
+/// The first line of a cache file; the second names the program that wrote it.
+const FILE_HEADER: &str = "viikko cache 1\n";
+
 #[derive(Default)]
 pub struct Cache {
     /// What earlier builds made, each with the number of the build that last used it. A build
@@ -38,6 +46,13 @@ pub struct Cache {
     made: [Mutex<Made>; SHARDS],
     /// How many times this build took something from the previous one.
     reused: AtomicUsize,
+    /// Keeps only what lasts: `viikko build` saves nothing else, and a page kept in memory
+    /// until the build ends would only cost memory.
+    lasting_only: bool,
+    /// The file `viikko build` keeps what lasts in, and how many records it held when read,
+    /// used or not: `None` when there was no such file of this program's, or it was damaged.
+    file: Option<PathBuf>,
+    on_disk: Option<usize>,
 }
 
 impl Cache {
@@ -61,11 +76,121 @@ impl Cache {
             return Ok(value);
         }
         let value = make()?;
+        if self.lasting_only && !lasts::<T>() {
+            return Ok(value);
+        }
         let shard = &self.made[fingerprint as usize % SHARDS];
         if let Ok(mut made) = shard.lock() {
             made.insert(fingerprint, Arc::new(value.clone()));
         }
         Ok(value)
+    }
+
+    /// The cache an earlier `viikko build` of the site saved at `path`, for a build that keeps
+    /// only what lasts, and saves it there ([`Cache::settle`]). Empty when there is none, or
+    /// when another program wrote it; a record cut short or damaged ends what is read.
+    pub fn open(path: &Path) -> Cache {
+        let mut cache = Cache {
+            lasting_only: true,
+            build: 1,
+            file: Some(path.to_path_buf()),
+            ..Cache::default()
+        };
+        let Ok(bytes) = std::fs::read(path) else {
+            return cache;
+        };
+        let Some(mut rest) = bytes.strip_prefix(header().as_bytes()) else {
+            return cache;
+        };
+        let mut previous = HashMap::default();
+        while let Some((key, kept, after)) = read_record(rest) {
+            previous.insert(key, (AtomicU32::new(0), kept));
+            rest = after;
+        }
+        cache.on_disk = rest.is_empty().then_some(previous.len());
+        cache.previous = RwLock::new(previous);
+        cache
+    }
+
+    /// Once a build has made its pages, which is all it asks of a cache: a cache read from a
+    /// file saves what lasts to it and lets go of everything (the largest files are still to
+    /// be made); the preview's keeps all for the next save. What is saved is right whatever
+    /// becomes of the build, as each thing is known by all it was made from. Not saved costs
+    /// the next build time, never a wrong file: nothing to report.
+    pub fn settle(&self) {
+        let Some(file) = &self.file else {
+            return;
+        };
+        let _ = self.save(file);
+        for shard in &self.made {
+            shard.lock().map(|mut made| std::mem::take(&mut *made)).ok();
+        }
+        self.previous
+            .write()
+            .map(|mut p| std::mem::take(&mut *p))
+            .ok();
+    }
+
+    /// Saves what lasts of what this build used and made at `path`, for the next build. What
+    /// was made anew is added to the file the build read, unless it was not this program's or
+    /// damaged, or mostly holds what this build no longer uses: then it is written anew, with
+    /// what this build used alone, beside the old one and moved over it.
+    fn save(&self, path: &Path) -> io::Result<()> {
+        let made: Vec<(u64, Kept)> = self
+            .made
+            .iter()
+            .filter_map(|shard| shard.lock().ok())
+            .flat_map(|made| {
+                made.iter()
+                    .map(|(k, v)| (*k, v.clone()))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let previous = self
+            .previous
+            .read()
+            .map_err(|_| io::Error::other("cache poisoned"))?;
+        let mut all: Vec<(u64, &Kept)> = previous
+            .iter()
+            .filter(|(_, (used, _))| used.load(Ordering::Relaxed) == self.build)
+            .map(|(key, (_, kept))| (*key, kept))
+            .collect();
+        let live = all.len() + made.len();
+        if let Some(on_disk) = self.on_disk
+            && on_disk + made.len() <= 2 * live + 1024
+        {
+            if made.is_empty() {
+                return Ok(());
+            }
+            let file = std::fs::OpenOptions::new().append(true).open(path)?;
+            let mut out = io::BufWriter::new(file);
+            for (key, kept) in &made {
+                write_record(&mut out, *key, kept)?;
+            }
+            return out.flush();
+        }
+        // In the order of their keys, so that the same builds leave the same file.
+        all.extend(made.iter().map(|(key, kept)| (*key, kept)));
+        all.sort_unstable_by_key(|(key, _)| *key);
+        if let Some(folder) = path.parent() {
+            std::fs::create_dir_all(folder)?;
+        }
+        let temporary = path.with_file_name(".made.viikko-tmp");
+        let written = std::fs::File::create(&temporary).and_then(|file| {
+            let mut out = io::BufWriter::new(file);
+            out.write_all(header().as_bytes())?;
+            for (key, kept) in all {
+                write_record(&mut out, key, kept)?;
+            }
+            out.flush()
+        });
+        match written.and_then(|()| std::fs::rename(&temporary, path)) {
+            Ok(()) => Ok(()),
+            Err(error) => {
+                let _ = std::fs::remove_file(&temporary);
+                Err(error)
+            }
+        }
     }
 
     pub fn reused(&self) -> usize {
@@ -95,8 +220,82 @@ impl Cache {
             build,
             made: Default::default(),
             reused: AtomicUsize::new(0),
+            lasting_only: self.lasting_only,
+            file: None,
+            on_disk: None,
         }
     }
+}
+
+/// Whether a `T` lasts between runs of `viikko build`: what is made from the content alone
+/// (cards and search words, entry files as read), whose fingerprints name every input but the
+/// program, which the file's header names. Pages are left out: a build keeps those it need not
+/// make in the output itself, and a listing would hold the whole site a second time. So are
+/// rendered bodies: reading them back cost more than rendering them again.
+fn lasts<T: 'static>() -> bool {
+    let t = TypeId::of::<T>();
+    t == TypeId::of::<Arc<str>>() || t == TypeId::of::<ReadEntry>()
+}
+
+/// A cache file's first lines: what it is, and the program that wrote it.
+fn header() -> String {
+    format!("{FILE_HEADER}{}\n", crate::identity())
+}
+
+const TEXT: u8 = 1;
+const ENTRY: u8 = 2;
+
+/// `kept` as a record: its key, kind, length, bytes, and a check of them all. What must not be
+/// kept (an entry read with problems) is left out.
+fn write_record(out: &mut impl Write, key: u64, kept: &Kept) -> io::Result<()> {
+    let encoded;
+    let (kind, bytes) = if let Some(text) = kept.downcast_ref::<Arc<str>>() {
+        (TEXT, text.as_bytes())
+    } else if let Some(encoding) = kept.downcast_ref::<ReadEntry>().map(entry_bytes) {
+        let Some(bytes) = encoding else {
+            return Ok(());
+        };
+        encoded = bytes;
+        (ENTRY, encoded.as_slice())
+    } else {
+        return Ok(());
+    };
+    let Ok(len) = u32::try_from(bytes.len()) else {
+        return Ok(());
+    };
+    out.write_all(&key.to_le_bytes())?;
+    out.write_all(&[kind])?;
+    out.write_all(&len.to_le_bytes())?;
+    out.write_all(bytes)?;
+    out.write_all(&check(key, kind, bytes).to_le_bytes())
+}
+
+/// The record at the start of `bytes`, and what follows it; `None` at the end, or where a
+/// record is cut short or does not match its check.
+fn read_record(bytes: &[u8]) -> Option<(u64, Kept, &[u8])> {
+    let (key, rest) = bytes.split_first_chunk::<8>()?;
+    let (kind, rest) = rest.split_first()?;
+    let (len, rest) = rest.split_first_chunk::<4>()?;
+    let len = u32::from_le_bytes(*len) as usize;
+    let payload = rest.get(..len)?;
+    let (stored, rest) = rest[len..].split_first_chunk::<8>()?;
+    let key = u64::from_le_bytes(*key);
+    if u64::from_le_bytes(*stored) != check(key, *kind, payload) {
+        return None;
+    }
+    let kept: Kept = match *kind {
+        TEXT => Arc::new(Arc::<str>::from(std::str::from_utf8(payload).ok()?)),
+        ENTRY => Arc::new(entry_from_bytes(payload)?),
+        _ => return None,
+    };
+    Some((key, kept, rest))
+}
+
+/// A check of a record, and of the program that wrote it: a record another build added to a
+/// file this one read does not pass unless the same program made it.
+fn check(key: u64, kind: u8, bytes: &[u8]) -> u64 {
+    let state = foldhash::quality::FixedState::with_seed(0x0063_6163_6865);
+    state.hash_one((crate::identity(), key, kind, bytes))
 }
 
 /// `make()`, or what the previous build made from the same inputs; `key` is the cache and the

@@ -464,6 +464,9 @@ fn render_loaded(
     // The cards are in the listings now; the exports below are the largest files.
     drop(pages);
     prepared.cards = Vec::new();
+    if let Some(cache) = cache {
+        cache.settle();
+    }
     // After the pages, so that the largest files are not all made at once.
     let record = prepared.render_late(record?, options, &sink)?;
     let (pages, files) = (
@@ -516,8 +519,11 @@ pub fn build(root: &Path, output: &Path, options: &Options) -> Result<Report, Fa
         previous,
         ..options.clone()
     };
+    // What earlier builds made that lasts (cards, bodies, search words): an edit then costs
+    // what it changed there.
+    let cache = cache::Cache::open(&write::kept_path(root));
     let finish = || {
-        let rendered = render_loaded(root, Some(loaded), &options, &update, None)?;
+        let rendered = render_loaded(root, Some(loaded), &options, &update, Some(&cache))?;
         update
             .add_statics(&rendered.site.statics)
             .map_err(cannot_write)?;

@@ -18,9 +18,8 @@ pub struct SourceFile {
     pub rel: String,
     /// Shared, so that the preview's cache and each build's sources hold one copy.
     pub text: std::sync::Arc<str>,
-    /// The fingerprint of `text`, made once: the preview keys what it makes from the file by it
-    /// on every save (hashing every text each time was a tenth of a check). A build without a
-    /// cache never needs it.
+    /// The fingerprint of `text`, made once: what is made from the file is kept by it (the
+    /// preview hashing every text on every save was a tenth of a check).
     digest: std::sync::OnceLock<u64>,
 }
 

@@ -241,7 +241,8 @@ impl Organiser {
     }
 }
 
-#[derive(Debug, Clone)]
+// Serialized for the cache of `viikko build` (`cache.rs`), as read from its file.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Entry {
     /// `<organiser folder>/<file stem>`, as written in memos' `event`.
     pub id: String,
@@ -352,7 +353,7 @@ impl Series {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum When {
     /// `end` is `None` for an entry with no set end (`klo 18.30 alkaen`).
     Timed { start: Zoned, end: Option<Zoned> },
@@ -360,7 +361,7 @@ pub enum When {
     AllDay { first: Date, last: Date },
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Place {
     pub name: Option<String>,
     pub address: Option<String>,
@@ -369,14 +370,14 @@ pub struct Place {
     pub coordinates: Option<(f64, f64)>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Registration {
     pub url: Option<String>,
     pub deadline: Option<Date>,
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     #[default]

@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use crate::cache::{Cache, Fingerprint, remember};
 use crate::model::*;
 use crate::slug::fold_latin;
+use std::sync::Arc;
 
 /// Where the word files go, each `<two letters>.json`: `{"word": [document numbers]}`, the
 /// documents being the entries in order, then the memos. A document whose title has the word
@@ -49,7 +50,7 @@ pub fn index(site: &Site, cache: Option<&Cache>) -> Vec<(String, Vec<u8>)> {
 
 /// The words of each document, the entries in order, then the memos; and how many of them,
 /// from the first, are its title's (words are kept in order of first appearance).
-fn documents(site: &Site, cache: Option<&Cache>) -> Vec<(String, usize)> {
+fn documents(site: &Site, cache: Option<&Cache>) -> Vec<(Arc<str>, usize)> {
     let config = &site.config;
     let mut docs: Vec<_> = site
         .entries
@@ -82,7 +83,7 @@ fn documents(site: &Site, cache: Option<&Cache>) -> Vec<(String, usize)> {
             texts.extend(entry.format.map(|f| config.formats[f].label.as_str()));
             let inputs = |f: Fingerprint| texts.iter().fold(f.text("words"), |f, t| f.text(t));
             let title = words(&[&entry.title]).split_whitespace().count();
-            (remember(cache, inputs, || words(&texts)), title)
+            (remember(cache, inputs, || Arc::from(words(&texts))), title)
         })
         .collect();
     for memo in &site.memos {
@@ -90,7 +91,7 @@ fn documents(site: &Site, cache: Option<&Cache>) -> Vec<(String, usize)> {
         texts.extend(memo.themes.iter().map(String::as_str));
         texts.extend(memo.points.iter().map(String::as_str));
         let title = words(&[&memo.title]).split_whitespace().count();
-        docs.push((words(&texts), title));
+        docs.push((Arc::from(words(&texts)), title));
     }
     docs
 }

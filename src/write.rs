@@ -177,6 +177,12 @@ pub fn manifest_path(root: &Path, output: &Path) -> PathBuf {
         .join(format!("output-{}.manifest", hex(&name[..8])))
 }
 
+/// Where `viikko build` keeps what lasts of what it made (`cache.rs`), for every output of the
+/// site: what it holds is named by all it was made from.
+pub fn kept_path(root: &Path) -> PathBuf {
+    root.join(CACHE).join("made")
+}
+
 impl Manifest {
     fn read(path: &Path) -> Manifest {
         let Ok(text) = fs::read_to_string(path) else {

@@ -1,5 +1,6 @@
 //! A rebuild costs what changed: over the sample site, an edit rewrites the files it changes and
-//! no other, nothing changed writes nothing, and every result equals a clean build.
+//! no other, nothing changed writes nothing, what earlier builds made is taken from the cache
+//! folder, and every result equals a clean build.
 
 mod common;
 
@@ -45,6 +46,10 @@ fn sample() -> (tempfile::TempDir, PathBuf) {
 fn manifest(root: &Path) -> (u64, i64, i64) {
     let cache = fs::read_dir(root.join(".viikko-cache")).unwrap();
     let files: Vec<_> = cache.map(|f| f.unwrap().path()).collect();
+    let files: Vec<_> = files
+        .into_iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "manifest"))
+        .collect();
     assert_eq!(files.len(), 1, "{files:?}");
     let meta = fs::metadata(&files[0]).unwrap();
     (meta.ino(), meta.mtime(), meta.mtime_nsec())
@@ -155,4 +160,72 @@ fn an_output_on_another_file_system_than_the_cache_is_updated() {
             .contains("Muokattu")
     );
     assert!(snapshot(&out) == clean(root, DAY));
+}
+
+/// What earlier builds made that lasts: the cards, search words and entry files as read.
+const KEPT: &str = ".viikko-cache/made";
+
+#[test]
+fn an_edit_takes_the_rest_from_what_earlier_builds_kept_and_a_damaged_cache_costs_nothing() {
+    let (site, out) = sample();
+    let root = site.path();
+    let kept = root.join(KEPT);
+    let whole = fs::metadata(&kept).unwrap().len();
+    assert!(
+        whole > 10_000,
+        "the first build keeps what it made: {whole} bytes"
+    );
+
+    // An edit adds what it made anew to the file, a small part of it: the rest was taken from
+    // it. Were nothing taken, everything would be made and added again.
+    let text = read(root.join(ENTRY));
+    let edited = text.replacen("otsikko: \"", "otsikko: \"Muokattu ", 1);
+    fs::write(root.join(ENTRY), &edited).unwrap();
+    build_at(root, &out, DAY);
+    let added = fs::metadata(&kept).unwrap().len() - whole;
+    assert!(
+        added > 0 && added < whole / 10,
+        "{added} of {whole} bytes added"
+    );
+    assert!(snapshot(&out) == clean(root, DAY));
+
+    // A file damaged in the middle, or cut short, is read up to the damage; the build is the
+    // same, and the file is written anew.
+    for damage in [Damage::Overwrite, Damage::Cut] {
+        let mut bytes = fs::read(&kept).unwrap();
+        let middle = bytes.len() / 2;
+        match damage {
+            Damage::Overwrite => bytes[middle..middle + 64].fill(b'x'),
+            Damage::Cut => bytes.truncate(middle),
+        }
+        fs::write(&kept, &bytes).unwrap();
+        let text = read(root.join(ENTRY));
+        fs::write(
+            root.join(ENTRY),
+            text.replacen("Muokattu", "Muokattu taas", 1),
+        )
+        .unwrap();
+        build_at(root, &out, DAY);
+        assert!(
+            read(out.join("ohjelma/porin-kaupunki/asukaskahvila-itatuuli/index.html"))
+                .contains("Muokattu taas")
+        );
+        assert!(snapshot(&out) == clean(root, DAY), "after {damage:?}");
+        let rewritten = fs::read(&kept).unwrap();
+        assert!(
+            !rewritten.windows(64).any(|w| w == [b'x'; 64]),
+            "{damage:?}"
+        );
+    }
+
+    // A file some other program left there is not read at all.
+    fs::write(&kept, "viikko cache 1\nanother program\nxxxxxxxx").unwrap();
+    build_at(root, &out, "2026-11-02");
+    assert!(snapshot(&out) == clean(root, "2026-11-02"));
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Damage {
+    Overwrite,
+    Cut,
 }

@@ -90,9 +90,15 @@ pub fn validate(sources: &Sources, cache: Option<&Cache>) -> (Option<Site>, Diag
                     .number(u64::from(has_profile))
                     .number(u64::from(week_known))
             };
-            remember(cache, inputs, || {
+            let (draft, problems) = remember(cache, inputs, || {
                 read_entry(file, (has_profile, week_known), &config)
-            })
+            });
+            // The file as read now: one a cache keeps its parse by is the same text.
+            let draft = draft.map(|draft| Draft {
+                file: (*file).clone(),
+                ..draft
+            });
+            (draft, problems)
         })
         .collect();
     let mut kept = Vec::with_capacity(entries.len());
@@ -270,7 +276,7 @@ pub fn validate(sources: &Sources, cache: Option<&Cache>) -> (Option<Site>, Diag
 
 /// A model value read from a file whose Markdown body is still to be rendered.
 #[derive(Clone)]
-struct Draft<T> {
+pub(crate) struct Draft<T> {
     value: T,
     file: SourceFile,
     body_offset: usize,
@@ -376,6 +382,34 @@ fn parse<'a>(
 // Organisers and entries
 
 type Read<T> = (Option<Draft<T>>, Vec<Diagnostic>);
+
+/// An entry file as read, before its body is rendered: what `viikko build` keeps between runs.
+pub(crate) type ReadEntry = Read<Entry>;
+
+/// A read entry in the cache's file (without its file, which the reader has), or `None` when
+/// it had problems, which the next build must report again.
+pub(crate) fn entry_bytes(read: &ReadEntry) -> Option<Vec<u8>> {
+    match read {
+        (Some(draft), problems) if problems.is_empty() => {
+            serde_json::to_vec(&(&draft.value, draft.body_offset, draft.ok)).ok()
+        }
+        _ => None,
+    }
+}
+
+/// [`entry_bytes`] read back, with an empty stand-in for its file: [`validate`] puts the file
+/// that was read in its place.
+pub(crate) fn entry_from_bytes(bytes: &[u8]) -> Option<ReadEntry> {
+    let (value, body_offset, ok) = serde_json::from_slice(bytes).ok()?;
+    let file = SourceFile::new(String::new(), "");
+    let draft = Draft {
+        value,
+        file,
+        body_offset,
+        ok,
+    };
+    Some((Some(draft), Vec::new()))
+}
 
 // Memos and pages
 

@@ -81,7 +81,7 @@ const PARTS: usize = 4;
 /// An entry's card as each kind of listing shows it: under a time heading of a day's page,
 /// under a time heading below a day heading (the programme and audience pages), and with its
 /// date (an organiser's page). Made once per entry, when a page first needs it.
-pub type Card = Result<[String; 3], Diagnostic>;
+pub type Card = Result<[Arc<str>; 3], Diagnostic>;
 
 const ON_DAY: usize = 0;
 const UNDER_DAY: usize = 1;
@@ -300,7 +300,7 @@ impl<'a> Pages<'a> {
     fn card(&self, i: usize, style: usize) -> String {
         let card = self.cards[i].get_or_init(|| self.make_card(&mut self.common.clone(), i));
         card.as_ref()
-            .map_or_else(|_| String::new(), |c| c[style].clone())
+            .map_or_else(|_| String::new(), |c| c[style].to_string())
     }
 
     fn all_cards(&self) -> Result<(), Diagnostics> {
@@ -343,7 +343,10 @@ impl<'a> Pages<'a> {
                 }
                 context.insert("level", &level);
                 context.insert("show_date", &show_date);
-                self.theme.tera.render("card.html", context)
+                self.theme
+                    .tera
+                    .render("card.html", context)
+                    .map(Arc::<str>::from)
             })
             .map_err(|error| crate::theme::template_error(&self.site.config.theme, &error))
         };
