@@ -2,6 +2,7 @@
 //! (Giggity, EventFahrplan) and info-beamer screens read: the conference with its days, each
 //! place a room, each entry an event with a stable UUID.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use serde::Serialize;
@@ -570,19 +571,52 @@ fn to_xml(s: &Schedule, size: usize) -> String {
 }
 
 /// Text for XML: its five special characters escaped, and characters XML 1.0 cannot hold left out.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+/// Most texts have none: they are taken as they are, and the rest copied run by run.
+fn escape(text: &str) -> Cow<'_, str> {
+    // 0xEF leads U+FFFE and U+FFFF (and a few others, passed on as they are).
+    let special = |b: &u8| {
+        matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'' | 0xEF)
+            || (*b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
+    };
+    if !text.as_bytes().iter().any(special) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest = text;
+    while let Some(at) = rest.as_bytes().iter().position(special) {
+        out.push_str(&rest[..at]);
+        // A special byte is ASCII or leads a character: `at` is a character's start.
+        let Some(c) = rest[at..].chars().next() else {
+            break;
+        };
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
             c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
             c => out.push(c),
         }
+        rest = &rest[at + c.len_utf8()..];
     }
-    out
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape;
+
+    #[test]
+    fn xml_text_escapes_five_characters_and_leaves_out_what_xml_cannot_hold() {
+        assert!(matches!(
+            escape("Perhekahvila ääkkösin"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        assert_eq!(
+            escape("a & b <c> \"d\" 'e'\tf\ng\r\u{1}h\u{FFFE}\u{FFFF}！ö"),
+            "a &amp; b &lt;c&gt; &quot;d&quot; &apos;e&apos;\tf\ng\rh！ö"
+        );
+    }
 }
