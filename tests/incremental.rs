@@ -11,6 +11,14 @@ use std::path::{Path, PathBuf};
 
 const DAY: &str = "2026-11-01";
 const ENTRY: &str = "content/programme/porin-kaupunki/asukaskahvila-itatuuli.md";
+const ENTRY_PAGE: &str = "ohjelma/porin-kaupunki/asukaskahvila-itatuuli/index.html";
+
+/// Writes `to` for the first `from` in the entry's file.
+fn edit_entry(root: &Path, from: &str, to: &str) {
+    let text = read(root.join(ENTRY));
+    assert!(text.contains(from), "{from} in {ENTRY}");
+    fs::write(root.join(ENTRY), text.replacen(from, to, 1)).unwrap();
+}
 
 /// Each file's path with its inode and modification time: what a rewrite changes.
 fn stamps(out: &Path) -> Vec<(String, u64, i64, i64)> {
@@ -66,12 +74,7 @@ fn an_edit_rewrites_only_what_it_changes_and_equals_a_clean_build() {
     assert_eq!(stamps(&out), before);
     assert_eq!(manifest(root), record);
 
-    let text = read(root.join(ENTRY));
-    fs::write(
-        root.join(ENTRY),
-        text.replacen("otsikko: \"", "otsikko: \"Muokattu ", 1),
-    )
-    .unwrap();
+    edit_entry(root, "otsikko: \"", "otsikko: \"Muokattu ");
     build_at(root, &out, DAY);
     let after = stamps(&out);
     let rewritten: Vec<&String> = after
@@ -79,14 +82,8 @@ fn an_edit_rewrites_only_what_it_changes_and_equals_a_clean_build() {
         .filter(|a| !before.contains(a))
         .map(|(f, ..)| f)
         .collect();
-    assert!(
-        rewritten
-            .contains(&&"ohjelma/porin-kaupunki/asukaskahvila-itatuuli/index.html".to_string())
-    );
-    assert!(
-        read(out.join("ohjelma/porin-kaupunki/asukaskahvila-itatuuli/index.html"))
-            .contains("Muokattu")
-    );
+    assert!(rewritten.contains(&&ENTRY_PAGE.to_string()));
+    assert!(read(out.join(ENTRY_PAGE)).contains("Muokattu"));
     // A page that does not show the entry is left alone.
     assert!(
         !rewritten.contains(&&"tietoa/index.html".to_string()),
@@ -148,17 +145,9 @@ fn an_output_on_another_file_system_than_the_cache_is_updated() {
     let output = tempfile::tempdir_in(memory).unwrap();
     let out = output.path().join("public");
     build_at(root, &out, DAY);
-    let text = read(root.join(ENTRY));
-    fs::write(
-        root.join(ENTRY),
-        text.replacen("otsikko: \"", "otsikko: \"Muokattu ", 1),
-    )
-    .unwrap();
+    edit_entry(root, "otsikko: \"", "otsikko: \"Muokattu ");
     build_at(root, &out, DAY);
-    assert!(
-        read(out.join("ohjelma/porin-kaupunki/asukaskahvila-itatuuli/index.html"))
-            .contains("Muokattu")
-    );
+    assert!(read(out.join(ENTRY_PAGE)).contains("Muokattu"));
     assert!(snapshot(&out) == clean(root, DAY));
 }
 
@@ -178,9 +167,7 @@ fn an_edit_takes_the_rest_from_what_earlier_builds_kept_and_a_damaged_cache_cost
 
     // An edit adds what it made anew to the file, a small part of it: the rest was taken from
     // it. Were nothing taken, everything would be made and added again.
-    let text = read(root.join(ENTRY));
-    let edited = text.replacen("otsikko: \"", "otsikko: \"Muokattu ", 1);
-    fs::write(root.join(ENTRY), &edited).unwrap();
+    edit_entry(root, "otsikko: \"", "otsikko: \"Muokattu ");
     build_at(root, &out, DAY);
     let added = fs::metadata(&kept).unwrap().len() - whole;
     assert!(
@@ -199,17 +186,9 @@ fn an_edit_takes_the_rest_from_what_earlier_builds_kept_and_a_damaged_cache_cost
             Damage::Cut => bytes.truncate(middle),
         }
         fs::write(&kept, &bytes).unwrap();
-        let text = read(root.join(ENTRY));
-        fs::write(
-            root.join(ENTRY),
-            text.replacen("Muokattu", "Muokattu taas", 1),
-        )
-        .unwrap();
+        edit_entry(root, "Muokattu", "Muokattu taas");
         build_at(root, &out, DAY);
-        assert!(
-            read(out.join("ohjelma/porin-kaupunki/asukaskahvila-itatuuli/index.html"))
-                .contains("Muokattu taas")
-        );
+        assert!(read(out.join(ENTRY_PAGE)).contains("Muokattu taas"));
         assert!(snapshot(&out) == clean(root, DAY), "after {damage:?}");
         let rewritten = fs::read(&kept).unwrap();
         assert!(
