@@ -49,9 +49,10 @@ pub struct Cache {
     /// Keeps only what lasts: `viikko build` saves nothing else, and a page kept in memory
     /// until the build ends would only cost memory.
     lasting_only: bool,
-    /// The file `viikko build` keeps what lasts in, and how many records it held when read,
-    /// used or not: `None` when there was no such file of this program's, or it was damaged.
+    /// The file `viikko build` keeps what lasts in.
     file: Option<PathBuf>,
+    /// How many records that file held when read, used or not (one per key); `None` when there
+    /// was no such file of this program's, or it was damaged.
     on_disk: Option<usize>,
 }
 
@@ -104,7 +105,10 @@ impl Cache {
         };
         let mut previous = HashMap::default();
         while let Some((key, kept, after)) = read_record(rest) {
-            previous.insert(key, (AtomicU32::new(0), kept));
+            // One that no longer reads (a time whose zone's rules changed) is made again.
+            if let Some(kept) = kept {
+                previous.insert(key, (AtomicU32::new(0), kept));
+            }
             rest = after;
         }
         cache.on_disk = rest.is_empty().then_some(previous.len());
@@ -156,8 +160,11 @@ impl Cache {
             .map(|(key, (_, kept))| (*key, kept))
             .collect();
         let live = all.len() + made.len();
+        // Added to in place only when it is a file, never through a link.
+        let in_place = std::fs::symlink_metadata(path).is_ok_and(|meta| meta.is_file());
         if let Some(on_disk) = self.on_disk
             && on_disk + made.len() <= 2 * live + 1024
+            && in_place
         {
             if made.is_empty() {
                 return Ok(());
@@ -175,8 +182,10 @@ impl Cache {
         if let Some(folder) = path.parent() {
             std::fs::create_dir_all(folder)?;
         }
-        let temporary = path.with_file_name(".made.viikko-tmp");
-        let written = std::fs::File::create(&temporary).and_then(|file| {
+        // Its own, so that two builds at once never write into one.
+        let temporary = path.with_file_name(format!(".made.{}.viikko-tmp", std::process::id()));
+        let _ = std::fs::remove_file(&temporary);
+        let written = std::fs::File::create_new(&temporary).and_then(|file| {
             let mut out = io::BufWriter::new(file);
             out.write_all(header().as_bytes())?;
             for (key, kept) in all {
@@ -270,9 +279,9 @@ fn write_record(out: &mut impl Write, key: u64, kept: &Kept) -> io::Result<()> {
     out.write_all(&check(key, kind, bytes).to_le_bytes())
 }
 
-/// The record at the start of `bytes`, and what follows it; `None` at the end, or where a
-/// record is cut short or does not match its check.
-fn read_record(bytes: &[u8]) -> Option<(u64, Kept, &[u8])> {
+/// The record at the start of `bytes`, if it reads, and what follows it; `None` at the end, or
+/// where a record is cut short or does not match its check.
+fn read_record(bytes: &[u8]) -> Option<(u64, Option<Kept>, &[u8])> {
     let (key, rest) = bytes.split_first_chunk::<8>()?;
     let (kind, rest) = rest.split_first()?;
     let (len, rest) = rest.split_first_chunk::<4>()?;
@@ -283,10 +292,12 @@ fn read_record(bytes: &[u8]) -> Option<(u64, Kept, &[u8])> {
     if u64::from_le_bytes(*stored) != check(key, *kind, payload) {
         return None;
     }
-    let kept: Kept = match *kind {
-        TEXT => Arc::new(Arc::<str>::from(std::str::from_utf8(payload).ok()?)),
-        ENTRY => Arc::new(entry_from_bytes(payload)?),
-        _ => return None,
+    let kept: Option<Kept> = match *kind {
+        TEXT => std::str::from_utf8(payload)
+            .ok()
+            .map(|text| Arc::new(Arc::<str>::from(text)) as Kept),
+        ENTRY => entry_from_bytes(payload).map(|entry| Arc::new(entry) as Kept),
+        _ => None,
     };
     Some((key, kept, rest))
 }

@@ -519,7 +519,7 @@ pub fn build(root: &Path, output: &Path, options: &Options) -> Result<Report, Fa
         previous,
         ..options.clone()
     };
-    // What earlier builds made that lasts (cards, bodies, search words): an edit then costs
+    // What earlier builds made that lasts (entry files as read, cards, search words): an edit costs
     // what it changed there.
     let cache = cache::Cache::open(&write::kept_path(root));
     let finish = || {

@@ -159,25 +159,26 @@ fn an_edit_takes_the_rest_from_what_earlier_builds_kept_and_a_damaged_cache_cost
     let (site, out) = sample();
     let root = site.path();
     let kept = root.join(KEPT);
-    let whole = fs::metadata(&kept).unwrap().len();
-    assert!(
-        whole > 10_000,
-        "the first build keeps what it made: {whole} bytes"
-    );
+    let whole = fs::read(&kept).unwrap();
+    assert!(whole.len() > 10_000, "the first build keeps what it made");
 
-    // An edit adds what it made anew to the file, a small part of it: the rest was taken from
-    // it. Were nothing taken, everything would be made and added again.
-    edit_entry(root, "otsikko: \"", "otsikko: \"Muokattu ");
-    build_at(root, &out, DAY);
-    let added = fs::metadata(&kept).unwrap().len() - whole;
-    assert!(
-        added > 0 && added < whole / 10,
-        "{added} of {whole} bytes added"
-    );
-    assert!(snapshot(&out) == clean(root, DAY));
+    // An edit adds what it made anew to the file as it was: the file was read, and the rest
+    // taken from it. Were nothing taken, everything would be made and added again.
+    let added_by_an_edit = |to: &str| {
+        let before = fs::read(&kept).unwrap();
+        edit_entry(root, "otsikko: \"", &format!("otsikko: \"{to} "));
+        build_at(root, &out, DAY);
+        assert!(read(out.join(ENTRY_PAGE)).contains(to));
+        assert!(snapshot(&out) == clean(root, DAY), "after {to}");
+        let after = fs::read(&kept).unwrap();
+        assert!(after.starts_with(&before), "{to}: the file was added to");
+        after.len() - before.len()
+    };
+    let added = added_by_an_edit("Muokattu");
+    assert!(added > 0 && added < whole.len() / 10, "{added} bytes added");
 
     // A file damaged in the middle, or cut short, is read up to the damage; the build is the
-    // same, and the file is written anew.
+    // same, and the file is written anew, to be added to by the next edit.
     for damage in [Damage::Overwrite, Damage::Cut] {
         let mut bytes = fs::read(&kept).unwrap();
         let middle = bytes.len() / 2;
@@ -186,21 +187,51 @@ fn an_edit_takes_the_rest_from_what_earlier_builds_kept_and_a_damaged_cache_cost
             Damage::Cut => bytes.truncate(middle),
         }
         fs::write(&kept, &bytes).unwrap();
-        edit_entry(root, "Muokattu", "Muokattu taas");
+        edit_entry(root, "Muokattu", &format!("Muokattu {damage:?}"));
         build_at(root, &out, DAY);
-        assert!(read(out.join(ENTRY_PAGE)).contains("Muokattu taas"));
+        assert!(read(out.join(ENTRY_PAGE)).contains(&format!("Muokattu {damage:?}")));
         assert!(snapshot(&out) == clean(root, DAY), "after {damage:?}");
         let rewritten = fs::read(&kept).unwrap();
         assert!(
             !rewritten.windows(64).any(|w| w == [b'x'; 64]),
             "{damage:?}"
         );
+        assert!(
+            rewritten.len() > whole.len() / 2,
+            "{damage:?}: written whole again"
+        );
+        added_by_an_edit(&format!("{damage:?} taas"));
     }
 
-    // A file some other program left there is not read at all.
-    fs::write(&kept, "viikko cache 1\nanother program\nxxxxxxxx").unwrap();
-    build_at(root, &out, "2026-11-02");
-    assert!(snapshot(&out) == clean(root, "2026-11-02"));
+    // What another program wrote is not taken, though every record in it is whole: the file
+    // is written anew.
+    let file = fs::read(&kept).unwrap();
+    let second_line = file.iter().position(|&b| b == b'\n').unwrap() + 1;
+    let end = second_line
+        + file[second_line..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .unwrap();
+    let mut other = file[..second_line].to_vec();
+    other.extend_from_slice(b"0.0.0 another program");
+    other.extend_from_slice(&file[end..]);
+    fs::write(&kept, &other).unwrap();
+    edit_entry(root, "otsikko: \"", "otsikko: \"Toinen ");
+    build_at(root, &out, DAY);
+    assert!(snapshot(&out) == clean(root, DAY));
+    assert!(
+        !fs::read(&kept)
+            .unwrap()
+            .starts_with(&other[..second_line + 8])
+    );
+
+    // The settings are read anew, and so is everything read with them.
+    let settings = root.join("content/site.yaml");
+    let text = read(&settings);
+    fs::write(&settings, text.replace("Kaikille avoin", "Avoin kaikille")).unwrap();
+    build_at(root, &out, DAY);
+    assert!(read(out.join(ENTRY_PAGE)).contains("Avoin kaikille"));
+    assert!(snapshot(&out) == clean(root, DAY));
 }
 
 #[derive(Debug, Clone, Copy)]

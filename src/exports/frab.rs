@@ -573,7 +573,8 @@ fn to_xml(s: &Schedule, size: usize) -> String {
 /// Text for XML: its five special characters escaped, and characters XML 1.0 cannot hold left out.
 /// Most texts have none: they are taken as they are, and the rest copied run by run.
 fn escape(text: &str) -> Cow<'_, str> {
-    // 0xEF leads U+FFFE and U+FFFF (and a few others, passed on as they are).
+    // 0xEF leads U+FFFE and U+FFFF, and the 4,000 characters before them (full-width
+    // punctuation among them), which take the slower path and are passed on as they are.
     let special = |b: &u8| {
         matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'' | 0xEF)
             || (*b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
