@@ -91,8 +91,10 @@ impl Cache {
     /// only what lasts, and saves it there ([`Cache::settle`]). Empty when there is none, or
     /// when another program wrote it; a record cut short or damaged ends what is read.
     pub fn open(path: &Path) -> Cache {
+        forget_unfinished(path);
         let mut cache = Cache {
             lasting_only: true,
+            // Records read are marked as last used by build 0: saved only if this one uses them.
             build: 1,
             file: Some(path.to_path_buf()),
             ..Cache::default()
@@ -232,6 +234,23 @@ impl Cache {
             lasting_only: self.lasting_only,
             file: None,
             on_disk: None,
+        }
+    }
+}
+
+/// Removes what builds killed while writing the file at `path` anew left beside it.
+fn forget_unfinished(path: &Path) {
+    let Some(names) = path
+        .parent()
+        .and_then(|folder| std::fs::read_dir(folder).ok())
+    else {
+        return;
+    };
+    for name in names.flatten() {
+        let file = name.file_name();
+        let file = file.to_string_lossy();
+        if file.starts_with(".made.") && file.ends_with(".viikko-tmp") {
+            let _ = std::fs::remove_file(name.path());
         }
     }
 }

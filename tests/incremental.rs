@@ -203,6 +203,12 @@ fn an_edit_takes_the_rest_from_what_earlier_builds_kept_and_a_damaged_cache_cost
         added_by_an_edit(&format!("{damage:?} taas"));
     }
 
+    // What a build killed while writing the file anew left beside it goes.
+    let unfinished = root.join(".viikko-cache/.made.4242.viikko-tmp");
+    fs::write(&unfinished, "viikko cache 1\n").unwrap();
+    added_by_an_edit("Kesken");
+    assert!(!unfinished.exists());
+
     // What another program wrote is not taken, though every record in it is whole: the file
     // is written anew.
     let file = fs::read(&kept).unwrap();
