@@ -231,13 +231,20 @@ fn an_edit_takes_the_rest_from_what_earlier_builds_kept_and_a_damaged_cache_cost
             .starts_with(&other[..second_line + 8])
     );
 
-    // The settings are read anew, and so is everything read with them.
+    // The settings are read anew, and so is everything read with them: a label the cards
+    // show, and the zone every entry's times are read in.
     let settings = root.join("content/site.yaml");
     let text = read(&settings);
     fs::write(&settings, text.replace("Kaikille avoin", "Avoin kaikille")).unwrap();
     build_at(root, &out, DAY);
     assert!(read(out.join(ENTRY_PAGE)).contains("Avoin kaikille"));
     assert!(snapshot(&out) == clean(root, DAY));
+    let text = read(&settings);
+    let zone = text.replace("timezone: Europe/Helsinki", "timezone: Europe/Stockholm");
+    assert_ne!(zone, text);
+    fs::write(&settings, zone).unwrap();
+    build_at(root, &out, DAY);
+    assert!(snapshot(&out) == clean(root, DAY), "after a change of zone");
 }
 
 #[derive(Debug, Clone, Copy)]
