@@ -382,6 +382,16 @@ impl Fingerprint {
         self
     }
 
+    /// `value` as `{:?}` prints it. Derived `Debug` prints every field, so a field added to the
+    /// model later is in the fingerprint without anyone remembering to add it.
+    pub fn debug(mut self, value: &impl std::fmt::Debug) -> Fingerprint {
+        use std::fmt::Write as _;
+        // Marks where one value ends, as `bytes` does with lengths.
+        let _ = write!(self, "{value:?}");
+        self.0.write_u8(0xff);
+        self
+    }
+
     // A walk rather than hashing the value's JSON, which would escape every string first.
     fn walk(&mut self, value: &Value) {
         let h = &mut self.0;
@@ -414,6 +424,13 @@ impl Fingerprint {
 
     pub fn finish(&self) -> u64 {
         self.0.finish()
+    }
+}
+
+impl std::fmt::Write for Fingerprint {
+    fn write_str(&mut self, text: &str) -> std::fmt::Result {
+        self.0.write(text.as_bytes());
+        Ok(())
     }
 }
 

@@ -15,9 +15,7 @@ const ENTRY_PAGE: &str = "ohjelma/porin-kaupunki/asukaskahvila-itatuuli/index.ht
 
 /// Writes `to` for the first `from` in the entry's file.
 fn edit_entry(root: &Path, from: &str, to: &str) {
-    let text = read(root.join(ENTRY));
-    assert!(text.contains(from), "{from} in {ENTRY}");
-    fs::write(root.join(ENTRY), text.replacen(from, to, 1)).unwrap();
+    edit(root, ENTRY, from, to);
 }
 
 /// Each file's path with its inode and modification time: what a rewrite changes.
@@ -108,6 +106,65 @@ fn an_edit_rewrites_only_what_it_changes_and_equals_a_clean_build() {
             .exists()
     );
     assert!(snapshot(&out) == clean(root, DAY));
+}
+
+/// Writes `to` for the first `from` in the site's file `file`.
+fn edit(root: &Path, file: &str, from: &str, to: &str) {
+    let text = read(root.join(file));
+    assert!(text.contains(from), "{from} in {file}");
+    fs::write(root.join(file), text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn what_an_entry_shows_of_its_organiser_memos_and_series_reaches_its_pages() {
+    // An entry's page and poster are kept without being made when nothing they show changed:
+    // each edit below is outside the entry's own file.
+    let (site, out) = sample();
+    let root = site.path();
+    let poster = ENTRY_PAGE.replace("index.html", "juliste/index.html");
+    edit(
+        root,
+        "content/programme/porin-kaupunki/_index.md",
+        "name: Porin kaupunki,",
+        "name: Porin kaupunki ja Ulvila,",
+    );
+    build_at(root, &out, DAY);
+    for page in [ENTRY_PAGE, poster.as_str()] {
+        assert!(
+            read(out.join(page)).contains("Porin kaupunki ja Ulvila"),
+            "{page}"
+        );
+    }
+    edit(
+        root,
+        "content/memos/2026/so-sotessa-pori.md",
+        "Keskustelumuistio: SO sotessa Porissa",
+        "Muistio: SO sotessa Porissa",
+    );
+    build_at(root, &out, DAY);
+    let event = read(out.join("ohjelma/satakunnan-hyvinvointialue/so-sotessa-pori/index.html"));
+    assert!(event.contains("Muistio: SO sotessa Porissa"));
+    // An entry of its own in a series, whose name its page shows.
+    edit(
+        root,
+        "content/programme/rauman-kaupunki/so-sotessa-rauma.md",
+        "series: so-sotessa\n",
+        "series: so-sotessa-teams\n",
+    );
+    build_at(root, &out, DAY);
+    edit(
+        root,
+        "content/series/so-sotessa-teams.md",
+        "nimi: SO sotessa Teamsissa",
+        "nimi: SO sotessa verkossa",
+    );
+    build_at(root, &out, DAY);
+    let member = read(out.join("ohjelma/rauman-kaupunki/so-sotessa-rauma/index.html"));
+    assert!(member.contains("SO sotessa verkossa"));
+    assert!(
+        snapshot(&out) == clean(root, DAY),
+        "the rebuild differs from a clean build"
+    );
 }
 
 #[test]

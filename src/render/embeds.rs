@@ -73,6 +73,7 @@ pub(super) fn jobs<'a>(site: &'a Site, views: &'a Views) -> Vec<Job<'a>> {
             title: title.clone().into(),
             values: Box::new(move || embed(site, views, &group)),
             feed: None,
+            inputs: None,
         });
         jobs.push(Job {
             template: "embed-fragment.html",
@@ -80,6 +81,7 @@ pub(super) fn jobs<'a>(site: &'a Site, views: &'a Views) -> Vec<Job<'a>> {
             title: title.into(),
             values: Box::new(move || embed(site, views, &same)),
             feed: None,
+            inputs: None,
         });
     }
     jobs

@@ -56,6 +56,9 @@ struct Job<'a> {
     values: Box<dyn FnOnce() -> Value + Send + 'a>,
     /// The calendar feed the page offers to subscribers; the whole programme when `None`.
     feed: Option<String>,
+    /// A fingerprint of everything `values` is made from, when it can be told without making
+    /// them: the values of a page that is kept need not be made.
+    inputs: Option<Box<dyn FnOnce() -> u64 + Send + 'a>>,
 }
 
 impl Job<'_> {
@@ -104,6 +107,10 @@ pub struct Pages<'a> {
     base: u64,
     cache: Option<&'a Cache>,
     cards: &'a [OnceLock<Card>],
+    /// Each entry's [`Pages::entry_key`], made when first needed.
+    entry_keys: Vec<OnceLock<u64>>,
+    /// The fingerprint of what an entry's views read of the site besides the entry's own.
+    site_key: u64,
     stats: OnceLock<crate::stats::Stats>,
     /// Feed titles by path.
     titles: HashMap<&'a str, &'a str>,
@@ -144,6 +151,11 @@ impl<'a> Pages<'a> {
             .iter()
             .map(|f| (f.path.as_str(), f.title.as_str()))
             .collect();
+        let site_key = Fingerprint::default()
+            .number(base)
+            .debug(&site.config)
+            .debug(&site.today)
+            .finish();
         Pages {
             site,
             theme,
@@ -153,6 +165,8 @@ impl<'a> Pages<'a> {
             base,
             cache,
             cards,
+            entry_keys: (0..site.entries.len()).map(|_| OnceLock::new()).collect(),
+            site_key,
             stats: OnceLock::new(),
             titles,
         }
@@ -161,6 +175,30 @@ impl<'a> Pages<'a> {
     fn stats(&self) -> &crate::stats::Stats {
         self.stats
             .get_or_init(|| crate::stats::stats(self.site, self.views.t))
+    }
+
+    /// A fingerprint of everything entry `i`'s card, page and poster show: the entry, its
+    /// organiser, memos and series, its changes, and what all pages share. Made from the model
+    /// itself, so that a page that is kept costs no views.
+    fn entry_key(&self, i: usize) -> u64 {
+        *self.entry_keys[i].get_or_init(|| {
+            let site = self.site;
+            let entry = &site.entries[i];
+            let memos = entry.memos.iter().map(|&m| &site.memos[m]);
+            let series = site
+                .series
+                .iter()
+                .find(|s| Some(&s.key) == entry.series.as_ref());
+            let changes = site.changes.iter().filter(|c| c.id == entry.id);
+            memos
+                .fold(Fingerprint::default(), |f, memo| f.debug(memo))
+                .number(self.site_key)
+                .debug(entry)
+                .debug(&site.organisers[entry.organiser])
+                .debug(&series)
+                .debug(&changes.collect::<Vec<_>>())
+                .finish()
+        })
     }
 
     /// The cache key of something made from what all pages share and the inputs `add` adds.
@@ -248,7 +286,6 @@ impl<'a> Pages<'a> {
 
     fn render_job(&self, context: &mut Context, job: Job, sink: &dyn Sink) -> Option<Failure> {
         let file = job.file();
-        let values = (job.values)();
         let nav = self.views.nav(&job.path);
         let feed = job
             .feed
@@ -261,14 +298,21 @@ impl<'a> Pages<'a> {
         let key = Fingerprint::default()
             .number(self.base)
             .text(job.template)
-            .value(&values)
             .value(&nav)
-            .value(&page)
-            .finish();
+            .value(&page);
+        // The values, or what makes them once the page is known to need them.
+        let (key, values) = match job.inputs {
+            Some(inputs) => (key.number(inputs()).finish(), Err(job.values)),
+            None => {
+                let values = (job.values)();
+                (key.value(&values).finish(), Ok(values))
+            }
+        };
         // Unchanged since the previous build, whose page is still in place.
         if sink.keep(&file, key) {
             return None;
         }
+        let values = values.unwrap_or_else(|make| make());
         let html = cached(self.cache.map(|cache| (cache, key)), || {
             let lent = lend(context, values, [("nav", nav), ("page", page)]);
             let mut html = Vec::with_capacity(PAGE_SIZE);
@@ -323,10 +367,10 @@ impl<'a> Pages<'a> {
 
     fn make_card(&self, context: &mut Context, i: usize) -> Card {
         let all_day = self.site.entries[i].is_all_day();
-        let value = self.views.card(i);
-        let entry = self.key(|f| f.value(&value));
-        // Into the context once, before the first card of this entry that is rendered.
-        let mut value = Some(value);
+        let entry = self.key(|f| f.text("card").number(self.entry_key(i)));
+        // Made and put into the context once, before the first card of this entry that is
+        // rendered: none is when the cache has them all.
+        let mut made = false;
         let mut card = |level: u8, show_date: bool| {
             let variant = u64::from(level) * 2 + u64::from(show_date);
             let key = entry.map(|(cache, k)| {
@@ -336,9 +380,9 @@ impl<'a> Pages<'a> {
                 )
             });
             cached(key, || {
-                if let Some(value) = value.take() {
+                if !std::mem::replace(&mut made, true) {
                     // Moved in: `insert` would copy it by serializing it again.
-                    let e = Context::from_value(object([("e", value)]));
+                    let e = Context::from_value(object([("e", self.views.card(i))]));
                     context.extend(e.unwrap_or_default());
                 }
                 context.insert("level", &level);
@@ -382,11 +426,12 @@ impl<'a> Pages<'a> {
                     title: t.get("nav_calendars").into(),
                     values: Box::new(move || json!({"groups": views.feed_groups(self.feeds)})),
                     feed: None,
+                    inputs: None,
                 });
                 jobs.extend(places::jobs(self));
                 jobs
             }
-            1 => paper::jobs(site, views),
+            1 => paper::jobs(self),
             2 => {
                 let mut jobs = embeds::jobs(site, views);
                 jobs.extend(self.archive_jobs());
@@ -399,6 +444,7 @@ impl<'a> Pages<'a> {
                 title: t.get("editions_title").into(),
                 values: Box::new(move || json!({"editions": views.editions()})),
                 feed: None,
+                inputs: None,
             })),
         };
         // An earlier week's site has its programme's pages; the rest of the site is shared.
@@ -422,6 +468,7 @@ impl<'a> Pages<'a> {
             title: "".into(),
             values: Box::new(move || json!({"urls": urls})),
             feed: None,
+            inputs: None,
         }
     }
 
@@ -437,6 +484,7 @@ impl<'a> Pages<'a> {
                     move || json!({"week": views.week(), "after": views.after_week(), "memos": (0..site.memos.len().min(3)).map(|m| views.memo_card(m)).collect::<Vec<_>>(), "series": views.next_sessions(&|e| self.card(e, DATED))}),
                 ),
                 feed: None,
+                inputs: None,
             },
             Job {
                 template: "programme.html",
@@ -444,6 +492,7 @@ impl<'a> Pages<'a> {
                 title: views.t.get("full_programme").into(),
                 values: Box::new(move || programme(site, views, &|e| self.card(e, UNDER_DAY))),
                 feed: None,
+                inputs: None,
             },
             Job {
                 template: "organisers.html",
@@ -453,6 +502,7 @@ impl<'a> Pages<'a> {
                     move || json!({"organisers": (0..site.organisers.len()).map(|o| views.organiser(o)).collect::<Vec<_>>()}),
                 ),
                 feed: None,
+                inputs: None,
             },
             Job {
                 template: "audiences.html",
@@ -460,6 +510,7 @@ impl<'a> Pages<'a> {
                 title: views.t.get("nav_audiences").into(),
                 values: Box::new(move || audiences(site, views)),
                 feed: None,
+                inputs: None,
             },
             Job {
                 template: "memos.html",
@@ -467,6 +518,7 @@ impl<'a> Pages<'a> {
                 title: views.t.get("memos").into(),
                 values: Box::new(move || json!({"years": views.memo_years()})),
                 feed: None,
+                inputs: None,
             },
             Job {
                 template: "instructions.html",
@@ -474,6 +526,7 @@ impl<'a> Pages<'a> {
                 title: views.t.get("instructions_title").into(),
                 values: Box::new(move || crate::instructions::view(site, views.t)),
                 feed: None,
+                inputs: None,
             },
             Job {
                 template: "form.html",
@@ -481,6 +534,7 @@ impl<'a> Pages<'a> {
                 title: views.t.get("form_title").into(),
                 values: Box::new(move || crate::form::view(site, views.t)),
                 feed: None,
+                inputs: None,
             },
             Job {
                 template: "changes.html",
@@ -488,6 +542,7 @@ impl<'a> Pages<'a> {
                 title: views.t.get("changes_title").into(),
                 values: Box::new(move || json!({"changes": views.changes()})),
                 feed: None,
+                inputs: None,
             },
             Job {
                 template: "changes.xml",
@@ -501,6 +556,7 @@ impl<'a> Pages<'a> {
                     json!({"changes": changes, "updated": updated})
                 }),
                 feed: None,
+                inputs: None,
             },
             Job {
                 template: "mine.html",
@@ -508,6 +564,7 @@ impl<'a> Pages<'a> {
                 title: views.t.get("my_programme").into(),
                 values: Box::new(move || json!({"host": site.config.host()})),
                 feed: None,
+                inputs: None,
             },
             Job {
                 template: "404.html",
@@ -515,6 +572,7 @@ impl<'a> Pages<'a> {
                 title: views.t.get("not_found").into(),
                 values: Box::new(move || json!({})),
                 feed: None,
+                inputs: None,
             },
         ];
         for (i, day) in site.days.iter().enumerate() {
@@ -529,6 +587,7 @@ impl<'a> Pages<'a> {
                 path: day.path(),
                 title: views.lang.long_date(day.date).into(),
                 feed: Some(crate::feeds::day_feed(day.date)),
+                inputs: None,
                 values: Box::new(move || {
                     let view = views.day(day, &|_| true, &|e| self.card(e, ON_DAY));
                     object([
@@ -549,6 +608,7 @@ impl<'a> Pages<'a> {
                 title: entry.title.as_str().into(),
                 values: Box::new(move || object([("entry", views.entry(i))])),
                 feed: Some(crate::feeds::entry_feed(entry)),
+                inputs: Some(Box::new(move || self.entry_key(i))),
             });
         }
         for (i, series) in site.series.iter().enumerate() {
@@ -560,6 +620,7 @@ impl<'a> Pages<'a> {
                     object([("series", views.series(i, &|e| self.card(e, DATED)))])
                 }),
                 feed: Some(crate::feeds::series_feed(&series.key)),
+                inputs: None,
             });
         }
         for (i, organiser) in site.organisers.iter().enumerate() {
@@ -578,6 +639,7 @@ impl<'a> Pages<'a> {
                     object([("organiser", view)])
                 }),
                 feed: Some(crate::feeds::organiser_feed(organiser)),
+                inputs: None,
             });
         }
         for (a, audience) in site.config.audiences.iter().enumerate() {
@@ -605,6 +667,7 @@ impl<'a> Pages<'a> {
                     ])
                 }),
                 feed: Some(crate::feeds::audience_feed(&audience.key)),
+                inputs: None,
             });
         }
         for (i, memo) in site.memos.iter().enumerate() {
@@ -614,6 +677,7 @@ impl<'a> Pages<'a> {
                 title: memo.title.as_str().into(),
                 values: Box::new(move || object([("memo", views.memo(i))])),
                 feed: None,
+                inputs: None,
             });
         }
         for page in &site.pages {
@@ -623,6 +687,7 @@ impl<'a> Pages<'a> {
                 title: page.title.as_str().into(),
                 values: Box::new(move || json!({"body": page.body_html})),
                 feed: None,
+                inputs: None,
             });
         }
         jobs
@@ -640,6 +705,7 @@ impl<'a> Pages<'a> {
                 title: views.t.get("memos_by_theme").into(),
                 values: Box::new(move || list),
                 feed: None,
+                inputs: None,
             },
             Job {
                 template: "points.html",
@@ -647,6 +713,7 @@ impl<'a> Pages<'a> {
                 title: views.t.get("points").into(),
                 values: Box::new(move || json!({"groups": views.points()})),
                 feed: None,
+                inputs: None,
             },
             Job {
                 template: "stats.html",
@@ -654,6 +721,7 @@ impl<'a> Pages<'a> {
                 title: views.t.get("stats").into(),
                 values: Box::new(move || json!({"stats": views.stats(self.stats())})),
                 feed: None,
+                inputs: None,
             },
             Job {
                 template: "search.html",
@@ -661,6 +729,7 @@ impl<'a> Pages<'a> {
                 title: views.t.get("search").into(),
                 values: Box::new(|| object([("chunk", SEARCH_CHUNK.into())])),
                 feed: None,
+                inputs: None,
             },
             Job {
                 template: "atom.xml",
@@ -668,6 +737,7 @@ impl<'a> Pages<'a> {
                 title: "".into(),
                 values: Box::new(move || atom(site, views)),
                 feed: None,
+                inputs: None,
             },
         ];
         for theme in themes {
@@ -677,6 +747,7 @@ impl<'a> Pages<'a> {
             title: format!("{}: {}", views.t.get("theme"), theme.label).into(),
             values: Box::new(move || json!({"theme": {"label": theme.label, "memos": theme.memos.iter().map(|&m| views.memo_card(m)).collect::<Vec<_>>()}})),
             feed: None,
+            inputs: None,
         });
         }
         jobs
@@ -740,6 +811,7 @@ fn report_jobs<'a>(site: &'a Site, views: &'a Views) -> Vec<Job<'a>> {
                 title: format!("{} {year}", views.t.get("report_title")).into(),
                 values: Box::new(move || json!({"report": views.report(week, year)})),
                 feed: None,
+                inputs: None,
             }
         })
         .collect()

@@ -3,13 +3,14 @@
 
 use serde_json::{Value, json};
 
-use super::Job;
+use super::{Job, Pages};
 use crate::model::*;
 use crate::view::{Views, object};
 
 pub const PROGRAMME: &str = "ohjelma/tulosta/";
 
-pub(super) fn jobs<'a>(site: &'a Site, views: &'a Views) -> Vec<Job<'a>> {
+pub(super) fn jobs<'a>(pages: &'a Pages) -> Vec<Job<'a>> {
+    let (site, views) = (pages.site, &pages.views);
     let title = views.t.get("print_title").to_string();
     let municipalities = site.municipalities();
     let links: Vec<Value> = municipalities
@@ -28,6 +29,7 @@ pub(super) fn jobs<'a>(site: &'a Site, views: &'a Views) -> Vec<Job<'a>> {
             object([("print", print)])
         }),
         feed: None,
+        inputs: None,
     }];
     for municipality in municipalities {
         let title = format!("{} – {}", views.t.get("print_title"), municipality.name);
@@ -42,6 +44,7 @@ pub(super) fn jobs<'a>(site: &'a Site, views: &'a Views) -> Vec<Job<'a>> {
                 object([("print", print)])
             }),
             feed: None,
+            inputs: None,
         });
     }
     for (i, entry) in site.entries.iter().enumerate() {
@@ -51,6 +54,7 @@ pub(super) fn jobs<'a>(site: &'a Site, views: &'a Views) -> Vec<Job<'a>> {
             title: entry.title.as_str().into(),
             values: Box::new(move || object([("poster", poster(site, views, i))])),
             feed: Some(crate::feeds::entry_feed(entry)),
+            inputs: Some(Box::new(move || pages.entry_key(i))),
         });
     }
     jobs

@@ -20,6 +20,7 @@ pub(super) fn jobs<'a>(pages: &'a Pages) -> Vec<Job<'a>> {
         title: views.t.get("municipalities").into(),
         values: Box::new(move || json!({"municipalities": list})),
         feed: None,
+        inputs: None,
     }];
     for municipality in municipalities {
         let title = municipality.name.clone().into();
@@ -30,6 +31,7 @@ pub(super) fn jobs<'a>(pages: &'a Pages) -> Vec<Job<'a>> {
             title,
             values: Box::new(move || page(pages, &municipality)),
             feed: None,
+            inputs: None,
         });
     }
     jobs
