@@ -109,6 +109,7 @@ pub struct Pages<'a> {
     cards: &'a [OnceLock<Card>],
     /// Each entry's [`Pages::entry_key`], made when first needed.
     entry_keys: Vec<OnceLock<u64>>,
+    organiser_keys: Vec<OnceLock<u64>>,
     /// The fingerprint of what an entry's views read of the site besides the entry's own.
     site_key: u64,
     stats: OnceLock<crate::stats::Stats>,
@@ -166,6 +167,9 @@ impl<'a> Pages<'a> {
             cache,
             cards,
             entry_keys: (0..site.entries.len()).map(|_| OnceLock::new()).collect(),
+            organiser_keys: (0..site.organisers.len())
+                .map(|_| OnceLock::new())
+                .collect(),
             site_key,
             stats: OnceLock::new(),
             titles,
@@ -193,10 +197,19 @@ impl<'a> Pages<'a> {
             memos
                 .fold(Fingerprint::default(), |f, memo| f.debug(memo))
                 .number(self.site_key)
-                .debug(entry)
-                .debug(&site.organisers[entry.organiser])
+                .number(self.organiser_key(entry.organiser))
+                .serialized(entry)
                 .debug(&series)
                 .debug(&changes.collect::<Vec<_>>())
+                .finish()
+        })
+    }
+
+    /// Organiser `o` as [`Pages::entry_key`] takes it: once, not once for each of its entries.
+    fn organiser_key(&self, o: usize) -> u64 {
+        *self.organiser_keys[o].get_or_init(|| {
+            Fingerprint::default()
+                .debug(&self.site.organisers[o])
                 .finish()
         })
     }
