@@ -4,6 +4,8 @@
 //! what lasts ([`lasts`]: cards, search words, entry files as read) in `.viikko-cache/made`
 //! between runs, beside the output's manifest (`write.rs`).
 
+use rayon::prelude::*;
+
 use std::any::{Any, TypeId};
 use std::convert::Infallible;
 use std::hash::{BuildHasher, Hasher};
@@ -105,15 +107,28 @@ impl Cache {
         let Some(mut rest) = bytes.strip_prefix(header().as_bytes()) else {
             return cache;
         };
+        let mut records = Vec::new();
+        while let Some((record, after)) = split_record(rest) {
+            records.push(record);
+            rest = after;
+        }
+        // Checked and decoded on every core: tens of thousands of records.
+        let read: Vec<Option<(u64, Option<Kept>)>> =
+            records.into_par_iter().map(read_record).collect();
         let mut previous = HashMap::default();
-        while let Some((key, kept, after)) = read_record(rest) {
+        let mut whole = rest.is_empty();
+        for record in read {
+            // The file is read up to a record that does not match its check.
+            let Some((key, kept)) = record else {
+                whole = false;
+                break;
+            };
             // One that no longer reads (a time whose zone's rules changed) is made again.
             if let Some(kept) = kept {
                 previous.insert(key, (AtomicU32::new(0), kept));
             }
-            rest = after;
         }
-        cache.on_disk = rest.is_empty().then_some(previous.len());
+        cache.on_disk = whole.then_some(previous.len());
         cache.previous = RwLock::new(previous);
         cache
     }
@@ -298,27 +313,41 @@ fn write_record(out: &mut impl Write, key: u64, kept: &Kept) -> io::Result<()> {
     out.write_all(&check(key, kind, bytes).to_le_bytes())
 }
 
-/// The record at the start of `bytes`, if it reads, and what follows it; `None` at the end, or
-/// where a record is cut short or does not match its check.
-fn read_record(bytes: &[u8]) -> Option<(u64, Option<Kept>, &[u8])> {
+/// A record as written: its key, kind, bytes and check.
+type Record<'a> = (u64, u8, &'a [u8], u64);
+
+/// The record at the start of `bytes` and what follows it; `None` at the end, or where a record
+/// is cut short.
+fn split_record(bytes: &[u8]) -> Option<(Record<'_>, &[u8])> {
     let (key, rest) = bytes.split_first_chunk::<8>()?;
     let (kind, rest) = rest.split_first()?;
     let (len, rest) = rest.split_first_chunk::<4>()?;
     let len = u32::from_le_bytes(*len) as usize;
     let payload = rest.get(..len)?;
     let (stored, rest) = rest[len..].split_first_chunk::<8>()?;
-    let key = u64::from_le_bytes(*key);
-    if u64::from_le_bytes(*stored) != check(key, *kind, payload) {
+    let record = (
+        u64::from_le_bytes(*key),
+        *kind,
+        payload,
+        u64::from_le_bytes(*stored),
+    );
+    Some((record, rest))
+}
+
+/// A record's key and what it holds, if that still reads; `None` if it does not match its
+/// check.
+fn read_record((key, kind, payload, stored): Record) -> Option<(u64, Option<Kept>)> {
+    if stored != check(key, kind, payload) {
         return None;
     }
-    let kept: Option<Kept> = match *kind {
+    let kept: Option<Kept> = match kind {
         TEXT => std::str::from_utf8(payload)
             .ok()
             .map(|text| Arc::new(Arc::<str>::from(text)) as Kept),
         ENTRY => entry_from_bytes(payload).map(|entry| Arc::new(entry) as Kept),
         _ => None,
     };
-    Some((key, kept, rest))
+    Some((key, kept))
 }
 
 /// A check of a record, and of the program that wrote it: a record another build added to a
