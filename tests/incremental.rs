@@ -116,7 +116,7 @@ fn edit(root: &Path, file: &str, from: &str, to: &str) {
 }
 
 #[test]
-fn what_an_entry_shows_of_its_organiser_memos_and_series_reaches_its_pages() {
+fn what_an_entry_shows_of_its_organiser_memos_series_and_record_reaches_its_pages() {
     // An entry's page and poster are kept without being made when nothing they show changed:
     // each edit below is outside the entry's own file.
     let (site, out) = sample();
@@ -161,6 +161,15 @@ fn what_an_entry_shows_of_its_organiser_memos_and_series_reaches_its_pages() {
     build_at(root, &out, DAY);
     let member = read(out.join("ohjelma/rauman-kaupunki/so-sotessa-rauma/index.html"));
     assert!(member.contains("SO sotessa verkossa"));
+    // A change of time the calendar record brings (as a pull of the content would), its file
+    // unchanged: its page says the time changed, and what it was.
+    assert!(!read(out.join(ENTRY_PAGE)).contains("Aika muuttunut"));
+    let record = read(root.join("content/calendar.lock"));
+    let change =
+        "! 2026-11-10T08:00:00Z porin-kaupunki/asukaskahvila-itatuuli time 20261116T100000Z\n";
+    fs::write(root.join("content/calendar.lock"), record + change).unwrap();
+    build_at(root, &out, DAY);
+    assert!(read(out.join(ENTRY_PAGE)).contains("Aika muuttunut"));
     assert!(
         snapshot(&out) == clean(root, DAY),
         "the rebuild differs from a clean build"
