@@ -5,7 +5,8 @@
 
 use serde_json::{Value, json};
 
-use super::Job;
+use super::{Job, Pages};
+use crate::cache::Fingerprint;
 use crate::model::*;
 use crate::view::{Views, object};
 
@@ -24,7 +25,8 @@ pub fn organiser_path(organiser: &Organiser) -> String {
     format!("upota/jarjestaja/{}/", organiser.slug)
 }
 
-pub(super) fn jobs<'a>(site: &'a Site, views: &'a Views) -> Vec<Job<'a>> {
+pub(super) fn jobs<'a>(pages: &'a Pages) -> Vec<Job<'a>> {
+    let (site, views) = (pages.site, &pages.views);
     let config = &site.config;
     let mut groups: Vec<Group> = site
         .organisers
@@ -66,25 +68,32 @@ pub(super) fn jobs<'a>(site: &'a Site, views: &'a Views) -> Vec<Job<'a>> {
     for group in groups {
         let (path, title) = (group.path.clone(), group.title.clone());
         let group = std::sync::Arc::new(group);
-        let same = group.clone();
+        let (a, b, c, d) = (group.clone(), group.clone(), group.clone(), group);
         jobs.push(Job {
             template: "embed.html",
             path: path.clone(),
             title: title.clone().into(),
-            values: Box::new(move || embed(site, views, &group)),
+            values: Box::new(move || embed(site, views, &a)),
             feed: None,
-            inputs: None,
+            inputs: Some(Box::new(move || inputs(pages, &b))),
         });
         jobs.push(Job {
             template: "embed-fragment.html",
             path: format!("{path}{FRAGMENT}"),
             title: title.into(),
-            values: Box::new(move || embed(site, views, &same)),
+            values: Box::new(move || embed(site, views, &c)),
             feed: None,
-            inputs: None,
+            inputs: Some(Box::new(move || inputs(pages, &d))),
         });
     }
     jobs
+}
+
+/// What [`embed`] makes its list from: the group's title and page, and each of its entries,
+/// whose [`item`] is made from the entry and the site alone.
+fn inputs(pages: &Pages, group: &Group) -> u64 {
+    let f = Fingerprint::default().text(&group.title).text(&group.page);
+    pages.with_entries(f, &group.entries).finish()
 }
 
 fn embed(site: &Site, views: &Views, group: &Group) -> Value {

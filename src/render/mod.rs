@@ -205,6 +205,13 @@ impl<'a> Pages<'a> {
         })
     }
 
+    /// `f` with the keys of `entries`, in their order, and the site's: for a page that shows
+    /// each of them as made from the entry and the site alone.
+    fn with_entries(&self, f: Fingerprint, entries: &[usize]) -> Fingerprint {
+        let f = f.number(self.site_key).number(entries.len() as u64);
+        entries.iter().fold(f, |f, &e| f.number(self.entry_key(e)))
+    }
+
     /// Organiser `o` as [`Pages::entry_key`] takes it: once, not once for each of its entries.
     fn organiser_key(&self, o: usize) -> u64 {
         *self.organiser_keys[o].get_or_init(|| {
@@ -446,7 +453,7 @@ impl<'a> Pages<'a> {
             }
             1 => paper::jobs(self),
             2 => {
-                let mut jobs = embeds::jobs(site, views);
+                let mut jobs = embeds::jobs(self);
                 jobs.extend(self.archive_jobs());
                 jobs.extend(report_jobs(site, views));
                 jobs

@@ -4,6 +4,9 @@
 use serde_json::{Value, json};
 
 use super::{Job, Pages};
+use jiff::civil::Date;
+
+use crate::cache::Fingerprint;
 use crate::model::*;
 use crate::view::{Views, object};
 
@@ -19,32 +22,45 @@ pub(super) fn jobs<'a>(pages: &'a Pages) -> Vec<Job<'a>> {
             |m| json!({"label": m.name, "url": site.config.link(&format!("{}tulosta/", m.path()))}),
         )
         .collect();
+    let whole = Fingerprint::default()
+        .text(&title)
+        .value(&Value::from(links.clone()));
     let mut jobs = vec![Job {
         template: "print.html",
         path: PROGRAMME.into(),
         title: title.clone().into(),
         values: Box::new(move || {
-            let mut print = programme(site, views, &title, &|_| true);
+            let mut print = programme(site, views, &title, &chosen(site, &|_| true));
             print["municipalities"] = links.into();
             object([("print", print)])
         }),
         feed: None,
-        inputs: None,
+        inputs: Some(Box::new(move || {
+            inputs(pages, whole, &chosen(site, &|_| true))
+        })),
     }];
     for municipality in municipalities {
         let title = format!("{} – {}", views.t.get("print_title"), municipality.name);
+        let own = Fingerprint::default().text(&title).text(&municipality.name);
+        let path = format!("{}tulosta/", municipality.path());
+        let here = std::sync::Arc::new(municipality.entries);
+        let there = here.clone();
+        let name = municipality.name;
         jobs.push(Job {
             template: "print.html",
-            path: format!("{}tulosta/", municipality.path()),
+            path,
             title: title.clone().into(),
             values: Box::new(move || {
-                let here = |i: usize| municipality.entries.binary_search(&i).is_ok();
-                let mut print = programme(site, views, &title, &here);
-                print["municipality"] = municipality.name.clone().into();
+                let here = |i: usize| here.binary_search(&i).is_ok();
+                let mut print = programme(site, views, &title, &chosen(site, &here));
+                print["municipality"] = name.into();
                 object([("print", print)])
             }),
             feed: None,
-            inputs: None,
+            inputs: Some(Box::new(move || {
+                let here = |i: usize| there.binary_search(&i).is_ok();
+                inputs(pages, own, &chosen(site, &here))
+            })),
         });
     }
     for (i, entry) in site.entries.iter().enumerate() {
@@ -61,34 +77,48 @@ pub(super) fn jobs<'a>(pages: &'a Pages) -> Vec<Job<'a>> {
 }
 
 /// The week's entries `keep` accepts, by day, each day's all-day entries first.
-fn programme(site: &Site, views: &Views, title: &str, keep: &dyn Fn(usize) -> bool) -> Value {
-    let days: Vec<Value> = site
-        .days
+fn chosen(site: &Site, keep: &dyn Fn(usize) -> bool) -> Vec<(Date, Vec<usize>)> {
+    site.days
         .iter()
         .filter(|day| site.config.week.contains(day.date))
         .filter_map(|day| {
-            let entries: Vec<Value> = day
+            let slots = day.slots.iter().filter(|s| !s.continued);
+            let entries: Vec<usize> = day
                 .all_day
                 .iter()
-                .chain(
-                    day.slots
-                        .iter()
-                        .filter(|s| !s.continued)
-                        .flat_map(|s| &s.entries),
-                )
-                .filter(|&&i| keep(i))
-                .map(|&i| line(site, views, i))
+                .chain(slots.flat_map(|s| &s.entries))
+                .copied()
+                .filter(|&i| keep(i))
                 .collect();
-            (!entries.is_empty()).then(|| {
-                object([
-                    ("date", day.date.to_string().into()),
-                    ("label", views.lang.long_date(day.date).into()),
-                    ("entries", entries.into()),
-                ])
-            })
+            (!entries.is_empty()).then_some((day.date, entries))
+        })
+        .collect()
+}
+
+/// A sheet of `days`' entries.
+fn programme(site: &Site, views: &Views, title: &str, days: &[(Date, Vec<usize>)]) -> Value {
+    let days: Vec<Value> = days
+        .iter()
+        .map(|(date, entries)| {
+            let lines: Vec<Value> = entries.iter().map(|&i| line(site, views, i)).collect();
+            object([
+                ("date", date.to_string().into()),
+                ("label", views.lang.long_date(*date).into()),
+                ("entries", lines.into()),
+            ])
         })
         .collect();
     object([("title", title.into()), ("days", days.into())])
+}
+
+/// What a sheet is made from besides `f`: its days, and each entry's [`line`], made from the
+/// entry and the site alone.
+fn inputs(pages: &Pages, f: Fingerprint, days: &[(Date, Vec<usize>)]) -> u64 {
+    let f = f.number(days.len() as u64);
+    let f = days.iter().fold(f, |f, (date, entries)| {
+        pages.with_entries(f.debug(date), entries)
+    });
+    f.finish()
 }
 
 fn poster(site: &Site, views: &Views, i: usize) -> Value {
