@@ -243,6 +243,20 @@ fn an_edit_takes_the_rest_from_what_earlier_builds_kept_and_a_damaged_cache_cost
     let added = added_by_an_edit("Muokattu");
     assert!(added > 0 && added < whole.len() / 10, "{added} bytes added");
 
+    // A new entry first in the programme moves every other entry's place in it; what they
+    // show is the same, so their cards are still taken from the file.
+    let before = fs::read(&kept).unwrap();
+    let first = "content/programme/porin-kaupunki/aamukahvi.md";
+    let entry = "---\ntitle: Aamukahvi\nstart: 2026-11-16 07:00\naudience: [kaikki]\nonline: https://example.fi/kahvi\n---\nTervetuloa.\n";
+    fs::write(root.join(first), entry).unwrap();
+    build_at(root, &out, DAY);
+    assert!(snapshot(&out) == clean(root, DAY), "after a new entry");
+    let added = fs::read(&kept).unwrap().len() - before.len();
+    assert!(
+        added < whole.len() / 10,
+        "{added} bytes added for one new entry"
+    );
+
     // A file damaged in the middle, or cut short, is read up to the damage; the build is the
     // same, and the file is written anew, to be added to by the next edit.
     for damage in [Damage::Overwrite, Damage::Cut] {
