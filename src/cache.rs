@@ -423,7 +423,7 @@ impl Fingerprint {
     /// model later is in the fingerprint without anyone remembering to add it.
     pub fn debug(mut self, value: &impl std::fmt::Debug) -> Fingerprint {
         // Marks where one value ends, as `bytes` does with lengths.
-        let _ = std::fmt::Write::write_fmt(&mut self, format_args!("{value:?}"));
+        let _ = write!(self, "{value:?}");
         self.0.write_u8(0xff);
         self
     }
@@ -470,13 +470,6 @@ impl io::Write for Fingerprint {
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-impl std::fmt::Write for Fingerprint {
-    fn write_str(&mut self, text: &str) -> std::fmt::Result {
-        self.0.write(text.as_bytes());
         Ok(())
     }
 }

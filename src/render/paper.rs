@@ -30,14 +30,12 @@ pub(super) fn jobs<'a>(pages: &'a Pages) -> Vec<Job<'a>> {
         path: PROGRAMME.into(),
         title: title.clone().into(),
         values: Box::new(move || {
-            let mut print = programme(site, views, &title, &chosen(site, &|_| true));
+            let mut print = programme(site, views, &title, &chosen(site, None));
             print["municipalities"] = links.into();
             object([("print", print)])
         }),
         feed: None,
-        inputs: Some(Box::new(move || {
-            inputs(pages, whole, &chosen(site, &|_| true))
-        })),
+        inputs: Some(Box::new(move || inputs(pages, whole, &chosen(site, None)))),
     }];
     for municipality in municipalities {
         let title = format!("{} – {}", views.t.get("print_title"), municipality.name);
@@ -51,15 +49,13 @@ pub(super) fn jobs<'a>(pages: &'a Pages) -> Vec<Job<'a>> {
             path,
             title: title.clone().into(),
             values: Box::new(move || {
-                let here = |i: usize| here.binary_search(&i).is_ok();
-                let mut print = programme(site, views, &title, &chosen(site, &here));
+                let mut print = programme(site, views, &title, &chosen(site, Some(&here)));
                 print["municipality"] = name.into();
                 object([("print", print)])
             }),
             feed: None,
             inputs: Some(Box::new(move || {
-                let here = |i: usize| there.binary_search(&i).is_ok();
-                inputs(pages, own, &chosen(site, &here))
+                inputs(pages, own, &chosen(site, Some(&there)))
             })),
         });
     }
@@ -76,8 +72,10 @@ pub(super) fn jobs<'a>(pages: &'a Pages) -> Vec<Job<'a>> {
     jobs
 }
 
-/// The week's entries `keep` accepts, by day, each day's all-day entries first.
-fn chosen(site: &Site, keep: &dyn Fn(usize) -> bool) -> Vec<(Date, Vec<usize>)> {
+/// The week's entries, or those of `only` (in programme order), by day, each day's all-day
+/// entries first.
+fn chosen(site: &Site, only: Option<&[usize]>) -> Vec<(Date, Vec<usize>)> {
+    let keep = |i: &usize| only.is_none_or(|only| only.binary_search(i).is_ok());
     site.days
         .iter()
         .filter(|day| site.config.week.contains(day.date))
@@ -88,7 +86,7 @@ fn chosen(site: &Site, keep: &dyn Fn(usize) -> bool) -> Vec<(Date, Vec<usize>)> 
                 .iter()
                 .chain(slots.flat_map(|s| &s.entries))
                 .copied()
-                .filter(|&i| keep(i))
+                .filter(keep)
                 .collect();
             (!entries.is_empty()).then_some((day.date, entries))
         })
