@@ -603,9 +603,8 @@ fn unchanged(
 /// The calendar record is added last, by [`with_record`]: the build may change it.
 ///
 /// Files are known by their size and time, as `make` knows them.
-fn inputs(root: &Path, sources: &load::Sources, options: &Options) -> sha2::Sha256 {
-    use sha2::Digest;
-    let mut hash = sha2::Sha256::new();
+fn inputs(root: &Path, sources: &load::Sources, options: &Options) -> write::Hasher {
+    let mut hash = write::Hasher::default();
     let mut add = |text: &str| add_text(&mut hash, text);
     let stamp = |path: &Path| {
         let meta = std::fs::symlink_metadata(path).ok();
@@ -649,16 +648,14 @@ pub fn identity() -> &'static str {
 }
 
 /// The fingerprint of the inputs `content` with the calendar record `lock`.
-fn with_record(mut content: sha2::Sha256, lock: Option<&str>) -> String {
-    use sha2::Digest;
+fn with_record(mut content: write::Hasher, lock: Option<&str>) -> String {
     add_text(&mut content, lock.unwrap_or_default());
-    write::hex(&content.finalize())
+    write::hex(content.finish().as_bytes())
 }
 
 // With its length first, so that ("ab", "c") and ("a", "bc") differ.
-fn add_text(hash: &mut sha2::Sha256, text: &str) {
-    use sha2::Digest;
-    hash.update((text.len() as u64).to_le_bytes());
+fn add_text(hash: &mut write::Hasher, text: &str) {
+    hash.update(&(text.len() as u64).to_le_bytes());
     hash.update(text.as_bytes());
 }
 
