@@ -23,6 +23,7 @@ pub mod markdown;
 pub mod model;
 pub mod new;
 pub mod output;
+pub mod published;
 pub mod qr;
 pub mod render;
 pub mod revisions;
@@ -124,12 +125,7 @@ struct Checked {
     held_back: HeldBack,
 }
 
-/// The text of every file partners write, as a build published it: kept in its output so that a
-/// later build can fall back to a file's last good version.
-pub type Published = std::collections::BTreeMap<String, String>;
-
-/// The output file holding [`Published`].
-pub const PUBLISHED_SOURCES: &str = ".viikko-sources.json";
+pub use published::Published;
 
 /// What `--keep-going` did with the files that have errors.
 #[derive(Debug, Default, Clone)]
@@ -355,10 +351,7 @@ pub fn prepare(
 impl Prepared {
     /// The text of every file partners write, as this build publishes it.
     pub fn published(&self) -> Published {
-        self.sources
-            .written()
-            .map(|f| (f.rel.clone(), f.text.to_string()))
-            .collect()
+        published::of(&self.sources)
     }
 
     /// The site's pages, to render all at once or one by one.
@@ -366,15 +359,9 @@ impl Prepared {
         render::Pages::new(&self.site, &self.theme, &self.feeds, &self.cards, cache)
     }
 
-    /// The text of every file partners write, as [`PUBLISHED_SOURCES`].
+    /// The text of every file partners write, in the output for a later `--keep-going`.
     pub fn put_published(&self, sink: &dyn output::Sink) -> std::io::Result<()> {
-        output::Sink::put(
-            sink,
-            output::OutputFile {
-                path: PUBLISHED_SOURCES.into(),
-                bytes: std::sync::Arc::new(published_bytes(&self.sources)),
-            },
-        )
+        published::put(&self.sources, sink)
     }
 
     /// Feeds, the search index and assets. Returns the calendar record as the feeds now stand.
@@ -427,15 +414,6 @@ impl Prepared {
         }
         Ok(record)
     }
-}
-
-/// [`Published`] as its file holds it.
-fn published_bytes(sources: &load::Sources) -> Vec<u8> {
-    let texts: std::collections::BTreeMap<&str, &str> = sources
-        .written()
-        .map(|f| (f.rel.as_str(), &*f.text))
-        .collect();
-    serde_json::to_vec(&texts).unwrap_or_default()
 }
 
 /// [`render_site`], from the content as `load` read it when given.
@@ -510,9 +488,8 @@ pub fn build(root: &Path, output: &Path, options: &Options) -> Result<Report, Fa
     }
     let previous = options
         .keep_going
-        .then(|| write::published(&output, PUBLISHED_SOURCES))
+        .then(|| published::read(&output))
         .flatten()
-        .and_then(|text| serde_json::from_str(&text).ok())
         .map(std::sync::Arc::new);
     let options = Options {
         published: Some(output.clone()),
