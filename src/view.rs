@@ -744,15 +744,15 @@ impl Views<'_> {
     pub fn points(&self) -> Vec<Value> {
         let mut groups: Vec<(String, Vec<Value>)> = Vec::new();
         // Themes are one whatever their capitals: the first spelling names the group.
+        let mut by_slug: BTreeMap<String, usize> = BTreeMap::new();
         let mut add = |label: &str, value: Value| {
-            let slug = crate::slug::slugify(label);
-            match groups
-                .iter_mut()
-                .find(|(l, _)| crate::slug::slugify(l) == slug)
-            {
-                Some((_, list)) => list.push(value),
-                None => groups.push((label.to_string(), vec![value])),
-            }
+            let group = *by_slug
+                .entry(crate::slug::slugify(label))
+                .or_insert_with(|| {
+                    groups.push((label.to_string(), Vec::new()));
+                    groups.len() - 1
+                });
+            groups[group].1.push(value);
         };
         for (i, memo) in self.site.memos.iter().enumerate() {
             let themes: Vec<&str> = if memo.themes.is_empty() {
