@@ -6,7 +6,6 @@
 
 use fast_qr::ECL;
 use fast_qr::qr::QRBuilder;
-use std::fmt::Write;
 
 /// The site's address as a QR code, in a file of its own, for the footer of every printed page.
 pub const SITE_FILE: &str = "assets/osoite-qr.svg";
@@ -35,7 +34,15 @@ pub fn svg(url: &str, label: &str) -> String {
                 x += 1;
             }
             let (run, left, top) = (x - start, start + QUIET_ZONE, y + QUIET_ZONE);
-            let _ = write!(path, "M{left},{top}h{run}v1h-{run}z");
+            path.push('M');
+            push_number(&mut path, left);
+            path.push(',');
+            push_number(&mut path, top);
+            path.push('h');
+            push_number(&mut path, run);
+            path.push_str("v1h-");
+            push_number(&mut path, run);
+            path.push('z');
         }
     }
     let side = size + 2 * QUIET_ZONE;
@@ -50,6 +57,15 @@ pub fn svg(url: &str, label: &str) -> String {
     )
 }
 
+/// `number` in decimal: a code's coordinates, which printed with `write!` took as long again
+/// as the rest of the drawing.
+fn push_number(out: &mut String, number: usize) {
+    if number >= 10 {
+        push_number(out, number / 10);
+    }
+    out.push(char::from(b'0' + (number % 10) as u8));
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -58,5 +74,14 @@ mod tests {
         assert!(svg.starts_with("<svg class=\"qr\" role=\"img\" aria-label=\"QR &lt;koodi>\""));
         assert!(svg.contains("<path") && svg.ends_with("</svg>"));
         assert!(super::svg(&"x".repeat(4000), "").is_empty());
+    }
+
+    #[test]
+    fn numbers_are_written_as_format_writes_them() {
+        for n in [0, 1, 9, 10, 99, 100, 177, 185, 1000] {
+            let mut out = String::from("x");
+            super::push_number(&mut out, n);
+            assert_eq!(out, format!("x{n}"));
+        }
     }
 }
