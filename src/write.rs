@@ -16,6 +16,7 @@
 //! written through that viikko did not make.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt::Write as _;
 use std::fs;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
@@ -228,7 +229,12 @@ impl Manifest {
 }
 
 pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    bytes
+        .iter()
+        .flat_map(|b| [DIGITS[usize::from(b >> 4)], DIGITS[usize::from(b & 15)]])
+        .map(char::from)
+        .collect()
 }
 
 fn unhex(text: &str) -> Option<[u8; 16]> {
@@ -325,7 +331,9 @@ impl Update {
     /// as what it was made from. Returns how many files were unchanged.
     pub fn commit(self, inputs: &str) -> io::Result<usize> {
         let made = self.made.into_inner().unwrap_or_default();
-        let mut manifest = format!("{MANIFEST_HEADER} {inputs}\n");
+        // A line of about 120 bytes per file.
+        let mut manifest = String::with_capacity(128 * (made.len() + 1));
+        let _ = writeln!(manifest, "{MANIFEST_HEADER} {inputs}");
         let mut journal = String::new();
         // New files first, then changed ones, then removals: a page never links to a page that
         // is not there yet.
@@ -337,8 +345,11 @@ impl Update {
                 time,
                 key,
             } = recorded;
-            let key = key.map_or("-".to_string(), |key| format!("{key:016x}"));
-            manifest.push_str(&format!("{} {size} {time} {key} {path}\n", hex(hash)));
+            // Into a String: cannot fail.
+            let _ = match key {
+                Some(key) => writeln!(manifest, "{} {size} {time} {key:016x} {path}", hex(hash)),
+                None => writeln!(manifest, "{} {size} {time} - {path}", hex(hash)),
+            };
             if *staged {
                 let list = match self.previous.files.contains_key(path) {
                     true => &mut changed,
@@ -388,7 +399,12 @@ fn gone(
     made: &BTreeMap<String, (Recorded, bool)>,
 ) -> Vec<String> {
     let listed: Vec<String> = match previous.files.is_empty() {
-        false => previous.files.keys().cloned().collect(),
+        false => previous
+            .files
+            .keys()
+            .filter(|path| !made.contains_key(*path))
+            .cloned()
+            .collect(),
         true => walkdir::WalkDir::new(output)
             .into_iter()
             .filter_map(Result::ok)
