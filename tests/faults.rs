@@ -186,7 +186,10 @@ fn every_folder_the_site_makes_is_reserved_from_pages() {
     for item in fs::read_dir(&out).unwrap() {
         let item = item.unwrap();
         let name = item.file_name().to_string_lossy().into_owned();
-        if item.file_type().unwrap().is_dir() && !pages.contains(&name) {
+        // A page's folder is its slug: a folder whose name is no slug (`.viikko-sources`)
+        // cannot be taken.
+        let takeable = viikko::slug::slugify(&name) == name;
+        if item.file_type().unwrap().is_dir() && !pages.contains(&name) && takeable {
             assert!(
                 viikko::content::RESERVED_PATHS.contains(&name.as_str()),
                 "the site makes {name}/, which a page could take"
