@@ -615,10 +615,17 @@ impl Update {
 
 /// The first 16 bytes of the BLAKE3 hash of the bytes `parts` join.
 fn hash(parts: &[&[u8]]) -> [u8; 16] {
-    let mut hasher = Hasher::default();
-    parts.iter().for_each(|part| hasher.update(part));
+    let whole = match parts {
+        // A page: hashed as it is, not copied to be gathered.
+        [bytes] => blake3::hash(bytes),
+        _ => {
+            let mut hasher = Hasher::default();
+            parts.iter().for_each(|part| hasher.update(part));
+            hasher.finish()
+        }
+    };
     let mut hash = [0; 16];
-    hash.copy_from_slice(&hasher.finish().as_bytes()[..16]);
+    hash.copy_from_slice(&whole.as_bytes()[..16]);
     hash
 }
 
