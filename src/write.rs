@@ -398,27 +398,22 @@ fn gone(
     previous: &Manifest,
     made: &BTreeMap<String, (Recorded, bool)>,
 ) -> Vec<String> {
-    let listed: Vec<String> = match previous.files.is_empty() {
+    let is_gone = |path: &str| path != MARKER && !made.contains_key(path);
+    let mut gone: Vec<String> = match previous.files.is_empty() {
         false => previous
             .files
             .keys()
-            .filter(|path| !made.contains_key(*path))
+            .filter(|path| is_gone(path))
             .cloned()
             .collect(),
         true => walkdir::WalkDir::new(output)
             .into_iter()
             .filter_map(Result::ok)
             .filter(|e| !e.file_type().is_dir())
-            .filter_map(|e| {
-                let rel = e.path().strip_prefix(output).ok()?.to_str()?.to_string();
-                Some(rel)
-            })
+            .filter_map(|e| Some(e.path().strip_prefix(output).ok()?.to_str()?.to_string()))
+            .filter(|path| is_gone(path))
             .collect(),
     };
-    let mut gone: Vec<String> = listed
-        .into_iter()
-        .filter(|path| path != MARKER && !made.contains_key(path))
-        .collect();
     gone.sort();
     gone
 }
