@@ -2,7 +2,6 @@
 //! (Giggity, EventFahrplan) and info-beamer screens read: the conference with its days, each
 //! place a room, each entry an event with a stable UUID.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 
 use serde::Serialize;
@@ -570,39 +569,57 @@ fn to_xml(s: &Schedule, size: usize) -> String {
     out
 }
 
-/// Text for XML: its five special characters escaped, and characters XML 1.0 cannot hold left out.
-/// Most texts have none: they are taken as they are, and the rest copied run by run.
-fn escape(text: &str) -> Cow<'_, str> {
-    // 0xEF leads U+FFFE and U+FFFF, and the 4,000 characters before them (full-width
-    // punctuation among them), which take the slower path and are passed on as they are.
-    let special = |b: &u8| {
-        matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'' | 0xEF)
-            || (*b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
-    };
-    if !text.as_bytes().iter().any(special) {
-        return Cow::Borrowed(text);
+/// Text for XML, written where it is formatted: its five special characters escaped, and
+/// characters XML 1.0 cannot hold left out. Most texts have none; the rest are copied run by run
+/// between the bytes that need care, with nothing allocated (every description is HTML).
+struct Escaped<'a>(&'a str);
+
+fn escape(text: &str) -> Escaped<'_> {
+    Escaped(text)
+}
+
+/// The bytes that start something to escape or leave out. 0xEF leads U+FFFE and U+FFFF, and the
+/// 4,000 characters before them (full-width punctuation among them), which are passed on as they
+/// are.
+const SPECIAL: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = !matches!(b as u8, b'\t' | b'\n' | b'\r');
+        b += 1;
     }
-    let mut out = String::with_capacity(text.len() + 16);
-    let mut rest = text;
-    while let Some(at) = rest.as_bytes().iter().position(special) {
-        out.push_str(&rest[..at]);
-        // A special byte is ASCII or leads a character: `at` is a character's start.
-        let Some(c) = rest[at..].chars().next() else {
-            break;
-        };
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            c => out.push(c),
+    table[b'&' as usize] = true;
+    table[b'<' as usize] = true;
+    table[b'>' as usize] = true;
+    table[b'"' as usize] = true;
+    table[b'\'' as usize] = true;
+    table[0xEF] = true;
+    table
+};
+
+impl std::fmt::Display for Escaped<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use std::fmt::Write;
+        let mut rest = self.0;
+        while let Some(at) = rest.bytes().position(|b| SPECIAL[usize::from(b)]) {
+            f.write_str(&rest[..at])?;
+            // A special byte is ASCII or leads a character: `at` is a character's start.
+            let Some(c) = rest[at..].chars().next() else {
+                break;
+            };
+            match c {
+                '&' => f.write_str("&amp;")?,
+                '<' => f.write_str("&lt;")?,
+                '>' => f.write_str("&gt;")?,
+                '"' => f.write_str("&quot;")?,
+                '\'' => f.write_str("&apos;")?,
+                c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+                c => f.write_char(c)?,
+            }
+            rest = &rest[at + c.len_utf8()..];
         }
-        rest = &rest[at + c.len_utf8()..];
+        f.write_str(rest)
     }
-    out.push_str(rest);
-    Cow::Owned(out)
 }
 
 #[cfg(test)]
@@ -611,12 +628,12 @@ mod tests {
 
     #[test]
     fn xml_text_escapes_five_characters_and_leaves_out_what_xml_cannot_hold() {
-        assert!(matches!(
-            escape("Perhekahvila ääkkösin"),
-            std::borrow::Cow::Borrowed(_)
-        ));
         assert_eq!(
-            escape("a & b <c> \"d\" 'e'\tf\ng\r\u{1}h\u{FFFE}\u{FFFF}！ö"),
+            escape("Perhekahvila ääkkösin").to_string(),
+            "Perhekahvila ääkkösin"
+        );
+        assert_eq!(
+            escape("a & b <c> \"d\" 'e'\tf\ng\r\u{1}h\u{FFFE}\u{FFFF}！ö").to_string(),
             "a &amp; b &lt;c&gt; &quot;d&quot; &apos;e&apos;\tf\ng\rh！ö"
         );
     }
