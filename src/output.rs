@@ -16,6 +16,9 @@ pub struct OutputFile {
     pub bytes: Arc<Vec<u8>>,
 }
 
+/// What writes a file's bytes, for [`Sink::put_written`].
+pub type Writer<'a> = &'a mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>;
+
 /// Where the files of a site go as they are made: the staging folder of a build, or the preview
 /// server's memory.
 pub trait Sink: Sync {
@@ -27,6 +30,18 @@ pub trait Sink: Sync {
     fn put_parts(&self, path: String, parts: &[&[u8]]) -> std::io::Result<()> {
         let bytes = Arc::new(parts.concat());
         self.put(OutputFile { path, bytes })
+    }
+
+    /// A file written by `write` as it is made, for the largest (the schedule, hundreds of
+    /// megabytes at 50,000 entries), which a build then never holds whole. A sink that keeps
+    /// files in memory gathers it.
+    fn put_written(&self, path: String, write: Writer) -> std::io::Result<()> {
+        let mut bytes = Vec::new();
+        write(&mut bytes)?;
+        self.put(OutputFile {
+            path,
+            bytes: Arc::new(bytes),
+        })
     }
 
     /// Keeps the file an earlier build made at `path` from inputs whose fingerprint was `key`,
@@ -127,6 +142,14 @@ impl Sink for Ledger<'_> {
         self.sink.put_parts(path, parts)
     }
 
+    fn put_written(&self, path: String, write: Writer) -> std::io::Result<()> {
+        if !self.first(&path) {
+            return Ok(());
+        }
+        self.count(&path);
+        self.sink.put_written(path, write)
+    }
+
     fn keep(&self, path: &str, key: u64) -> bool {
         let seen = self.paths.lock().map_or(true, |paths| paths.contains(path));
         if seen || !self.sink.keep(path, key) || !self.first(path) {
@@ -174,6 +197,11 @@ impl Sink for Prefixed<'_> {
 
     fn put_parts(&self, path: String, parts: &[&[u8]]) -> std::io::Result<()> {
         self.sink.put_parts(format!("{}{path}", self.prefix), parts)
+    }
+
+    fn put_written(&self, path: String, write: Writer) -> std::io::Result<()> {
+        self.sink
+            .put_written(format!("{}{path}", self.prefix), write)
     }
 
     fn keep(&self, path: &str, key: u64) -> bool {

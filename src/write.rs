@@ -28,7 +28,7 @@ use rayon::prelude::*;
 use sha2::Digest;
 
 use crate::load::StaticFile;
-use crate::output::{OutputFile, Sink};
+use crate::output::{OutputFile, Sink, Writer};
 
 /// The file that marks a folder as a viikko output, which a later build may replace.
 pub const MARKER: &str = ".viikko-output";
@@ -542,6 +542,119 @@ impl Sink for Update {
     fn put_made(&self, file: OutputFile, key: u64) -> io::Result<()> {
         self.stage(file.path, &[&file.bytes], Some(key))
     }
+
+    /// Written straight to its staged file and hashed on the way; the staged file is let go
+    /// when it holds what the output already does.
+    fn put_written(&self, path: String, write: Writer) -> io::Result<()> {
+        let staged = self.staging.join(&path);
+        let cannot = |e: io::Error| {
+            io::Error::new(e.kind(), format!("cannot write {}: {e}", staged.display()))
+        };
+        let (hash, size) = staged
+            .parent()
+            .map_or(Ok(()), |folder| self.folder(folder))
+            .and_then(|()| Staged::create(&staged))
+            .and_then(|mut file| write(&mut file).and_then(|()| file.finish()))
+            .map_err(cannot)?;
+        let target = self.output.join(&path);
+        let current = stat(&target);
+        let unchanged = match (self.previous.files.get(&path), current) {
+            (Some(recorded), Some((now_size, now_time))) => {
+                recorded.hash == hash && recorded.size == now_size && recorded.time == now_time
+            }
+            (None, Some((now_size, _))) => now_size == size && same_bytes(&target, &staged, size),
+            _ => false,
+        };
+        let (size, time) = match (unchanged, current) {
+            (true, Some(current)) => {
+                fs::remove_file(&staged).map_err(cannot)?;
+                current
+            }
+            _ => stat(&staged).ok_or_else(|| cannot(io::ErrorKind::NotFound.into()))?,
+        };
+        let recorded = Recorded {
+            hash,
+            size,
+            time,
+            key: None,
+        };
+        self.record(path, recorded, !unchanged)
+    }
+}
+
+/// A new staged file written through a buffer, each full buffer hashed as it is written.
+struct Staged {
+    file: fs::File,
+    buffer: Vec<u8>,
+    hasher: blake3::Hasher,
+    size: u64,
+}
+
+impl Staged {
+    fn create(path: &Path) -> io::Result<Staged> {
+        Ok(Staged {
+            file: fs::File::create_new(path)?,
+            buffer: Vec::with_capacity(BUFFER),
+            hasher: blake3::Hasher::new(),
+            size: 0,
+        })
+    }
+
+    fn empty_buffer(&mut self) -> io::Result<()> {
+        self.hasher.update(&self.buffer);
+        self.file.write_all(&self.buffer)?;
+        self.size += self.buffer.len() as u64;
+        self.buffer.clear();
+        Ok(())
+    }
+
+    /// The hash and size of all that was written.
+    fn finish(mut self) -> io::Result<([u8; 16], u64)> {
+        self.empty_buffer()?;
+        let mut hash = [0; 16];
+        hash.copy_from_slice(&self.hasher.finalize().as_bytes()[..16]);
+        Ok((hash, self.size))
+    }
+}
+
+impl Write for Staged {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        if self.buffer.len() + bytes.len() > BUFFER {
+            self.empty_buffer()?;
+        }
+        if bytes.len() >= BUFFER {
+            self.hasher.update(bytes);
+            self.file.write_all(bytes)?;
+            self.size += bytes.len() as u64;
+        } else {
+            self.buffer.extend_from_slice(bytes);
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Whether two files of `size` bytes hold the same bytes.
+fn same_bytes(a: &Path, b: &Path, size: u64) -> bool {
+    let (Ok(mut a), Ok(mut b)) = (fs::File::open(a), fs::File::open(b)) else {
+        return false;
+    };
+    let (mut x, mut y) = (vec![0; BUFFER], vec![0; BUFFER]);
+    let mut left = size;
+    while left > 0 {
+        let n = left.min(BUFFER as u64) as usize;
+        let read = a
+            .read_exact(&mut x[..n])
+            .and_then(|()| b.read_exact(&mut y[..n]));
+        if read.is_err() || x[..n] != y[..n] {
+            return false;
+        }
+        left -= n as u64;
+    }
+    true
 }
 
 impl Update {
@@ -886,6 +999,34 @@ mod tests {
         assert_eq!(write(&[b"BEG", b"INEND"]), (1, b"BEGINEND".to_vec()));
         assert_eq!(write(&[b"BEGIN", b"END!"]), (0, b"BEGINEND!".to_vec()));
         assert_eq!(write(&[b"BEGIN", b"ENX!"]), (0, b"BEGINENX!".to_vec()));
+    }
+
+    #[test]
+    fn a_file_written_as_it_is_made_is_kept_when_its_bytes_are_and_staged_when_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let manifest = dir.path().join("m");
+        let write = |pieces: &[&[u8]]| {
+            let update = Update::new(&out, &manifest).unwrap();
+            let mut write = |w: &mut dyn Write| pieces.iter().try_for_each(|p| w.write_all(p));
+            update.put_written("a/s.json".into(), &mut write).unwrap();
+            let unchanged = update.commit("").unwrap();
+            let inode =
+                std::os::unix::fs::MetadataExt::ino(&fs::metadata(out.join("a/s.json")).unwrap());
+            (unchanged, fs::read(out.join("a/s.json")).unwrap(), inode)
+        };
+        let long = vec![b'x'; 3 * BUFFER + 7];
+        let (unchanged, bytes, first) = write(&[b"{", &long, b"}"]);
+        assert_eq!((unchanged, bytes.len()), (0, long.len() + 2));
+        // The same bytes in other pieces: the file is left alone, its staged copy let go.
+        let (unchanged, _, again) = write(&[b"{x", &long[1..], b"}"]);
+        assert_eq!((unchanged, again), (1, first));
+        assert!(!sibling(&out, "viikko-new").exists());
+        // Without the manifest, the files themselves are compared.
+        fs::remove_file(&manifest).unwrap();
+        assert_eq!(write(&[b"{", &long, b"}"]).2, first);
+        let (unchanged, bytes, _) = write(&[b"{", &long, b"!"]);
+        assert_eq!((unchanged, bytes.last()), (0, Some(&b'!')));
     }
 
     #[test]

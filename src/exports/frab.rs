@@ -3,11 +3,12 @@
 //! place a room, each entry an event with a stable UUID.
 
 use std::collections::HashMap;
+use std::io::{self, Write};
 
 use serde::Serialize;
 
 use crate::model::{Entry, Site, Status, When};
-use crate::output::{OutputFile, Sink};
+use crate::output::Sink;
 use crate::revisions::Revisions;
 use crate::translations::Translations;
 
@@ -19,30 +20,21 @@ pub fn write(
     sink: &dyn Sink,
 ) -> std::io::Result<()> {
     let schedule = schedule(site, record, t);
-    // One after the other, each let go once written: the largest files of a large site.
-    let json = to_json(&schedule);
-    let size = json.len();
-    put(sink, "schedule.json", json)?;
-    put(sink, "schedule.xml", to_xml(&schedule, size).into_bytes())
+    // Both at once, each written as it is made: the largest files of a large site are never
+    // held whole.
+    let (json, xml) = rayon::join(
+        || {
+            sink.put_written("schedule.json".into(), &mut |out| {
+                write_json(&schedule, out)
+            })
+        },
+        || sink.put_written("schedule.xml".into(), &mut |out| write_xml(&schedule, out)),
+    );
+    json.and(xml)
 }
 
-/// Room for the schedule written out, a little more than it needs: a buffer that grows by
-/// doubling copies itself each time and may end up with twice its size, while room reserved
-/// and not written to costs no memory.
-fn room_for(s: &Schedule) -> usize {
-    let events = s.days.iter().flat_map(|d| &d.rooms).flat_map(|(_, e)| e);
-    let texts: usize = events
-        .map(|e| 2 * (e.description.len() + e.abstract_.len() + e.title.len()) + 2048)
-        .sum();
-    texts + 64 * 1024
-}
-
-fn put(sink: &dyn Sink, path: &str, bytes: Vec<u8>) -> std::io::Result<()> {
-    sink.put(OutputFile {
-        path: path.into(),
-        bytes: bytes.into(),
-    })
-}
+/// The schedule is written in pieces of a few bytes: they are gathered before they go on.
+const BUFFER: usize = 64 * 1024;
 
 struct Schedule<'a> {
     version: String,
@@ -304,7 +296,7 @@ fn track(site: &Site, entry: &Entry) -> Option<String> {
 /// The schedule as frab's JSON, written straight from `s`: a `Value` of the whole week would
 /// copy every description once more (hundreds of megabytes at 50,000 entries). Keys are in
 /// alphabetical order, as a JSON object of `serde_json` keeps them.
-fn to_json(s: &Schedule) -> Vec<u8> {
+fn write_json(s: &Schedule, out: &mut dyn Write) -> io::Result<()> {
     let rooms: Vec<RoomJson> = s
         .rooms
         .iter()
@@ -340,10 +332,9 @@ fn to_json(s: &Schedule) -> Vec<u8> {
             version: &s.version,
         },
     };
-    let mut out = Vec::with_capacity(room_for(s));
-    // Made of strings and numbers only: serialising cannot fail.
-    let _ = serde_json::to_writer(&mut out, &whole);
-    out
+    let mut out = io::BufWriter::with_capacity(BUFFER, out);
+    serde_json::to_writer(&mut out, &whole)?;
+    out.flush()
 }
 
 #[derive(Serialize)]
@@ -492,19 +483,19 @@ struct PersonJson<'a> {
     name: &'a str,
 }
 
-/// The schedule as frab's XML; `size` is that of its JSON, which is a little smaller.
-fn to_xml(s: &Schedule, size: usize) -> String {
-    use std::fmt::Write;
+/// The schedule as frab's XML, written to `out`.
+fn write_xml(s: &Schedule, out: &mut dyn Write) -> io::Result<()> {
     let x = escape;
-    let mut out = String::with_capacity(size + size / 4);
-    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<schedule>\n");
-    let _ = writeln!(
+    let mut out = io::BufWriter::with_capacity(BUFFER, out);
+    let out = &mut out;
+    out.write_all("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<schedule>\n".as_bytes())?;
+    writeln!(
         out,
         "  <generator name=\"viikko\" version=\"{}\"/>",
         env!("CARGO_PKG_VERSION")
-    );
-    let _ = writeln!(out, "  <version>{}</version>", x(&s.version));
-    let _ = writeln!(
+    )?;
+    writeln!(out, "  <version>{}</version>", x(&s.version))?;
+    writeln!(
         out,
         "  <conference>\n    <title>{}</title>\n    <acronym>{}</acronym>\n    <start>{}</start>\n    <end>{}</end>\n    <days>{}</days>\n    <timeslot_duration>00:15</timeslot_duration>\n    <base_url>{}</base_url>\n    <time_zone_name>{}</time_zone_name>\n  </conference>",
         x(&s.title),
@@ -514,17 +505,17 @@ fn to_xml(s: &Schedule, size: usize) -> String {
         s.days.len(),
         x(&s.url),
         x(&s.time_zone)
-    );
+    )?;
     for d in &s.days {
-        let _ = writeln!(
+        writeln!(
             out,
             "  <day index=\"{}\" date=\"{}\" start=\"{}\" end=\"{}\">",
             d.index, d.date, d.start, d.end
-        );
+        )?;
         for (room, events) in &d.rooms {
-            let _ = writeln!(out, "    <room name=\"{}\">", x(room));
+            writeln!(out, "    <room name=\"{}\">", x(room))?;
             for e in events {
-                let _ = writeln!(out, "      <event id=\"{}\" guid=\"{}\">", e.id, e.guid);
+                writeln!(out, "      <event id=\"{}\" guid=\"{}\">", e.id, e.guid)?;
                 for (tag, value) in [
                     ("room", e.room.as_str()),
                     ("title", &e.title),
@@ -536,37 +527,37 @@ fn to_xml(s: &Schedule, size: usize) -> String {
                     ("abstract", &e.abstract_),
                     ("slug", &e.slug),
                 ] {
-                    let _ = writeln!(out, "        <{tag}>{}</{tag}>", x(value));
+                    writeln!(out, "        <{tag}>{}</{tag}>", x(value))?;
                 }
-                let _ = writeln!(
+                writeln!(
                     out,
                     "        <track>{}</track>",
                     x(e.track.as_deref().unwrap_or(""))
-                );
-                let _ = writeln!(
+                )?;
+                writeln!(
                     out,
                     "        <persons><person>{}</person></persons>",
                     x(e.person)
-                );
-                let _ = writeln!(out, "        <language>{}</language>", x(e.language));
-                let _ = writeln!(
+                )?;
+                writeln!(out, "        <language>{}</language>", x(e.language))?;
+                writeln!(
                     out,
                     "        <description>{}</description>",
                     x(e.description)
-                );
-                out.push_str("        <links>");
+                )?;
+                out.write_all("        <links>".as_bytes())?;
                 for (url, title) in &e.links {
-                    let _ = write!(out, "<link href=\"{}\">{}</link>", x(url), x(title));
+                    write!(out, "<link href=\"{}\">{}</link>", x(url), x(title))?;
                 }
-                out.push_str("</links>\n");
-                let _ = writeln!(out, "        <url>{}</url>\n      </event>", x(&e.url));
+                out.write_all("</links>\n".as_bytes())?;
+                writeln!(out, "        <url>{}</url>\n      </event>", x(&e.url))?;
             }
-            out.push_str("    </room>\n");
+            out.write_all("    </room>\n".as_bytes())?;
         }
-        out.push_str("  </day>\n");
+        out.write_all("  </day>\n".as_bytes())?;
     }
-    out.push_str("</schedule>\n");
-    out
+    out.write_all(b"</schedule>\n")?;
+    out.flush()
 }
 
 /// Text for XML, written where it is formatted: its five special characters escaped, and
