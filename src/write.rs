@@ -547,30 +547,23 @@ impl Sink for Update {
     /// when it holds what the output already does.
     fn put_written(&self, path: String, write: Writer) -> io::Result<()> {
         let staged = self.staging.join(&path);
-        let cannot = |e: io::Error| {
-            io::Error::new(e.kind(), format!("cannot write {}: {e}", staged.display()))
-        };
-        let (hash, size) = staged
-            .parent()
-            .map_or(Ok(()), |folder| self.folder(folder))
+        let (hash, size) = self
+            .staging_folder(&staged)
             .and_then(|()| Staged::create(&staged))
             .and_then(|mut file| write(&mut file).and_then(|()| file.finish()))
-            .map_err(cannot)?;
+            .map_err(cannot_write(&staged))?;
         let target = self.output.join(&path);
         let current = stat(&target);
-        let unchanged = match (self.previous.files.get(&path), current) {
-            (Some(recorded), Some((now_size, now_time))) => {
-                recorded.hash == hash && recorded.size == now_size && recorded.time == now_time
-            }
-            (None, Some((now_size, _))) => now_size == size && same_bytes(&target, &staged, size),
-            _ => false,
-        };
+        let unchanged = self.holds_already(&path, hash, size, current, || {
+            same_bytes(&target, &staged, size)
+        });
         let (size, time) = match (unchanged, current) {
             (true, Some(current)) => {
-                fs::remove_file(&staged).map_err(cannot)?;
+                fs::remove_file(&staged).map_err(cannot_write(&staged))?;
                 current
             }
-            _ => stat(&staged).ok_or_else(|| cannot(io::ErrorKind::NotFound.into()))?,
+            _ => stat(&staged)
+                .ok_or_else(|| cannot_write(&staged)(io::ErrorKind::NotFound.into()))?,
         };
         let recorded = Recorded {
             hash,
@@ -637,6 +630,11 @@ impl Write for Staged {
     }
 }
 
+/// Names the staged file an error of writing it came from.
+fn cannot_write(staged: &Path) -> impl Fn(io::Error) -> io::Error + '_ {
+    move |e| io::Error::new(e.kind(), format!("cannot write {}: {e}", staged.display()))
+}
+
 /// Whether two files of `size` bytes hold the same bytes.
 fn same_bytes(a: &Path, b: &Path, size: u64) -> bool {
     let (Ok(mut a), Ok(mut b)) = (fs::File::open(a), fs::File::open(b)) else {
@@ -664,40 +662,50 @@ impl Update {
         let size: u64 = parts.iter().map(|p| p.len() as u64).sum();
         let target = self.output.join(&path);
         let current = stat(&target);
-        let unchanged = match (self.previous.files.get(&path), current) {
-            (Some(recorded), Some((now_size, now_time))) => {
-                recorded.hash == hash && recorded.size == now_size && recorded.time == now_time
-            }
-            // Not in the manifest: compare the bytes themselves.
-            (None, Some((now_size, _))) => now_size == size && holds(&target, size as usize, parts),
-            _ => false,
-        };
-        let recorded = match (unchanged, current) {
-            (true, Some((size, time))) => Recorded {
-                hash,
-                size,
-                time,
-                key,
-            },
+        let unchanged = self.holds_already(&path, hash, size, current, || {
+            holds(&target, size as usize, parts)
+        });
+        let (size, time) = match (unchanged, current) {
+            (true, Some(current)) => current,
             _ => {
                 let staged = self.staging.join(&path);
-                let written = staged
-                    .parent()
-                    .map_or(Ok(()), |folder| self.folder(folder))
+                self.staging_folder(&staged)
                     .and_then(|()| write_new(&staged, parts, size as usize))
-                    .map_err(|e| {
-                        io::Error::new(e.kind(), format!("cannot write {}: {e}", staged.display()))
-                    })?;
-                let (size, time) = written;
-                Recorded {
-                    hash,
-                    size,
-                    time,
-                    key,
-                }
+                    .map_err(cannot_write(&staged))?
             }
         };
+        let recorded = Recorded {
+            hash,
+            size,
+            time,
+            key,
+        };
         self.record(path, recorded, !unchanged)
+    }
+
+    /// Whether the output's file at `path`, now of stat `current`, holds bytes of this hash and
+    /// size: by the previous manifest when it records the file as it still is, else by `same`,
+    /// which compares the bytes themselves.
+    fn holds_already(
+        &self,
+        path: &str,
+        hash: [u8; 16],
+        size: u64,
+        current: Option<(u64, u128)>,
+        same: impl FnOnce() -> bool,
+    ) -> bool {
+        match (self.previous.files.get(path), current) {
+            (Some(recorded), Some(now)) => {
+                recorded.hash == hash && (recorded.size, recorded.time) == now
+            }
+            (None, Some((now_size, _))) => now_size == size && same(),
+            _ => false,
+        }
+    }
+
+    /// Makes the folder a staged file goes in.
+    fn staging_folder(&self, staged: &Path) -> io::Result<()> {
+        staged.parent().map_or(Ok(()), |folder| self.folder(folder))
     }
 
     /// Notes a file of the new site; a second file at one path is refused.
