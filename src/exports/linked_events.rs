@@ -38,24 +38,31 @@ pub fn write(
         .collect();
     let series: Vec<Vec<u8>> = super_events(site, &prefix).iter().map(encode).collect();
     let all: Vec<&[u8]> = events.iter().chain(&series).map(Vec::as_slice).collect();
-    put_list(sink, "data/tapahtumat.json".into(), &all)?;
     sink.put(OutputFile {
         path: "data/tapahtumat.schema.json".into(),
         bytes: SCHEMA.as_bytes().to_vec().into(),
     })?;
-    for organiser in &site.organisers {
-        let own: Vec<&[u8]> = organiser
-            .entries
-            .iter()
-            .map(|&e| events[e].as_slice())
-            .collect();
-        put_list(
-            sink,
-            format!("data/jarjestaja/{}.json", organiser.folder),
-            &own,
-        )?;
-    }
-    Ok(())
+    // The whole list beside the organisers' own: hashing and writing them, hundreds of megabytes
+    // at 50,000 entries, was one thread's work at the end of a build.
+    let organisers = || {
+        site.organisers.par_iter().try_for_each(|organiser| {
+            let own: Vec<&[u8]> = organiser
+                .entries
+                .iter()
+                .map(|&e| events[e].as_slice())
+                .collect();
+            put_list(
+                sink,
+                format!("data/jarjestaja/{}.json", organiser.folder),
+                &own,
+            )
+        })
+    };
+    let (whole, own) = rayon::join(
+        || put_list(sink, "data/tapahtumat.json".into(), &all),
+        organisers,
+    );
+    whole.and(own)
 }
 
 /// `{"meta": …, "data": [events]}`, as Linked Events lists them, written from its parts.
