@@ -476,14 +476,20 @@ pub fn build(root: &Path, output: &Path, options: &Options) -> Result<Report, Fa
     let cannot_write =
         |e: std::io::Error| Failure::Io(format!("cannot write {}: {e}", output.display()));
     let manifest = write::manifest_path(root, &output);
-    // The previous build's manifest is read beside the sources: a build with nothing to do
-    // is mostly these two.
+    // The output made ready (an interrupted build's journal finished, the previous manifest
+    // read) beside reading the sources: a build with nothing to do is mostly these two.
     let (update, loaded) = rayon::join(
         || write::Update::new(&output, &manifest),
         || load::load(root),
     );
     let update = update.map_err(cannot_write)?;
-    let loaded = loaded.map_err(|e| Failure::Io(e.to_string()))?;
+    let loaded = match loaded {
+        Ok(loaded) => loaded,
+        Err(e) => {
+            update.abandon();
+            return Err(Failure::Io(e.to_string()));
+        }
+    };
     let lock = loaded.0.calendar_lock.as_ref().map(|f| f.text.to_string());
     let content = self::inputs(root, &loaded.0, options);
     let inputs = |lock: Option<&str>| with_record(content.clone(), lock);

@@ -384,7 +384,8 @@ impl Update {
             journal.push_str(&format!("D {path}\n"));
         }
         fs::write(self.staging.join(MANIFEST), manifest)?;
-        journal.push_str(&format!("M {}\n", self.manifest.display()));
+        // Absolute: the next build, which finishes a journal cut short, may run from elsewhere.
+        journal.push_str(&format!("M {}\n", absolute(&self.manifest).display()));
         // The commit point: once the journal is saved, the build is done and what it lists will be
         // moved in, by this build or the next.
         replace_file(&sibling(&self.output, "viikko-journal"), journal.as_bytes())?;
@@ -641,7 +642,7 @@ impl Write for Staged {
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        Ok(())
+        self.empty_buffer()
     }
 }
 

@@ -59,6 +59,17 @@ fn open_data_is_valid_linked_events_and_carries_each_kind_of_entry() {
         read(repo().join("src/exports/linked-events.schema.json"))
     );
 
+    // Below `meta` and `data`, as Linked Events has them, keys in the order of their names at
+    // every level, as the lists have always had them, so that a field added out of order cannot
+    // change every file's bytes: each file is its parsed parts written again, whose maps are
+    // sorted.
+    for file in &files {
+        let text = read(file);
+        let list: Value = serde_json::from_str(&text).unwrap();
+        let again = format!("{{\"meta\":{},\"data\":{}}}\n", list["meta"], list["data"]);
+        assert_eq!(text, again, "{}", file.display());
+    }
+
     let all = json(&out.join("data/tapahtumat.json"));
     assert_eq!(all["meta"]["count"], all["data"].as_array().unwrap().len());
     let cancelled = event(

@@ -20,8 +20,8 @@ pub fn write(
     sink: &dyn Sink,
 ) -> std::io::Result<()> {
     let schedule = schedule(site, record, t);
-    // Both at once, each written as it is made: the largest files of a large site are never
-    // held whole.
+    // Both at once, each written as it is made: in a build the largest files of a large site are
+    // never held whole.
     let (json, xml) = rayon::join(
         || {
             sink.put_written("schedule.json".into(), &mut |out| {
