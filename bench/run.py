@@ -63,17 +63,33 @@ def run_timed(cmd):
     return wall, rss_kb / 1024, p.stdout
 
 
-TRASH = []  # [folder] once main() has made it
+TRASH = []  # [folder, whether it is in memory] once main() has made it
 
 
 def rmtree(path):
-    """Moves an output tree aside; trees are deleted only when the run ends. Deleting thousands of
-    files right before a timed build would charge that build for the kernel's slow inode
-    allocation next to recently freed inodes (on ext4 without a journal it skips inodes freed in
-    the last ~30 s), which made timings of either tool vary by 2x or more."""
+    """Moves an output tree aside; on disk, trees are deleted only when the run ends. Deleting
+    thousands of files right before a timed build would charge that build for the kernel's slow
+    inode allocation next to recently freed inodes (on ext4 without a journal it skips inodes
+    freed in the last ~30 s), which made timings of either tool vary by 2x or more. In memory
+    (tmpfs) a tree kept is memory taken: three 50,000-entry outputs outgrew 24 GB."""
     for p in (path, path + ".viikko-new", path + ".viikko-old"):
         if os.path.exists(p):
-            os.rename(p, os.path.join(TRASH[0], str(len(os.listdir(TRASH[0])))))
+            aside = os.path.join(TRASH[0], str(len(os.listdir(TRASH[0]))))
+            os.rename(p, aside)
+            if TRASH[1]:
+                shutil.rmtree(aside)
+
+
+def in_memory(path):
+    """Whether `path` is on tmpfs, by the longest mount point in /proc/mounts that holds it."""
+    path, kind, longest = os.path.realpath(path), None, -1
+    with open("/proc/mounts") as mounts:
+        for line in mounts:
+            _, mount, fs = line.split()[:3]
+            inside = path == mount or path.startswith(mount.rstrip("/") + "/")
+            if inside and len(mount) > longest:
+                kind, longest = fs, len(mount)
+    return kind == "tmpfs"
 
 
 def inodes(tree):
@@ -409,7 +425,7 @@ def main():
         subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=REPO, check=True)
     os.makedirs(CACHE, exist_ok=True)
     work = tempfile.mkdtemp(prefix="viikko-bench-", dir=a.work)
-    TRASH.append(os.path.join(work, "trash"))
+    TRASH.extend([os.path.join(work, "trash"), in_memory(work)])
     os.makedirs(TRASH[0])
     viikko = os.path.join(work, "viikko")
     shutil.copy2(os.path.join(REPO, "target", "release", "viikko"), viikko)
