@@ -1,15 +1,15 @@
 //! What a build made (rendered pages and cards, parsed files, compiled templates) kept by a
 //! fingerprint of everything it was made from, so that a build makes again only what an edit
 //! changed. The preview server keeps everything in memory between saves; `viikko build` keeps
-//! what lasts ([`lasts`]: cards, search words, entry files as read) in `.viikko-cache/made`
-//! between runs, beside the output's manifest (`write.rs`).
+//! what lasts ([`lasts`]: entry files as read, rendered bodies, cards, search words) in
+//! `.viikko-cache/made` between runs, beside the output's manifest (`write.rs`).
 
 use rayon::prelude::*;
 
 use std::any::{Any, TypeId};
 use std::convert::Infallible;
 use std::hash::{BuildHasher, Hasher};
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
@@ -17,6 +17,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use serde_json::Value;
 
 use crate::content::{ReadEntry, entry_bytes, entry_from_bytes};
+use crate::markdown::Rendered;
 
 // The keys are fingerprints already: SipHash would only hash them again, slowly.
 use foldhash::HashMap;
@@ -26,6 +27,9 @@ type Kept = Arc<dyn Any + Send + Sync>;
 
 /// Anything a build made, by fingerprint.
 type Made = HashMap<u64, Kept>;
+
+/// What earlier builds made, each with the number of the build that last used it.
+type Previous = HashMap<u64, (AtomicU32, Kept)>;
 
 const SHARDS: usize = 16;
 
@@ -41,7 +45,7 @@ pub struct Cache {
     /// What earlier builds made, each with the number of the build that last used it. A build
     /// only reads the map: what it takes is marked, not moved (tens of thousands of things a
     /// save in the preview).
-    previous: RwLock<HashMap<u64, (AtomicU32, Kept)>>,
+    previous: RwLock<Previous>,
     /// This build's number.
     build: u32,
     /// What this build made anew, in shards by fingerprint: both cores add to it at once.
@@ -101,33 +105,12 @@ impl Cache {
             file: Some(path.to_path_buf()),
             ..Cache::default()
         };
-        let Ok(bytes) = std::fs::read(path) else {
+        let Ok(file) = std::fs::File::open(path) else {
             return cache;
         };
-        let Some(mut rest) = bytes.strip_prefix(header().as_bytes()) else {
+        let Some((previous, whole)) = read_records(file, PART) else {
             return cache;
         };
-        let mut records = Vec::new();
-        while let Some((record, after)) = split_record(rest) {
-            records.push(record);
-            rest = after;
-        }
-        // Checked and decoded on every core: tens of thousands of records.
-        let read: Vec<Option<(u64, Option<Kept>)>> =
-            records.into_par_iter().map(read_record).collect();
-        let mut previous = HashMap::default();
-        let mut whole = rest.is_empty();
-        for record in read {
-            // The file is read up to a record that does not match its check.
-            let Some((key, kept)) = record else {
-                whole = false;
-                break;
-            };
-            // One that no longer reads (a time whose zone's rules changed) is made again.
-            if let Some(kept) = kept {
-                previous.insert(key, (AtomicU32::new(0), kept));
-            }
-        }
         cache.on_disk = whole.then_some(previous.len());
         cache.previous = RwLock::new(previous);
         cache
@@ -253,6 +236,55 @@ impl Cache {
     }
 }
 
+/// How much of a cache file is read at a time: its records are decoded a part at a time, so
+/// that the whole file is never in memory beside what it decodes to.
+const PART: u64 = 8 << 20;
+
+/// The records of a cache file, and whether it was read to its end; `None` when it is not this
+/// program's. A record cut short or damaged ends what is read.
+fn read_records(mut file: impl Read, part: u64) -> Option<(Previous, bool)> {
+    let mut header_bytes = vec![0; header().len()];
+    file.read_exact(&mut header_bytes).ok()?;
+    if header_bytes != header().as_bytes() {
+        return None;
+    }
+    let mut previous = HashMap::default();
+    // What is read and not yet decoded: a record's start, at most, once a part is decoded.
+    // One buffer for all parts, which a new one for each left scattered in memory.
+    let mut pending = Vec::with_capacity(part as usize);
+    loop {
+        pending.reserve(part as usize);
+        let Ok(read) = (&mut file).take(part).read_to_end(&mut pending) else {
+            return Some((previous, false));
+        };
+        let at_end = (read as u64) < part;
+        let mut records = Vec::new();
+        let mut rest = pending.as_slice();
+        while let Some((record, after)) = split_record(rest) {
+            records.push(record);
+            rest = after;
+        }
+        let (decoded, left) = (pending.len() - rest.len(), rest.len());
+        // Checked and decoded on every core: thousands of records a part.
+        let read: Vec<Option<(u64, Option<Kept>)>> =
+            records.into_par_iter().map(read_record).collect();
+        for record in read {
+            // The file is read up to a record that does not match its check.
+            let Some((key, kept)) = record else {
+                return Some((previous, false));
+            };
+            // One that no longer reads (a time whose zone's rules changed) is made again.
+            if let Some(kept) = kept {
+                previous.insert(key, (AtomicU32::new(0), kept));
+            }
+        }
+        if at_end {
+            return Some((previous, left == 0));
+        }
+        pending.drain(..decoded);
+    }
+}
+
 /// Removes what builds killed while writing the file at `path` anew left beside it.
 fn forget_unfinished(path: &Path) {
     let Some(names) = path
@@ -271,13 +303,13 @@ fn forget_unfinished(path: &Path) {
 }
 
 /// Whether a `T` lasts between runs of `viikko build`: what is made from the content alone
-/// (cards and search words, entry files as read), whose fingerprints name every input but the
-/// program, which the file's header names. Pages are left out: a build keeps those it need not
-/// make in the output itself, and a listing would hold the whole site a second time. So are
-/// rendered bodies: reading them back cost more than rendering them again.
+/// (entry files as read, their rendered bodies, cards and search words), whose fingerprints name
+/// every input but the program, which the file's header names. Pages are left out: a build keeps
+/// those it need not make in the output itself, and a listing would hold the whole site a
+/// second time.
 fn lasts<T: 'static>() -> bool {
     let t = TypeId::of::<T>();
-    t == TypeId::of::<Arc<str>>() || t == TypeId::of::<ReadEntry>()
+    t == TypeId::of::<Arc<str>>() || t == TypeId::of::<ReadEntry>() || t == TypeId::of::<Rendered>()
 }
 
 /// A cache file's first lines: what it is, and the program that wrote it.
@@ -287,6 +319,7 @@ fn header() -> String {
 
 const TEXT: u8 = 1;
 const ENTRY: u8 = 2;
+const BODY: u8 = 3;
 
 /// `kept` as a record: its key, kind, length, bytes, and a check of them all. What must not be
 /// kept (an entry read with problems) is left out.
@@ -300,6 +333,12 @@ fn write_record(out: &mut impl Write, key: u64, kept: &Kept) -> io::Result<()> {
         };
         encoded = bytes;
         (ENTRY, encoded.as_slice())
+    } else if let Some(encoding) = kept.downcast_ref::<Rendered>().map(Rendered::to_bytes) {
+        let Some(bytes) = encoding else {
+            return Ok(());
+        };
+        encoded = bytes;
+        (BODY, encoded.as_slice())
     } else {
         return Ok(());
     };
@@ -341,10 +380,11 @@ fn read_record((key, kind, payload, stored): Record) -> Option<(u64, Option<Kept
         return None;
     }
     let kept: Option<Kept> = match kind {
-        TEXT => std::str::from_utf8(payload)
+        TEXT => simdutf8::basic::from_utf8(payload)
             .ok()
             .map(|text| Arc::new(Arc::<str>::from(text)) as Kept),
         ENTRY => entry_from_bytes(payload).map(|entry| Arc::new(entry) as Kept),
+        BODY => Rendered::from_bytes(payload).map(|body| Arc::new(body) as Kept),
         _ => None,
     };
     Some((key, kept))
@@ -478,6 +518,52 @@ impl io::Write for Fingerprint {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_file_is_read_a_part_at_a_time_up_to_damage() {
+        let body = |n: usize| Rendered {
+            html: format!("<p>ä{n}</p>").into(),
+            text: format!("ä{n}").into(),
+            ..Rendered::default()
+        };
+        let mut file = header().into_bytes();
+        for n in 0..100u64 {
+            let kept: Kept = match n % 2 {
+                0 => Arc::new(Arc::<str>::from(format!("kortti {n}"))),
+                _ => Arc::new(body(n as usize)),
+            };
+            write_record(&mut file, n, &kept).unwrap();
+        }
+        // Parts shorter than a record, and longer than several.
+        for part in [7, 100, 1 << 20] {
+            let (read, whole) = read_records(file.as_slice(), part).unwrap();
+            assert!(whole && read.len() == 100, "part {part}");
+            let text = read[&2].1.downcast_ref::<Arc<str>>().unwrap();
+            assert_eq!(&**text, "kortti 2");
+            let rendered = read[&3].1.downcast_ref::<Rendered>().unwrap();
+            assert_eq!((&*rendered.html, &*rendered.text), ("<p>ä3</p>", "ä3"));
+        }
+        let cut = &file[..file.len() - 3];
+        let (read, whole) = read_records(cut, 7).unwrap();
+        assert!(!whole && read.len() == 99);
+        let mut damaged = file.clone();
+        let middle = damaged.len() / 2;
+        damaged[middle] ^= 1;
+        let (read, whole) = read_records(damaged.as_slice(), 100).unwrap();
+        assert!(!whole && read.len() < 60 && read.len() > 40);
+        assert!(read_records(&b"another program"[..], 100).is_none());
+        // A body with problems is not kept: the next build must report them again.
+        let mut with_problems = body(1);
+        with_problems
+            .problems
+            .push(crate::diagnostics::Diagnostic::error(
+                "a.md",
+                crate::text!("link_nowhere"),
+            ));
+        let mut out = Vec::new();
+        write_record(&mut out, 1, &(Arc::new(with_problems) as Kept)).unwrap();
+        assert!(out.is_empty());
+    }
 
     #[test]
     fn takes_what_the_previous_build_made_from_the_same_inputs() {

@@ -508,8 +508,8 @@ pub fn build(root: &Path, output: &Path, options: &Options) -> Result<Report, Fa
         previous,
         ..options.clone()
     };
-    // What earlier builds made that lasts (entry files as read, cards, search words): an edit costs
-    // what it changed there.
+    // What earlier builds made that lasts (entry files as read, rendered bodies, cards, search
+    // words): an edit costs what it changed there.
     let cache = cache::Cache::open(&write::kept_path(root));
     // The build, and the calendar record's text when this build saved a new one.
     let finish = || {

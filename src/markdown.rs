@@ -23,19 +23,16 @@ pub struct Links<'a> {
 }
 
 impl Links<'_> {
-    /// Of everything a body's links are resolved against.
-    pub fn fingerprint(&self) -> u64 {
-        // Summed, so that the map's order does not count and nothing needs sorting.
-        let pairs = self
-            .targets
-            .iter()
-            .map(|(file, address)| Fingerprint::default().text(file).text(address).finish());
-        let sum = pairs.fold(0u64, u64::wrapping_add);
-        Fingerprint::default()
-            .text(self.base_path)
-            .number(self.targets.len() as u64)
-            .number(sum)
-            .finish()
+    /// Of what links to `files` (content files, as [`Rendered::links`] names them) resolve to:
+    /// a body need not be rendered again while this is unchanged, however many other files come
+    /// and go.
+    pub fn fingerprint(&self, files: &[&str]) -> u64 {
+        let f = Fingerprint::default().text(self.base_path);
+        let f = files.iter().fold(f, |f, file| {
+            let page = self.targets.get(*file);
+            f.text(file).text(page.map_or("\0", String::as_str))
+        });
+        f.finish()
     }
 }
 
@@ -44,6 +41,36 @@ pub struct Rendered {
     pub html: std::sync::Arc<str>,
     pub text: std::sync::Arc<str>,
     pub problems: Vec<Diagnostic>,
+    /// The content files its links were looked up as, found or not, one line each.
+    pub links: String,
+}
+
+impl Rendered {
+    /// The body in the cache's file: the HTML's length, the HTML, the text (its links are kept
+    /// in a record of their own). `None` when it had problems, which the next build must report
+    /// again.
+    pub(crate) fn to_bytes(&self) -> Option<Vec<u8>> {
+        if !self.problems.is_empty() {
+            return None;
+        }
+        let len = u32::try_from(self.html.len()).ok()?;
+        let mut bytes = Vec::with_capacity(4 + self.html.len() + self.text.len());
+        bytes.extend_from_slice(&len.to_le_bytes());
+        bytes.extend_from_slice(self.html.as_bytes());
+        bytes.extend_from_slice(self.text.as_bytes());
+        Some(bytes)
+    }
+
+    /// [`Rendered::to_bytes`] read back.
+    pub(crate) fn from_bytes(bytes: &[u8]) -> Option<Rendered> {
+        let (len, rest) = bytes.split_first_chunk::<4>()?;
+        let (html, text) = rest.split_at_checked(u32::from_le_bytes(*len) as usize)?;
+        Some(Rendered {
+            html: simdutf8::basic::from_utf8(html).ok()?.into(),
+            text: simdutf8::basic::from_utf8(text).ok()?.into(),
+            ..Rendered::default()
+        })
+    }
 }
 
 /// Ids the page templates use themselves; generated heading ids avoid them.
@@ -71,6 +98,7 @@ pub fn render(file: &SourceFile, body_offset: usize, links: &Links) -> Rendered 
         Parser::new_ext(body, options).into_offset_iter().collect();
 
     let mut problems = Vec::new();
+    let mut looked_up = String::new();
     let mut raw_html = false;
     let shift = heading_shift(&events);
     let mut ids = HeadingIds::default();
@@ -104,7 +132,8 @@ pub fn render(file: &SourceFile, body_offset: usize, links: &Links) -> Rendered 
                 title,
                 id,
             }) => {
-                let dest_url = resolve(dest_url, file, links).unwrap_or_else(|problem| {
+                let dest_url = resolve(dest_url, file, links, &mut looked_up);
+                let dest_url = dest_url.unwrap_or_else(|problem| {
                     let at = body_offset + range.start;
                     problems.push(problem.at(file, at, range.len()));
                     CowStr::from("#")
@@ -122,7 +151,8 @@ pub fn render(file: &SourceFile, body_offset: usize, links: &Links) -> Rendered 
                 title,
                 id,
             }) => {
-                let dest_url = resolve(dest_url, file, links).unwrap_or_else(|problem| {
+                let dest_url = resolve(dest_url, file, links, &mut looked_up);
+                let dest_url = dest_url.unwrap_or_else(|problem| {
                     problems.push(problem.at(file, body_offset + range.start, range.len()));
                     CowStr::from("")
                 });
@@ -157,6 +187,7 @@ pub fn render(file: &SourceFile, body_offset: usize, links: &Links) -> Rendered 
         html: html.into(),
         text: text.into(),
         problems,
+        links: looked_up,
     }
 }
 
@@ -293,11 +324,13 @@ impl LinkProblem {
 }
 
 /// Rewrites a link target: content files to their page URLs, static files to theirs; refuses
-/// script URLs and links to files that do not exist.
+/// script URLs and links to files that do not exist. Adds each content file it looks up to
+/// `looked_up`, a line each.
 fn resolve<'a>(
     url: &CowStr<'a>,
     file: &SourceFile,
     links: &Links,
+    looked_up: &mut String,
 ) -> Result<CowStr<'a>, LinkProblem> {
     let trimmed = url.trim();
     let scheme = trimmed
@@ -325,6 +358,10 @@ fn resolve<'a>(
         None => (trimmed, None),
     };
     let target = join(file.dir(), path);
+    if let Some(target) = &target {
+        looked_up.push_str(target);
+        looked_up.push('\n');
+    }
     let page = target.as_deref().and_then(|t| links.targets.get(t));
     match page {
         Some(page) => {
@@ -444,7 +481,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_link_targets_fingerprint_follows_every_address_in_any_order() {
+    fn a_body_is_known_by_the_pages_of_the_files_it_links_to_alone() {
         let fingerprint = |pairs: &[(&str, &str)]| {
             let targets: Targets = pairs
                 .iter()
@@ -454,13 +491,26 @@ mod tests {
                 targets: &targets,
                 base_path: "/rsv/",
             };
-            links.fingerprint()
+            let file = SourceFile::new("content/pages/c.md", "[a](a.md) [x](x.md)");
+            let rendered = render(&file, 0, &links);
+            assert_eq!(rendered.links, "content/pages/a.md\ncontent/pages/x.md\n");
+            let files: Vec<&str> = rendered.links.lines().collect();
+            links.fingerprint(&files)
         };
-        let two = [("content/pages/a.md", "a/"), ("content/pages/b.md", "b/")];
-        assert_eq!(fingerprint(&two), fingerprint(&[two[1], two[0]]));
-        let swapped = [("content/pages/a.md", "b/"), ("content/pages/b.md", "a/")];
-        assert_ne!(fingerprint(&two), fingerprint(&swapped));
-        assert_ne!(fingerprint(&two), fingerprint(&two[..1]));
+        let a = ("content/pages/a.md", "a/");
+        let others = [a, ("content/pages/b.md", "b/")];
+        // Another file coming or going does not count; the page of one it links to does, and
+        // so does a file it looked for in vain appearing.
+        assert_eq!(fingerprint(&[a]), fingerprint(&others));
+        assert_ne!(
+            fingerprint(&[a]),
+            fingerprint(&[("content/pages/a.md", "b/")])
+        );
+        assert_ne!(
+            fingerprint(&[a]),
+            fingerprint(&[a, ("content/pages/x.md", "x/")])
+        );
+        assert_ne!(fingerprint(&[a]), fingerprint(&[]));
     }
 
     fn render_body(body: &str) -> Rendered {

@@ -217,7 +217,8 @@ fn an_output_on_another_file_system_than_the_cache_is_updated() {
     assert!(snapshot(&out) == clean(root, DAY));
 }
 
-/// What earlier builds made that lasts: the cards, search words and entry files as read.
+/// What earlier builds made that lasts: entry files as read, rendered bodies, cards and search
+/// words.
 const KEPT: &str = ".viikko-cache/made";
 
 #[test]

@@ -174,7 +174,6 @@ pub fn validate(sources: &Sources, cache: Option<&Cache>) -> (Option<Site>, Diag
     let markdown = Markdown {
         links: &links,
         cache,
-        links_fingerprint: cache.map_or(0, |_| links.fingerprint()),
     };
     let organisers = markdown.render_all(organisers, &mut problems, |o, r| o.body_html = r.html);
     let entries = markdown.render_all(kept, &mut problems, |e, r| {
@@ -289,7 +288,6 @@ pub(crate) struct Draft<T> {
 struct Markdown<'a> {
     links: &'a Links<'a>,
     cache: Option<&'a Cache>,
-    links_fingerprint: u64,
 }
 
 impl Markdown<'_> {
@@ -302,16 +300,7 @@ impl Markdown<'_> {
         let rendered: Vec<(Option<T>, Vec<Diagnostic>)> = drafts
             .into_par_iter()
             .map(|mut draft| {
-                let inputs = |f: Fingerprint| {
-                    f.text("markdown")
-                        .number(self.links_fingerprint)
-                        .text(&draft.file.rel)
-                        .number(draft.file.digest())
-                        .number(draft.body_offset as u64)
-                };
-                let mut out = remember(self.cache, inputs, || {
-                    markdown::render(&draft.file, draft.body_offset, self.links)
-                });
+                let mut out = self.render(&draft);
                 let found = std::mem::take(&mut out.problems);
                 set(&mut draft.value, out);
                 (draft.ok.then_some(draft.value), found)
@@ -324,6 +313,38 @@ impl Markdown<'_> {
                 value
             })
             .collect()
+    }
+
+    /// The body of `draft`, or what the cache kept of it: known first by the file's text, which
+    /// gives the content files it links to, then by what those are published as. So a body is
+    /// rendered again when a file it links to moves, not whenever any file comes or goes.
+    fn render<T>(&self, draft: &Draft<T>) -> markdown::Rendered {
+        let render = || markdown::render(&draft.file, draft.body_offset, self.links);
+        let Some(cache) = self.cache else {
+            return render();
+        };
+        let text = Fingerprint::default()
+            .text("markdown")
+            .text(&draft.file.rel)
+            .number(draft.file.digest())
+            .number(draft.body_offset as u64)
+            .finish();
+        let mut made = None;
+        let links: std::sync::Arc<str> = remember(
+            Some(cache),
+            |f| f.number(text).text("links"),
+            || {
+                let rendered = made.insert(render());
+                rendered.links.as_str().into()
+            },
+        );
+        let files: Vec<&str> = links.lines().collect();
+        let targets = self.links.fingerprint(&files);
+        remember(
+            Some(cache),
+            |f| f.number(text).number(targets),
+            || made.take().unwrap_or_else(render),
+        )
     }
 }
 
