@@ -48,6 +48,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embedded!(
     "municipalities.html",
     "municipality.html",
     "print.html",
+    "print-line.html",
     "poster.html",
     "changes.html",
     "changes.xml",

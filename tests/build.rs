@@ -441,6 +441,28 @@ fn a_template_that_fails_midway_leaves_the_previous_site_whole() {
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
+#[test]
+fn a_broken_row_of_the_printed_sheets_fails_the_build_and_names_its_template() {
+    let site = site("site");
+    let out = site.path().join("public");
+    build_ok(site.path(), &out);
+    let sheet = read(out.join("ohjelma/tulosta/index.html"));
+    assert!(
+        sheet.contains("<td class=\"print-time\">"),
+        "rows are on the sheet"
+    );
+    own_theme(
+        site.path(),
+        "templates/print-line.html",
+        "{{ e.no_such_field.x }}",
+    );
+    let failed = build(site.path(), &out);
+    let stderr = String::from_utf8_lossy(&failed.stderr);
+    assert_eq!(failed.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("print-line.html"), "{stderr}");
+    assert!(read(out.join("ohjelma/tulosta/index.html")) == sheet);
+}
+
 /// `viikko build` with the clock fixed, so that two builds stamp changed events alike.
 fn build_at_fixed_time(root: &Path, output: &Path) {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_viikko"))

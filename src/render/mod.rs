@@ -107,6 +107,8 @@ pub struct Pages<'a> {
     base: u64,
     cache: Option<&'a Cache>,
     cards: &'a [OnceLock<Card>],
+    /// The first failure of the template of the printed sheets' rows, which leaves them empty.
+    line_error: OnceLock<Diagnostic>,
     /// Each entry's [`Pages::entry_key`], made when first needed.
     entry_keys: Vec<OnceLock<u64>>,
     organiser_keys: Vec<OnceLock<u64>>,
@@ -167,6 +169,7 @@ impl<'a> Pages<'a> {
             base,
             cache,
             cards,
+            line_error: OnceLock::new(),
             entry_keys: (0..site.entries.len()).map(|_| OnceLock::new()).collect(),
             organiser_keys: (0..site.organisers.len())
                 .map(|_| OnceLock::new())
@@ -260,7 +263,7 @@ impl<'a> Pages<'a> {
         let mut jobs = self.jobs();
         jobs.push(self.sitemap(&jobs));
         // Each thread keeps one context with what all pages share, and lends it to each page.
-        let failures: Vec<Failure> = jobs
+        let mut failures: Vec<Failure> = jobs
             .into_par_iter()
             .map_init(
                 || self.common.clone(),
@@ -268,6 +271,12 @@ impl<'a> Pages<'a> {
             )
             .flatten()
             .collect();
+        // Known once the sheets are made.
+        failures.extend(
+            self.line_error
+                .get()
+                .map(|e| Failure::Content(e.clone().into())),
+        );
         Failure::gather(failures)
     }
 
@@ -283,10 +292,12 @@ impl<'a> Pages<'a> {
             return Some(Err(failure));
         }
         // A broken card template shows on the first page with cards.
-        Some(match self.card_error() {
-            Some(problem) => Err(Failure::Content(Diagnostics::from(problem))),
-            None => Ok(()),
-        })
+        Some(
+            match self.card_error().or_else(|| self.line_error.get().cloned()) {
+                Some(problem) => Err(Failure::Content(Diagnostics::from(problem))),
+                None => Ok(()),
+            },
+        )
     }
 
     /// The files of every page, in the order they are made.

@@ -1,12 +1,15 @@
 //! The programme on paper: the whole week to print (`ohjelma/tulosta/`, and per municipality
 //! `kunta/<slug>/tulosta/`) and a poster per entry (`<entry>/juliste/`) for notice boards.
 
+use std::sync::Arc;
+
 use serde_json::{Value, json};
+use tera::Context;
 
 use super::{Job, Pages};
 use jiff::civil::Date;
 
-use crate::cache::Fingerprint;
+use crate::cache::{Fingerprint, cached};
 use crate::model::*;
 use crate::view::{Views, object};
 
@@ -30,7 +33,7 @@ pub(super) fn jobs<'a>(pages: &'a Pages) -> Vec<Job<'a>> {
         path: PROGRAMME.into(),
         title: title.clone().into(),
         values: Box::new(move || {
-            let mut print = programme(site, views, &title, &chosen(site, None));
+            let mut print = programme(pages, &title, &chosen(site, None));
             print["municipalities"] = links.into();
             object([("print", print)])
         }),
@@ -49,7 +52,7 @@ pub(super) fn jobs<'a>(pages: &'a Pages) -> Vec<Job<'a>> {
             path,
             title: title.clone().into(),
             values: Box::new(move || {
-                let mut print = programme(site, views, &title, &chosen(site, Some(&here)));
+                let mut print = programme(pages, &title, &chosen(site, Some(&here)));
                 print["municipality"] = name.into();
                 object([("print", print)])
             }),
@@ -94,14 +97,16 @@ fn chosen(site: &Site, only: Option<&[usize]>) -> Vec<(Date, Vec<usize>)> {
 }
 
 /// A sheet of `days`' entries.
-fn programme(site: &Site, views: &Views, title: &str, days: &[(Date, Vec<usize>)]) -> Value {
+fn programme(pages: &Pages, title: &str, days: &[(Date, Vec<usize>)]) -> Value {
+    let mut context = pages.common.clone();
     let days: Vec<Value> = days
         .iter()
         .map(|(date, entries)| {
-            let lines: Vec<Value> = entries.iter().map(|&i| line(site, views, i)).collect();
+            let lines = entries.iter().map(|&i| pages.print_line(&mut context, i));
+            let lines: Vec<Value> = lines.map(Value::from).collect();
             object([
                 ("date", date.to_string().into()),
-                ("label", views.lang.long_date(*date).into()),
+                ("label", pages.views.lang.long_date(*date).into()),
                 ("entries", lines.into()),
             ])
         })
@@ -129,8 +134,32 @@ fn poster(site: &Site, views: &Views, i: usize) -> Value {
     poster
 }
 
-/// What a sheet shows of an entry (`print.html`): a few of its card's values, for sheets that list
-/// the whole week.
+impl Pages<'_> {
+    /// Entry `i`'s row on the printed sheets (`print-line.html`), made once for every sheet it
+    /// is on, and kept by the entry's key; empty if the template failed, which is kept to be
+    /// reported.
+    fn print_line(&self, context: &mut Context, i: usize) -> String {
+        let key = self.key(|f| f.text("print line").number(self.entry_key(i)));
+        let made = cached(key, || {
+            context.insert("e", &line(self.site, &self.views, i));
+            let html = self.theme.tera.render("print-line.html", context)?;
+            Ok::<_, tera::Error>(Arc::<str>::from(html.trim()))
+        });
+        made.map_or_else(
+            |error| {
+                let theme = &self.site.config.theme;
+                let _ = self
+                    .line_error
+                    .set(crate::theme::template_error(theme, &error));
+                String::new()
+            },
+            |line| line.to_string(),
+        )
+    }
+}
+
+/// What a sheet shows of an entry (`print-line.html`): a few of its card's values, for sheets
+/// that list the whole week.
 fn line(site: &Site, views: &Views, i: usize) -> Value {
     let entry = &site.entries[i];
     let (_, time) = views.date_and_time(&entry.when);
