@@ -54,6 +54,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embedded!(
     "changes.xml",
     "embed.html",
     "embed-list.html",
+    "embed-item.html",
     "embed-fragment.html",
 );
 

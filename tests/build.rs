@@ -442,25 +442,35 @@ fn a_template_that_fails_midway_leaves_the_previous_site_whole() {
 }
 
 #[test]
-fn a_broken_row_of_the_printed_sheets_fails_the_build_and_names_its_template() {
-    let site = site("site");
-    let out = site.path().join("public");
-    build_ok(site.path(), &out);
-    let sheet = read(out.join("ohjelma/tulosta/index.html"));
-    assert!(
-        sheet.contains("<td class=\"print-time\">"),
-        "rows are on the sheet"
-    );
-    own_theme(
-        site.path(),
-        "templates/print-line.html",
-        "{{ e.no_such_field.x }}",
-    );
-    let failed = build(site.path(), &out);
-    let stderr = String::from_utf8_lossy(&failed.stderr);
-    assert_eq!(failed.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("print-line.html"), "{stderr}");
-    assert!(read(out.join("ohjelma/tulosta/index.html")) == sheet);
+fn a_broken_row_of_a_sheet_or_a_list_fails_the_build_and_names_its_template() {
+    for (template, page, row) in [
+        (
+            "print-line.html",
+            "ohjelma/tulosta/index.html",
+            "<td class=\"print-time\">",
+        ),
+        (
+            "embed-item.html",
+            "upota/kohderyhma/kaikki/index.html",
+            "<li",
+        ),
+    ] {
+        let site = site("site");
+        let out = site.path().join("public");
+        build_ok(site.path(), &out);
+        let before = read(out.join(page));
+        assert!(before.contains(row), "{page} has its rows");
+        own_theme(
+            site.path(),
+            &format!("templates/{template}"),
+            "{{ e.no_such_field.x }}",
+        );
+        let failed = build(site.path(), &out);
+        let stderr = String::from_utf8_lossy(&failed.stderr);
+        assert_eq!(failed.status.code(), Some(1), "{stderr}");
+        assert!(stderr.contains(template), "{stderr}");
+        assert!(read(out.join(page)) == before);
+    }
 }
 
 /// `viikko build` with the clock fixed, so that two builds stamp changed events alike.

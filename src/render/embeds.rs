@@ -26,7 +26,7 @@ pub fn organiser_path(organiser: &Organiser) -> String {
 }
 
 pub(super) fn jobs<'a>(pages: &'a Pages) -> Vec<Job<'a>> {
-    let (site, views) = (pages.site, &pages.views);
+    let site = pages.site;
     let config = &site.config;
     let mut groups: Vec<Group> = site
         .organisers
@@ -73,7 +73,7 @@ pub(super) fn jobs<'a>(pages: &'a Pages) -> Vec<Job<'a>> {
             template: "embed.html",
             path: path.clone(),
             title: title.clone().into(),
-            values: Box::new(move || embed(site, views, &a)),
+            values: Box::new(move || embed(pages, &a)),
             feed: None,
             inputs: Some(Box::new(move || inputs(pages, &b))),
         });
@@ -81,7 +81,7 @@ pub(super) fn jobs<'a>(pages: &'a Pages) -> Vec<Job<'a>> {
             template: "embed-fragment.html",
             path: format!("{path}{FRAGMENT}"),
             title: title.into(),
-            values: Box::new(move || embed(site, views, &c)),
+            values: Box::new(move || embed(pages, &c)),
             feed: None,
             inputs: Some(Box::new(move || inputs(pages, &d))),
         });
@@ -96,12 +96,12 @@ fn inputs(pages: &Pages, group: &Group) -> u64 {
     pages.with_entries(f, &group.entries).finish()
 }
 
-fn embed(site: &Site, views: &Views, group: &Group) -> Value {
-    let entries: Vec<Value> = group
-        .entries
-        .iter()
-        .map(|&i| item(site, views, i))
-        .collect();
+fn embed(pages: &Pages, group: &Group) -> Value {
+    let mut context = pages.common.clone();
+    let entries = group.entries.iter();
+    let entries = entries.map(|&i| pages.row(&mut context, "embed-item.html", i, item));
+    let entries: Vec<Value> = entries.map(Value::from).collect();
+    let site = pages.site;
     // Moved in with `object`: `json!` would copy every card by serializing it again.
     object([(
         "embed",
@@ -113,8 +113,8 @@ fn embed(site: &Site, views: &Views, group: &Group) -> Value {
     )])
 }
 
-/// What the list shows of an entry (`embed-list.html`): a few of its card's values, since an
-/// audience's list holds nearly every entry, and each list is made for two files.
+/// What the list shows of an entry (`embed-item.html`): a few of its card's values, since an
+/// audience's list holds nearly every entry.
 fn item(site: &Site, views: &Views, i: usize) -> Value {
     let entry = &site.entries[i];
     let (date, time) = views.date_and_time(&entry.when);

@@ -107,8 +107,8 @@ pub struct Pages<'a> {
     base: u64,
     cache: Option<&'a Cache>,
     cards: &'a [OnceLock<Card>],
-    /// The first failure of the template of the printed sheets' rows, which leaves them empty.
-    line_error: OnceLock<Diagnostic>,
+    /// The first failure of a row's template ([`Pages::row`]), which leaves the row empty.
+    row_error: OnceLock<Diagnostic>,
     /// Each entry's [`Pages::entry_key`], made when first needed.
     entry_keys: Vec<OnceLock<u64>>,
     organiser_keys: Vec<OnceLock<u64>>,
@@ -169,7 +169,7 @@ impl<'a> Pages<'a> {
             base,
             cache,
             cards,
-            line_error: OnceLock::new(),
+            row_error: OnceLock::new(),
             entry_keys: (0..site.entries.len()).map(|_| OnceLock::new()).collect(),
             organiser_keys: (0..site.organisers.len())
                 .map(|_| OnceLock::new())
@@ -273,7 +273,7 @@ impl<'a> Pages<'a> {
             .collect();
         // Known once the sheets are made.
         failures.extend(
-            self.line_error
+            self.row_error
                 .get()
                 .map(|e| Failure::Content(e.clone().into())),
         );
@@ -293,7 +293,7 @@ impl<'a> Pages<'a> {
         }
         // A broken card template shows on the first page with cards.
         Some(
-            match self.card_error().or_else(|| self.line_error.get().cloned()) {
+            match self.card_error().or_else(|| self.row_error.get().cloned()) {
                 Some(problem) => Err(Failure::Content(Diagnostics::from(problem))),
                 None => Ok(()),
             },
@@ -410,6 +410,35 @@ impl<'a> Pages<'a> {
         // A broken card template fails every entry alike: its first error says it all.
         self.card_error()
             .map_or(Ok(()), |e| Err(Diagnostics::from(e)))
+    }
+
+    /// Entry `i`'s row in a list that holds nearly every entry (a printed sheet, an embeddable
+    /// list): `template` rendered with `values` as `e`, made once for every list the entry is
+    /// in and kept by the entry's key. Empty if the template failed, which is kept to be
+    /// reported.
+    fn row(
+        &self,
+        context: &mut Context,
+        template: &'static str,
+        i: usize,
+        values: fn(&Site, &Views, usize) -> Value,
+    ) -> String {
+        let key = self.key(|f| f.text(template).number(self.entry_key(i)));
+        let made = cached(key, || {
+            context.insert("e", &values(self.site, &self.views, i));
+            let html = self.theme.tera.render(template, context)?;
+            Ok::<_, tera::Error>(Arc::<str>::from(html.trim()))
+        });
+        made.map_or_else(
+            |error| {
+                let theme = &self.site.config.theme;
+                let _ = self
+                    .row_error
+                    .set(crate::theme::template_error(theme, &error));
+                String::new()
+            },
+            |row| row.to_string(),
+        )
     }
 
     fn card_error(&self) -> Option<Diagnostic> {

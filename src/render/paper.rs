@@ -1,15 +1,12 @@
 //! The programme on paper: the whole week to print (`ohjelma/tulosta/`, and per municipality
 //! `kunta/<slug>/tulosta/`) and a poster per entry (`<entry>/juliste/`) for notice boards.
 
-use std::sync::Arc;
-
 use serde_json::{Value, json};
-use tera::Context;
 
 use super::{Job, Pages};
 use jiff::civil::Date;
 
-use crate::cache::{Fingerprint, cached};
+use crate::cache::Fingerprint;
 use crate::model::*;
 use crate::view::{Views, object};
 
@@ -102,7 +99,9 @@ fn programme(pages: &Pages, title: &str, days: &[(Date, Vec<usize>)]) -> Value {
     let days: Vec<Value> = days
         .iter()
         .map(|(date, entries)| {
-            let lines = entries.iter().map(|&i| pages.print_line(&mut context, i));
+            let lines = entries
+                .iter()
+                .map(|&i| pages.row(&mut context, "print-line.html", i, line));
             let lines: Vec<Value> = lines.map(Value::from).collect();
             object([
                 ("date", date.to_string().into()),
@@ -132,30 +131,6 @@ fn poster(site: &Site, views: &Views, i: usize) -> Value {
     poster["url"] = site.config.link(&entry.path).into();
     poster["price"] = entry.price.as_deref().unwrap_or(views.t.get("free")).into();
     poster
-}
-
-impl Pages<'_> {
-    /// Entry `i`'s row on the printed sheets (`print-line.html`), made once for every sheet it
-    /// is on, and kept by the entry's key; empty if the template failed, which is kept to be
-    /// reported.
-    fn print_line(&self, context: &mut Context, i: usize) -> String {
-        let key = self.key(|f| f.text("print line").number(self.entry_key(i)));
-        let made = cached(key, || {
-            context.insert("e", &line(self.site, &self.views, i));
-            let html = self.theme.tera.render("print-line.html", context)?;
-            Ok::<_, tera::Error>(Arc::<str>::from(html.trim()))
-        });
-        made.map_or_else(
-            |error| {
-                let theme = &self.site.config.theme;
-                let _ = self
-                    .line_error
-                    .set(crate::theme::template_error(theme, &error));
-                String::new()
-            },
-            |line| line.to_string(),
-        )
-    }
 }
 
 /// What a sheet shows of an entry (`print-line.html`): a few of its card's values, for sheets
