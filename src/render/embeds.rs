@@ -5,7 +5,7 @@
 
 use serde_json::{Value, json};
 
-use super::{Job, Pages};
+use super::{Job, Pages, Row};
 use crate::cache::Fingerprint;
 use crate::model::*;
 use crate::view::{Views, object};
@@ -19,6 +19,13 @@ struct Group {
 }
 
 pub const FRAGMENT: &str = "tapahtumat.html";
+
+/// An entry's item in the lists.
+const ITEM: Row = Row {
+    slot: 1,
+    template: "embed-item.html",
+    values: item,
+};
 
 /// The embed's address for an organiser, for the snippet its page offers.
 pub fn organiser_path(organiser: &Organiser) -> String {
@@ -99,7 +106,7 @@ fn inputs(pages: &Pages, group: &Group) -> u64 {
 fn embed(pages: &Pages, group: &Group) -> Value {
     let mut context = pages.common.clone();
     let entries = group.entries.iter();
-    let entries = entries.map(|&i| pages.row(&mut context, "embed-item.html", i, item));
+    let entries = entries.map(|&i| pages.row(&mut context, &ITEM, i));
     let entries: Vec<Value> = entries.map(Value::from).collect();
     let site = pages.site;
     // Moved in with `object`: `json!` would copy every card by serializing it again.

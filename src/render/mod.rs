@@ -78,6 +78,16 @@ fn file_of(mut path: String) -> String {
 /// The sitemap, which lists the other pages.
 const SITEMAP: &str = "sitemap.xml";
 
+/// A kind of an entry's row ([`Pages::row`]): its template, the values it is given as `e`, and
+/// its place among the entry's rows.
+struct Row {
+    slot: usize,
+    template: &'static str,
+    values: fn(&Site, &Views, usize) -> Value,
+}
+
+const ROW_KINDS: usize = 2;
+
 /// The parts [`Pages::jobs`] lists the pages in.
 const PARTS: usize = 4;
 
@@ -107,7 +117,9 @@ pub struct Pages<'a> {
     base: u64,
     cache: Option<&'a Cache>,
     cards: &'a [OnceLock<Card>],
-    /// The first failure of a row's template ([`Pages::row`]), which leaves the row empty.
+    /// Each entry's rows ([`Pages::row`]), by [`Row::slot`], made when first needed.
+    rows: Vec<[OnceLock<Arc<str>>; ROW_KINDS]>,
+    /// The first failure of a row's template, which leaves the row empty.
     row_error: OnceLock<Diagnostic>,
     /// Each entry's [`Pages::entry_key`], made when first needed.
     entry_keys: Vec<OnceLock<u64>>,
@@ -169,6 +181,9 @@ impl<'a> Pages<'a> {
             base,
             cache,
             cards,
+            rows: (0..site.entries.len())
+                .map(|_| Default::default())
+                .collect(),
             row_error: OnceLock::new(),
             entry_keys: (0..site.entries.len()).map(|_| OnceLock::new()).collect(),
             organiser_keys: (0..site.organisers.len())
@@ -412,33 +427,30 @@ impl<'a> Pages<'a> {
             .map_or(Ok(()), |e| Err(Diagnostics::from(e)))
     }
 
-    /// Entry `i`'s row in a list that holds nearly every entry (a printed sheet, an embeddable
-    /// list): `template` rendered with `values` as `e`, made once for every list the entry is
-    /// in and kept by the entry's key. Empty if the template failed, which is kept to be
-    /// reported.
-    fn row(
-        &self,
-        context: &mut Context,
-        template: &'static str,
-        i: usize,
-        values: fn(&Site, &Views, usize) -> Value,
-    ) -> String {
-        let key = self.key(|f| f.text(template).number(self.entry_key(i)));
+    /// Entry `i`'s row of kind `row` in a list that holds nearly every entry (a printed sheet,
+    /// an embeddable list): made once for every list the entry is in, and kept by the entry's
+    /// key. Empty if the template failed, which is kept to be reported.
+    fn row(&self, context: &mut Context, row: &Row, i: usize) -> String {
+        let slot = &self.rows[i][row.slot];
+        if let Some(made) = slot.get() {
+            return made.to_string();
+        }
+        let key = self.key(|f| f.text(row.template).number(self.entry_key(i)));
         let made = cached(key, || {
-            context.insert("e", &values(self.site, &self.views, i));
-            let html = self.theme.tera.render(template, context)?;
+            context.insert("e", &(row.values)(self.site, &self.views, i));
+            let html = self.theme.tera.render(row.template, context)?;
             Ok::<_, tera::Error>(Arc::<str>::from(html.trim()))
         });
-        made.map_or_else(
-            |error| {
+        match made {
+            Ok(made) => slot.get_or_init(|| made).to_string(),
+            Err(error) => {
                 let theme = &self.site.config.theme;
                 let _ = self
                     .row_error
                     .set(crate::theme::template_error(theme, &error));
                 String::new()
-            },
-            |row| row.to_string(),
-        )
+            }
+        }
     }
 
     fn card_error(&self) -> Option<Diagnostic> {

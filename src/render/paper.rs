@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use super::{Job, Pages};
+use super::{Job, Pages, Row};
 use jiff::civil::Date;
 
 use crate::cache::Fingerprint;
@@ -11,6 +11,13 @@ use crate::model::*;
 use crate::view::{Views, object};
 
 pub const PROGRAMME: &str = "ohjelma/tulosta/";
+
+/// An entry's row on the sheets.
+const ROW: Row = Row {
+    slot: 0,
+    template: "print-line.html",
+    values: line,
+};
 
 pub(super) fn jobs<'a>(pages: &'a Pages) -> Vec<Job<'a>> {
     let (site, views) = (pages.site, &pages.views);
@@ -99,9 +106,7 @@ fn programme(pages: &Pages, title: &str, days: &[(Date, Vec<usize>)]) -> Value {
     let days: Vec<Value> = days
         .iter()
         .map(|(date, entries)| {
-            let lines = entries
-                .iter()
-                .map(|&i| pages.row(&mut context, "print-line.html", i, line));
+            let lines = entries.iter().map(|&i| pages.row(&mut context, &ROW, i));
             let lines: Vec<Value> = lines.map(Value::from).collect();
             object([
                 ("date", date.to_string().into()),
