@@ -267,9 +267,16 @@ impl<'a> Views<'a> {
 
     /// The report of the week of `year` (`week` is its site): its figures and charts, its
     /// organisers, the points for decision-makers by theme, and the series' sessions that year.
-    pub fn report(&self, week: &Site, year: i16) -> Value {
+    /// `all` is the figures of this site, every year's.
+    pub fn report(&self, week: &Site, year: i16, all: &crate::stats::Stats) -> Value {
         let words = Views::new(week, self.t);
-        let stats = crate::stats::stats(week, self.t);
+        let earlier;
+        let stats = if std::ptr::eq(week, self.site) {
+            all
+        } else {
+            earlier = crate::stats::stats(week, self.t);
+            &earlier
+        };
         let is_session = |e: &Entry| {
             e.series
                 .as_ref()
@@ -297,14 +304,11 @@ impl<'a> Views<'a> {
             .filter(|e| is_session(e) && e.first_day().year() == year && e.status != Status::Cancelled)
             .map(|e| json!({"date": self.lang.date(e.first_day()), "title": e.title, "theme": e.theme, "participants": e.attendance}))
             .collect();
-        let year_row = crate::stats::stats(self.site, self.t)
-            .years
-            .into_iter()
-            .find(|y| y.year == year);
+        let year_row = all.years.iter().find(|y| y.year == year);
         json!({
             "year": year,
             "week": self.lang.date_range(week.config.week.start, week.config.week.end),
-            "stats": words.stats(&stats),
+            "stats": words.stats(stats),
             "organisers": organisers.iter().map(|(name, n)| json!({"name": name, "entries": n})).collect::<Vec<_>>(),
             "points": self.points_of(year),
             "sessions": sessions,

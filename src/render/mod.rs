@@ -529,7 +529,7 @@ impl<'a> Pages<'a> {
             2 => {
                 let mut jobs = embeds::jobs(self);
                 jobs.extend(self.archive_jobs());
-                jobs.extend(report_jobs(site, views));
+                jobs.extend(report_jobs(self));
                 jobs
             }
             _ => Vec::from_iter((!edition).then(|| Job {
@@ -894,7 +894,8 @@ fn asset_urls(site: &Site, theme: &Theme) -> Value {
 type Key<'a> = Option<(&'a Cache, u64)>;
 
 /// The report for the funder of each year's week: `raportti/<year>/`.
-fn report_jobs<'a>(site: &'a Site, views: &'a Views) -> Vec<Job<'a>> {
+fn report_jobs<'a>(pages: &'a Pages) -> Vec<Job<'a>> {
+    let (site, views) = (pages.site, &pages.views);
     std::iter::once(site)
         .chain(&site.editions)
         .map(|week| {
@@ -903,7 +904,9 @@ fn report_jobs<'a>(site: &'a Site, views: &'a Views) -> Vec<Job<'a>> {
                 template: "report.html",
                 path: format!("raportti/{year}/"),
                 title: format!("{} {year}", views.t.get("report_title")).into(),
-                values: Box::new(move || json!({"report": views.report(week, year)})),
+                values: Box::new(
+                    move || json!({"report": views.report(week, year, pages.stats())}),
+                ),
                 feed: None,
                 inputs: None,
             }
