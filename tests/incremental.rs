@@ -333,3 +333,20 @@ enum Damage {
     Overwrite,
     Cut,
 }
+
+#[test]
+fn a_kept_body_is_made_again_when_a_file_it_links_to_goes() {
+    let site = site("site");
+    let (root, out) = (site.path(), site.path().join("public"));
+    build_ok(root, &out);
+    assert!(fs::read(root.join(KEPT)).is_ok(), "the bodies are kept");
+    // The linking entry is unchanged; its kept body would still point at the page that went.
+    fs::remove_file(root.join("content/programme/porin-kaupunki/naiset-nayttely.md")).unwrap();
+    let failed = build(root, &out);
+    let stderr = String::from_utf8_lossy(&failed.stderr);
+    assert!(!failed.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("asukaskahvila.md") && stderr.contains("naiset-nayttely.md"),
+        "{stderr}"
+    );
+}
