@@ -524,13 +524,13 @@ impl<'a> Views<'a> {
     pub fn day(
         &self,
         day: &Day,
-        keep: &dyn Fn(&Entry) -> bool,
+        keep: &dyn Fn(usize) -> bool,
         card: &dyn Fn(usize) -> String,
     ) -> Option<Value> {
         let cards = |indexes: &[usize]| -> Vec<String> {
             indexes
                 .iter()
-                .filter(|&&i| keep(&self.site.entries[i]))
+                .filter(|&&i| keep(i))
                 .map(|&i| card(i))
                 .collect()
         };

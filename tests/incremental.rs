@@ -350,3 +350,51 @@ fn a_kept_body_is_made_again_when_a_file_it_links_to_goes() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_listing_follows_a_change_around_the_entries_it_lists() {
+    // Day, audience, organiser and municipality pages are known by the keys of the entries they
+    // list, without making their values: each edit below changes what a page shows besides
+    // those entries' own cards.
+    let (site, out) = sample();
+    let root = site.path();
+    // A day between two others: the day before links to it as the next one, though none of
+    // its own entries changed.
+    edit_entry(root, "aika: ma 16.11.", "aika: ma 23.11.");
+    build_at(root, &out, DAY);
+    let before = read(out.join("paiva/2026-11-22/index.html"));
+    assert!(
+        before.contains("paiva/2026-11-23/\" rel=\"next\""),
+        "the day before does not link to the new day"
+    );
+    // The organiser's own page, with its new name.
+    edit(
+        root,
+        "content/programme/porin-kaupunki/_index.md",
+        "name: Porin kaupunki,",
+        "name: Porin kaupunki ja Ulvila,",
+    );
+    // Another audience and another municipality for the entry.
+    edit_entry(
+        root,
+        "kohderyhmä: kaikki, ikaantyneet",
+        "kohderyhmä: nuoret",
+    );
+    edit_entry(root, "kunta: Pori}", "kunta: Ulvila}");
+    build_at(root, &out, DAY);
+    let organiser = read(out.join("ohjelma/porin-kaupunki/index.html"));
+    assert!(organiser.contains("Porin kaupunki ja Ulvila"));
+    for (page, shows) in [
+        ("kohderyhma/nuoret/index.html", true),
+        ("kohderyhma/ikaantyneet/index.html", false),
+        ("kunta/ulvila/index.html", true),
+        ("kunta/pori/index.html", false),
+    ] {
+        let html = read(out.join(page));
+        assert_eq!(html.contains("Asukaskahvila Itätuulessa"), shows, "{page}");
+    }
+    assert!(
+        snapshot(&out) == clean(root, DAY),
+        "the rebuild differs from a clean build"
+    );
+}

@@ -261,6 +261,19 @@ impl<'a> Pages<'a> {
         entries.iter().fold(f, |f, &e| f.number(self.entry_key(e)))
     }
 
+    /// `f` with what [`Views::day`] shows of `day` when it keeps the entries `keep` accepts:
+    /// each time heading and the keys of the entries under it, for a listing of cards.
+    fn with_day(&self, f: Fingerprint, day: &Day, keep: &dyn Fn(usize) -> bool) -> Fingerprint {
+        let kept = |f: Fingerprint, entries: &[usize]| {
+            let entries: Vec<usize> = entries.iter().copied().filter(|&e| keep(e)).collect();
+            self.with_entries(f, &entries)
+        };
+        let f = kept(f.debug(&day.date), &day.all_day);
+        day.slots.iter().fold(f, |f, slot| {
+            kept(f.debug(&(slot.start, slot.continued)), &slot.entries)
+        })
+    }
+
     /// The cache key of something made from what all pages share and the inputs `add` adds.
     fn key(&self, add: impl FnOnce(Fingerprint) -> Fingerprint) -> Key<'a> {
         self.cache.map(|cache| {
@@ -676,21 +689,24 @@ impl<'a> Pages<'a> {
             let neighbour = |d: Option<&Day>| {
                 d.map(|d| json!({"url": site.config.link(&d.path()), "label": views.lang.date(d.date)}))
             };
+            let previous = i.checked_sub(1).and_then(|p| site.days.get(p));
+            let next = site.days.get(i + 1);
             jobs.push(Job {
                 template: "day.html",
                 path: day.path(),
                 title: views.lang.long_date(day.date).into(),
                 feed: Some(crate::feeds::day_feed(day.date)),
-                inputs: None,
+                inputs: Some(Box::new(move || {
+                    let f = Fingerprint::default().debug(&previous.map(|d| d.date));
+                    let f = f.debug(&next.map(|d| d.date));
+                    self.with_day(f, day, &|_| true).finish()
+                })),
                 values: Box::new(move || {
                     let view = views.day(day, &|_| true, &|e| self.card(e, ON_DAY));
                     object([
                         ("day", view.unwrap_or_default()),
-                        (
-                            "previous",
-                            neighbour(i.checked_sub(1).and_then(|p| site.days.get(p))).into(),
-                        ),
-                        ("next", neighbour(site.days.get(i + 1)).into()),
+                        ("previous", neighbour(previous).into()),
+                        ("next", neighbour(next).into()),
                     ])
                 }),
             });
@@ -733,18 +749,18 @@ impl<'a> Pages<'a> {
                     object([("organiser", view)])
                 }),
                 feed: Some(crate::feeds::organiser_feed(organiser)),
-                inputs: None,
+                inputs: Some(Box::new(move || {
+                    let f = Fingerprint::default().number(self.organiser_key(i));
+                    self.with_entries(f, &organiser.entries).finish()
+                })),
             });
         }
         for (a, audience) in site.config.audiences.iter().enumerate() {
+            let reaches = move |e: usize| site.entries[e].reaches(a, &site.config);
             let days = move || -> Vec<Value> {
                 site.days
                     .iter()
-                    .filter_map(|d| {
-                        views.day(d, &|e: &Entry| e.reaches(a, &site.config), &|e| {
-                            self.card(e, UNDER_DAY)
-                        })
-                    })
+                    .filter_map(|d| views.day(d, &reaches, &|e| self.card(e, UNDER_DAY)))
                     .collect()
             };
             jobs.push(Job {
@@ -761,7 +777,13 @@ impl<'a> Pages<'a> {
                     ])
                 }),
                 feed: Some(crate::feeds::audience_feed(&audience.key)),
-                inputs: None,
+                inputs: Some(Box::new(move || {
+                    let f = Fingerprint::default()
+                        .text(&audience.key)
+                        .text(&audience.label);
+                    let days = site.days.iter();
+                    days.fold(f, |f, d| self.with_day(f, d, &reaches)).finish()
+                })),
             });
         }
         for (i, memo) in site.memos.iter().enumerate() {
