@@ -15,7 +15,7 @@
 //! else (a folder of documents, the content itself) is refused, and nothing is removed or
 //! written through that viikko did not make.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::fs;
 use std::io::{self, Read, Write};
@@ -24,6 +24,8 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::UNIX_EPOCH;
 
+// Paths of the site's own files: no one chooses them to collide.
+use foldhash::HashMap;
 use rayon::prelude::*;
 use sha2::Digest;
 
@@ -252,6 +254,9 @@ fn stat(path: &Path) -> Option<(u64, u128)> {
     meta.is_file().then_some((meta.len(), time.as_nanos()))
 }
 
+/// What a build made of each file, by path: what it holds, and whether it was staged.
+type Made = HashMap<String, (Recorded, bool)>;
+
 /// A build's changes to the output: changed files are staged beside it as they are rendered,
 /// and moved in only on [`Update::commit`].
 pub struct Update {
@@ -263,7 +268,7 @@ pub struct Update {
     /// The output was absent or empty: the new site goes in whole, by one rename.
     fresh: bool,
     /// Every file of the new site, by path: what it holds, and whether it was staged.
-    made: Mutex<BTreeMap<String, (Recorded, bool)>>,
+    made: Mutex<Made>,
     /// Folders made in the staging folder so far, so that each is made once.
     folders: Mutex<HashSet<PathBuf>>,
     /// Files whose bytes matched the previous build, left as they were.
@@ -334,6 +339,9 @@ impl Update {
     /// as what it was made from. Returns how many files were unchanged.
     pub fn commit(self, inputs: &str) -> io::Result<usize> {
         let made = self.made.into_inner().unwrap_or_default();
+        // In order: the same site gives the same manifest and journal.
+        let mut files: Vec<_> = made.iter().collect();
+        files.sort_unstable_by_key(|(path, _)| *path);
         // A line of about 120 bytes per file.
         let mut manifest = String::with_capacity(128 * (made.len() + 1));
         let _ = writeln!(manifest, "{MANIFEST_HEADER} {inputs}");
@@ -341,7 +349,7 @@ impl Update {
         // New files first, then changed ones, then removals: a page never links to a page that
         // is not there yet.
         let (mut added, mut changed) = (String::new(), String::new());
-        for (path, (recorded, staged)) in &made {
+        for (path, (recorded, staged)) in files {
             let Recorded {
                 hash,
                 size,
@@ -405,11 +413,7 @@ impl Update {
 
 /// The files of the previous site that the new one does not have. Without a manifest (deleted,
 /// or an output of an older version), the output itself is walked.
-fn gone(
-    output: &Path,
-    previous: &Manifest,
-    made: &BTreeMap<String, (Recorded, bool)>,
-) -> Vec<String> {
+fn gone(output: &Path, previous: &Manifest, made: &Made) -> Vec<String> {
     let is_gone = |path: &str| path != MARKER && !made.contains_key(path);
     let mut gone: Vec<String> = match previous.files.is_empty() {
         false => previous
@@ -731,13 +735,15 @@ impl Update {
             .made
             .lock()
             .map_err(|_| io::Error::other("a writer failed"))?;
-        if made.contains_key(&path) {
-            return Err(io::Error::new(
-                io::ErrorKind::AlreadyExists,
-                format!("{path} was written twice"),
-            ));
-        }
-        made.insert(path, (recorded, staged));
+        match made.entry(path) {
+            std::collections::hash_map::Entry::Occupied(twice) => {
+                return Err(io::Error::new(
+                    io::ErrorKind::AlreadyExists,
+                    format!("{} was written twice", twice.key()),
+                ));
+            }
+            std::collections::hash_map::Entry::Vacant(new) => new.insert((recorded, staged)),
+        };
         drop(made);
         if listed {
             self.listed_before.fetch_add(1, Ordering::Relaxed);
