@@ -398,3 +398,33 @@ fn a_listing_follows_a_change_around_the_entries_it_lists() {
         "the rebuild differs from a clean build"
     );
 }
+
+#[test]
+fn a_kept_event_follows_the_calendar_record() {
+    // An entry's event is kept between builds by what it shows and its revision: a record
+    // that gives the same content another SEQUENCE (an older record restored, a pull) is
+    // published, though the entry did not change.
+    let (site, out) = sample();
+    let root = site.path();
+    let lock = root.join("content/calendar.lock");
+    let id = "porin-kaupunki/asukaskahvila-itatuuli ";
+    let record: String = read(&lock)
+        .lines()
+        .map(|line| match line.strip_prefix(id) {
+            Some(rest) => {
+                let (hash, rest) = rest.split_once(' ').unwrap();
+                let (_, rest) = rest.split_once(' ').unwrap();
+                format!("{id}{hash} 7 {rest}\n")
+            }
+            None => format!("{line}\n"),
+        })
+        .collect();
+    fs::write(&lock, record).unwrap();
+    build_at(root, &out, DAY);
+    let feed = "ohjelma/porin-kaupunki/asukaskahvila-itatuuli/asukaskahvila-itatuuli.ics";
+    assert!(read(out.join(feed)).contains("SEQUENCE:7"));
+    assert!(
+        snapshot(&out) == clean(root, DAY),
+        "the rebuild differs from a clean build"
+    );
+}
