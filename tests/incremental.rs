@@ -428,3 +428,20 @@ fn a_kept_event_follows_the_calendar_record() {
         "the rebuild differs from a clean build"
     );
 }
+
+#[test]
+fn an_edit_of_the_text_alone_reaches_the_entry_page_and_feed() {
+    // The text is in an entry's key beside its fields: a page kept by that key shows the
+    // text as it is now.
+    let (site, out) = sample();
+    let root = site.path();
+    edit_entry(root, "Tule kahville", "Tule teelle");
+    build_at(root, &out, DAY);
+    assert!(read(out.join(ENTRY_PAGE)).contains("Tule teelle"));
+    let feed = ENTRY_PAGE.replace("index.html", "asukaskahvila-itatuuli.ics");
+    assert!(read(out.join(feed)).contains("Tule teelle"));
+    assert!(
+        snapshot(&out) == clean(root, DAY),
+        "the rebuild differs from a clean build"
+    );
+}

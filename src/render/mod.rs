@@ -209,9 +209,13 @@ impl<'a> Pages<'a> {
         *self.entry_keys[i].get_or_init(|| {
             let site = self.site;
             let entry = &site.entries[i];
+            // The bodies as they are: through JSON, escaped a character at a time, they were
+            // most of the time every build spent on the keys.
             let own = Entry {
                 organiser: 0,
                 memos: Vec::new(),
+                body_html: Arc::from(""),
+                body_text: Arc::from(""),
                 ..entry.clone()
             };
             let series = site
@@ -223,6 +227,8 @@ impl<'a> Pages<'a> {
                 .number(self.site_key)
                 .number(self.organiser_key(entry.organiser))
                 .serialized(&own)
+                .text(&entry.body_html)
+                .text(&entry.body_text)
                 .debug(&series)
                 .debug(&changes.collect::<Vec<_>>())
                 .number(entry.memos.len() as u64);
