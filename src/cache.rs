@@ -40,6 +40,13 @@ const IDLE_BUILDS: u32 = 3;
 /// The first line of a cache file; the second names the program that wrote it.
 const FILE_HEADER: &str = "viikko cache 1\n";
 
+/// What a cache let go once settled ([`Cache::settle`]): only ever dropped.
+#[derive(Default)]
+pub struct Settled {
+    _previous: Previous,
+    _made: Vec<Made>,
+}
+
 #[derive(Default)]
 pub struct Cache {
     /// What earlier builds made, each with the number of the build that last used it. A build
@@ -121,18 +128,22 @@ impl Cache {
     /// be made); the preview's keeps all for the next save. What is saved is right whatever
     /// becomes of the build, as each thing is known by all it was made from. Not saved costs
     /// the next build time, never a wrong file: nothing to report.
-    pub fn settle(&self) {
+    ///
+    /// Returns what is let go, for the caller to drop beside other work: freeing the entries,
+    /// bodies and cards one at a time was a tenth of a second of one core at 10,000 entries.
+    #[must_use = "what is let go, to drop beside other work"]
+    pub fn settle(&self) -> Settled {
         let Some(file) = &self.file else {
-            return;
+            return Settled::default();
         };
         let _ = self.save(file);
-        for shard in &self.made {
-            shard.lock().map(|mut made| std::mem::take(&mut *made)).ok();
+        let made = self.made.iter().filter_map(|shard| shard.lock().ok());
+        let made = made.map(|mut made| std::mem::take(&mut *made)).collect();
+        let previous = self.previous.write().map(|mut p| std::mem::take(&mut *p));
+        Settled {
+            _previous: previous.unwrap_or_default(),
+            _made: made,
         }
-        self.previous
-            .write()
-            .map(|mut p| std::mem::take(&mut *p))
-            .ok();
     }
 
     /// Saves what lasts of what this build used and made at `path`, for the next build. What

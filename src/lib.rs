@@ -454,11 +454,14 @@ fn render_loaded(
     // The cards are in the listings now; the exports below are the largest files.
     drop(pages);
     prepared.cards = Vec::new();
-    if let Some(cache) = cache {
-        cache.settle();
-    }
-    // After the pages, so that the largest files are not all made at once.
-    let record = prepared.render_late(record?, options, &sink)?;
+    let settled = cache.map(cache::Cache::settle);
+    // After the pages, so that the largest files are not all made at once; what the cache let
+    // go is freed beside them.
+    let (record, ()) = rayon::join(
+        || prepared.render_late(record?, options, &sink),
+        move || drop(settled),
+    );
+    let record = record?;
     let (pages, files) = (
         sink.pages.load(Ordering::Relaxed),
         sink.files.load(Ordering::Relaxed),
