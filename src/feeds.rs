@@ -2,14 +2,11 @@
 //! series, and one file per entry. Each event is written once and shared by every feed it is in.
 
 use std::collections::BTreeMap;
-use std::convert::Infallible;
-use std::sync::Arc;
 
 use jiff::civil::Date;
 use jiff::{Timestamp, Zoned};
 use rayon::prelude::*;
 
-use crate::cache::{Cache, Fingerprint, cached};
 use crate::ics::{self, Ics};
 use crate::model::*;
 use crate::output::Sink;
@@ -130,44 +127,24 @@ pub fn entry_feed(entry: &Entry) -> String {
     format!("{}{slug}.ics", entry.path)
 }
 
-/// A cache, and the fingerprint in it of everything entry `i`'s event shows but its revision.
-pub type EntryKey<'a> = &'a (dyn Fn(usize) -> Option<(&'a Cache, u64)> + Sync);
-
-/// Writes every feed into `sink`. Returns the calendar record they were written with. Each
-/// entry's event is taken from the cache when `key` gives one and it was made before.
+/// Writes every feed into `sink`. Returns the calendar record they were written with.
 pub fn write(
     site: &Site,
     feeds: &[Feed],
     previous: &Revisions,
     now: Timestamp,
     t: &Translations,
-    key: EntryKey,
     sink: &dyn Sink,
 ) -> std::io::Result<Revisions> {
-    let (revisions, events): (Vec<Revision>, Vec<Arc<str>>) = site
+    let (revisions, events): (Vec<Revision>, Vec<Ics>) = site
         .entries
         .par_iter()
         .enumerate()
         .map(|(i, entry)| {
-            let key = key(i);
-            // What the event shows but its revision, made only when it is not kept: the
-            // digest kept tells the revision, and the revision which event is kept.
-            let body = std::cell::OnceCell::new();
-            let body = || body.get_or_init(|| event_body(site, t, i));
-            let of = |add: &dyn Fn(Fingerprint) -> Fingerprint| {
-                key.map(|(cache, k)| (cache, add(Fingerprint::default().number(k)).finish()))
-            };
-            let hash = kept(of(&|f| f.text("event body")), || {
-                crate::revisions::digest(body().as_str())
-            });
+            let body = event_body(site, t, i);
+            let hash = crate::revisions::digest(body.as_str());
             let revision = previous.next(&entry.id, &hash, crate::changes::state(entry), now);
-            let published = of(&|f| {
-                let f = f.text("event").number(revision.sequence.into());
-                f.debug(&revision.modified)
-            });
-            let event = kept(published, || {
-                event(site, entry, &revision, body()).into_string()
-            });
+            let event = event(site, entry, &revision, &body);
             (revision, event)
         })
         .unzip();
@@ -185,7 +162,7 @@ pub fn write(
         let head = head(site, title, &path, entries);
         let mut parts: Vec<&[u8]> = Vec::with_capacity(entries.len() + 2);
         parts.push(head.as_str().as_bytes());
-        parts.extend(entries.iter().map(|&i| events[i].as_bytes()));
+        parts.extend(entries.iter().map(|&i| events[i].as_str().as_bytes()));
         parts.push(end.as_str().as_bytes());
         sink.put_parts(path, &parts)
     };
@@ -197,12 +174,6 @@ pub fn write(
         .enumerate()
         .try_for_each(|(i, entry)| put(entry_feed(entry), None, &[i]))?;
     Ok(record)
-}
-
-/// `make()`, or the text made before from the inputs `key` names.
-fn kept(key: Option<(&Cache, u64)>, make: impl FnOnce() -> String) -> Arc<str> {
-    let made = cached(key, || Ok::<_, Infallible>(Arc::from(make())));
-    made.unwrap_or_else(|never| match never {})
 }
 
 /// A calendar up to its first event: for a subscription (`title` given) its name and where it

@@ -376,18 +376,7 @@ impl Prepared {
         let lang = site.config.lang;
         let (data, record) = rayon::join(
             || pages.render_data(sink),
-            || {
-                let key = |i| pages.entry_cache_key(i);
-                feeds::write(
-                    site,
-                    &self.feeds,
-                    &site.revisions,
-                    options.now,
-                    words,
-                    &key,
-                    sink,
-                )
-            },
+            || feeds::write(site, &self.feeds, &site.revisions, options.now, words, sink),
         );
         data.map_err(|failure| failure.in_language(lang))?;
         record.map_err(Failure::from)
@@ -418,7 +407,6 @@ impl Prepared {
                 &site.revisions,
                 options.now,
                 words,
-                &|_| None,
                 &prefixed,
             )?;
             exports::write(edition, &written, words, &prefixed)?;

@@ -401,9 +401,9 @@ fn a_listing_follows_a_change_around_the_entries_it_lists() {
 
 #[test]
 fn a_kept_event_follows_the_calendar_record() {
-    // An entry's event is kept between builds by what it shows and its revision: a record
-    // that gives the same content another SEQUENCE (an older record restored, a pull) is
-    // published, though the entry did not change.
+    // A record that gives the same content another SEQUENCE (an older record restored, a
+    // pull) is published, though the entry did not change: nothing an earlier build made and
+    // kept may hide it.
     let (site, out) = sample();
     let root = site.path();
     let lock = root.join("content/calendar.lock");

@@ -237,12 +237,6 @@ impl<'a> Pages<'a> {
         })
     }
 
-    /// The cache, with entry `i`'s [`Pages::entry_key`]: for what else is made of the entry
-    /// and the site alone, as its calendar event.
-    pub fn entry_cache_key(&self, i: usize) -> Option<(&'a Cache, u64)> {
-        self.cache.map(|cache| (cache, self.entry_key(i)))
-    }
-
     /// Organiser `o` as [`Pages::entry_key`] takes it, without its entries: once, not once
     /// for each of its entries.
     fn organiser_key(&self, o: usize) -> u64 {
