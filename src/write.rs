@@ -341,7 +341,7 @@ impl Update {
         let made = self.made.into_inner().unwrap_or_default();
         // In order: the same site gives the same manifest and journal.
         let mut files: Vec<_> = made.iter().collect();
-        files.sort_unstable_by_key(|(path, _)| *path);
+        files.par_sort_unstable_by_key(|(path, _)| *path);
         // A line of about 120 bytes per file.
         let mut manifest = String::with_capacity(128 * (made.len() + 1));
         let _ = writeln!(manifest, "{MANIFEST_HEADER} {inputs}");
