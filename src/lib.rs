@@ -384,16 +384,19 @@ impl Prepared {
 
     /// Open data, the schedule and each earlier week whole: made once the calendar `record` is,
     /// since they carry each entry's last change. Returns the record with the earlier weeks'.
+    /// With the entries' `keys` ([`render::Pages::entry_keys`]), the exports take each
+    /// unchanged entry's part from the previous build's file.
     pub fn render_late(
         &self,
         mut record: revisions::Revisions,
+        keys: Option<&[u64]>,
         options: &Options,
         sink: &dyn output::Sink,
     ) -> Result<revisions::Revisions, Failure> {
         let site = &self.site;
         let words = &self.theme.words;
         let lang = site.config.lang;
-        exports::write(site, &record, words, sink)?;
+        exports::write(site, &record, keys, words, sink)?;
         // Each earlier week: its pages and feeds under `<year>/`, with its entries' record.
         for edition in &site.editions {
             let year = edition.config.edition.unwrap_or_default();
@@ -409,7 +412,7 @@ impl Prepared {
                 words,
                 &prefixed,
             )?;
-            exports::write(edition, &written, words, &prefixed)?;
+            exports::write(edition, &written, None, words, &prefixed)?;
             record.take_entries_of(written, edition.entries.iter().map(|e| e.id.as_str()));
         }
         Ok(record)
@@ -439,6 +442,7 @@ fn render_loaded(
         || prepared.render_rest(&pages, options, &sink),
     );
     rendered.map_err(|failure| failure.in_language(lang))?;
+    let keys = pages.entry_keys();
     // The cards are in the listings now; the exports below are the largest files.
     drop(pages);
     prepared.cards = Vec::new();
@@ -446,7 +450,7 @@ fn render_loaded(
     // After the pages, so that the largest files are not all made at once; what the cache let
     // go is freed beside them.
     let (record, ()) = rayon::join(
-        || prepared.render_late(record?, options, &sink),
+        || prepared.render_late(record?, Some(&keys), options, &sink),
         move || drop(settled),
     );
     let record = record?;

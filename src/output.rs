@@ -2,6 +2,7 @@
 //! pages and feeds are made by their own modules and handed to a [`Sink`], which is the output
 //! folder's staging area (`write.rs`) or the preview's memory (`serve.rs`).
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -55,6 +56,67 @@ pub trait Sink: Sync {
     fn put_made(&self, file: OutputFile, _key: u64) -> std::io::Result<()> {
         self.put(file)
     }
+
+    /// Notes where the file just put at `path` holds parts made from known inputs, so that the
+    /// next build can take them from it ([`Sink::earlier`]) instead of making them again.
+    fn mark(&self, _path: &str, _marks: &[Mark]) -> std::io::Result<()> {
+        Ok(())
+    }
+
+    /// The parts an earlier build marked in the file at `path`, if the file is still as that
+    /// build left it. A sink that cannot tell has none.
+    fn earlier(&self, _path: &str) -> Option<Earlier> {
+        None
+    }
+}
+
+/// A part of a file made from inputs whose fingerprint is `key`: its bytes are `len` from
+/// `start`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Mark {
+    pub key: u64,
+    pub start: u64,
+    pub len: u64,
+}
+
+/// The marked parts of a file an earlier build made, read from it when asked for: a whole-site
+/// file (open data, the schedule) is then made anew only where its entries changed, and never
+/// held whole.
+pub struct Earlier {
+    file: std::fs::File,
+    parts: HashMap<u64, (u64, u64)>,
+}
+
+impl Earlier {
+    /// `file` with the parts `marks` tells, which the caller has checked belong to it.
+    pub fn new(file: std::fs::File, marks: &[Mark]) -> Earlier {
+        let parts = marks.iter().map(|m| (m.key, (m.start, m.len))).collect();
+        Earlier { file, parts }
+    }
+
+    /// The bytes of the part made from inputs of fingerprint `key`; `None` when there is no
+    /// such part, or it cannot be read (then it is made again).
+    pub fn part(&self, key: u64) -> Option<Vec<u8>> {
+        use std::os::unix::fs::FileExt;
+        let &(start, len) = self.parts.get(&key)?;
+        let mut bytes = vec![0; usize::try_from(len).ok()?];
+        self.file.read_exact_at(&mut bytes, start).ok()?;
+        Some(bytes)
+    }
+}
+
+/// The parts of a file written as `parts`, each with its key if it has one, as [`Mark`]s.
+pub fn marks(parts: &[(Option<u64>, &[u8])]) -> Vec<Mark> {
+    let mut start = 0;
+    let mut marks = Vec::new();
+    for (key, bytes) in parts {
+        let len = bytes.len() as u64;
+        if let Some(key) = *key {
+            marks.push(Mark { key, start, len });
+        }
+        start += len;
+    }
+    marks
 }
 
 /// Counts what passes through to the sink, for the report, and keeps a second file for a path
@@ -165,6 +227,14 @@ impl Sink for Ledger<'_> {
         }
         self.count(&file.path);
         self.sink.put_made(file, key)
+    }
+
+    fn mark(&self, path: &str, marks: &[Mark]) -> std::io::Result<()> {
+        self.sink.mark(path, marks)
+    }
+
+    fn earlier(&self, path: &str) -> Option<Earlier> {
+        self.sink.earlier(path)
     }
 }
 

@@ -95,7 +95,7 @@ impl Built {
                 .put_published(&ledger)
                 .map_err(crate::Failure::from)
                 .and_then(|()| prepared.render_rest(&pages, options, &ledger))
-                .and_then(|record| prepared.render_late(record, options, &ledger))
+                .and_then(|record| prepared.render_late(record, None, options, &ledger))
                 .and_then(|_| collisions(ledger, prepared))
                 .map_err(failure_text)?;
             Ok(memory.0.into_inner().unwrap_or_default())

@@ -30,7 +30,7 @@ use rayon::prelude::*;
 use sha2::Digest;
 
 use crate::load::StaticFile;
-use crate::output::{OutputFile, Sink, Writer};
+use crate::output::{Earlier, Mark, OutputFile, Sink, Writer};
 
 /// The file that marks a folder as a viikko output, which a later build may replace.
 pub const MARKER: &str = ".viikko-output";
@@ -42,6 +42,9 @@ pub const CACHE: &str = ".viikko-cache";
 /// The manifest's name in the staging folder, until it is moved to the cache.
 const MANIFEST: &str = ".viikko-manifest";
 const MANIFEST_HEADER: &str = "viikko-manifest 3";
+/// The first bytes of a file of marks ([`Sink::mark`]); then the hash of the file they mark,
+/// the marks and a check of them all.
+const PARTS_HEADER: &[u8] = b"viikko-parts 1\n";
 
 /// The folder a build may write to for `output`: `output` itself, or the folder it links to.
 /// Refuses a path that holds anything viikko did not make, or that holds or lies inside the
@@ -312,6 +315,13 @@ impl Update {
         &self.previous
     }
 
+    /// Where the marks of the output's file `path` ([`Sink::mark`]) are kept: beside the
+    /// manifest, named by the path's hash.
+    fn marks_path(&self, path: &str) -> PathBuf {
+        let name = sha2::Sha256::digest(path.as_bytes());
+        self.manifest.with_extension("parts").join(hex(&name[..8]))
+    }
+
     fn folder(&self, folder: &Path) -> io::Result<()> {
         let known = |folders: &HashSet<PathBuf>| folders.contains(folder);
         if self.folders.lock().is_ok_and(|f| known(&f)) {
@@ -561,6 +571,73 @@ impl Sink for Update {
 
     fn put_made(&self, file: OutputFile, key: u64) -> io::Result<()> {
         self.stage(file.path, &[&file.bytes], Some(key))
+    }
+
+    /// Kept beside the manifest with the hash of the bytes the marks describe: they are taken
+    /// only for a file that the manifest records with that hash and that is still as recorded.
+    fn mark(&self, path: &str, marks: &[Mark]) -> io::Result<()> {
+        let made = self
+            .made
+            .lock()
+            .map_err(|_| io::Error::other("a writer failed"))?;
+        let Some((recorded, _)) = made.get(path) else {
+            return Ok(());
+        };
+        let mut bytes = Vec::with_capacity(PARTS_HEADER.len() + 16 + 24 * marks.len());
+        bytes.extend_from_slice(PARTS_HEADER);
+        bytes.extend_from_slice(&recorded.hash);
+        drop(made);
+        for mark in marks {
+            for n in [mark.key, mark.start, mark.len] {
+                bytes.extend_from_slice(&n.to_le_bytes());
+            }
+        }
+        // A mark damaged on the disk would put another part's bytes in its place.
+        let check = blake3::hash(&bytes);
+        bytes.extend_from_slice(&check.as_bytes()[..16]);
+        let file = self.marks_path(path);
+        if let Some(folder) = file.parent() {
+            fs::create_dir_all(folder)?;
+        }
+        replace_file(&file, &bytes)
+    }
+
+    fn earlier(&self, path: &str) -> Option<Earlier> {
+        let recorded = self.previous.files.get(path)?;
+        let bytes = fs::read(self.marks_path(path)).ok()?;
+        let (bytes, check) = bytes.split_at_checked(bytes.len().checked_sub(16)?)?;
+        if blake3::hash(bytes).as_bytes()[..16] != *check {
+            return None;
+        }
+        let rest = bytes.strip_prefix(PARTS_HEADER)?;
+        let (hash, rest) = rest.split_at_checked(16)?;
+        if hash != recorded.hash || rest.len() % 24 != 0 {
+            return None;
+        }
+        let number = |b: &[u8]| u64::from_le_bytes(b.try_into().unwrap_or_default());
+        let marks: Vec<Mark> = rest
+            .chunks_exact(24)
+            .map(|m| Mark {
+                key: number(&m[..8]),
+                start: number(&m[8..16]),
+                len: number(&m[16..]),
+            })
+            .collect();
+        let within = |m: &Mark| {
+            m.start
+                .checked_add(m.len)
+                .is_some_and(|end| end <= recorded.size)
+        };
+        if !marks.iter().all(within) {
+            return None;
+        }
+        // The file as opened is the one checked: one replaced after this is not read.
+        let file = open_no_follow(&self.output.join(path)).ok()?;
+        let meta = file.metadata().ok()?;
+        let time = meta.modified().ok()?.duration_since(UNIX_EPOCH).ok()?;
+        let intact =
+            meta.is_file() && (meta.len(), time.as_nanos()) == (recorded.size, recorded.time);
+        intact.then(|| Earlier::new(file, &marks))
     }
 
     /// Written straight to its staged file and hashed on the way; the staged file is let go

@@ -445,3 +445,75 @@ fn an_edit_of_the_text_alone_reaches_the_entry_page_and_feed() {
         "the rebuild differs from a clean build"
     );
 }
+
+#[test]
+fn open_data_and_the_schedule_take_unchanged_entries_from_the_files_as_the_build_left_them() {
+    let (site, out) = sample();
+    let root = site.path();
+    let exports = ["data/tapahtumat.json", "schedule.json", "schedule.xml"];
+    // Another entry's title changed in each file, as the build left it to the byte count and
+    // the nanosecond: only a build that takes that entry's part from the file keeps it.
+    for file in exports {
+        let path = out.join(file);
+        let time = fs::metadata(&path).unwrap().modified().unwrap();
+        let text = read(&path);
+        assert!(text.contains("Toimeentulotuki 2026"), "{file}");
+        fs::write(
+            &path,
+            text.replace("Toimeentulotuki 2026", "TOIMEENTULOTUKI 2026"),
+        )
+        .unwrap();
+        fs::File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(time)
+            .unwrap();
+    }
+    edit_entry(root, "otsikko: \"", "otsikko: \"Muokattu ");
+    build_at(root, &out, DAY);
+    for file in exports {
+        let text = read(out.join(file));
+        assert!(text.contains("TOIMEENTULOTUKI 2026"), "{file}: not taken");
+        assert!(text.contains("Muokattu Asukaskahvila"), "{file}: not made");
+    }
+    // A file changed since, as any change by hand does, is made whole again.
+    for file in exports {
+        fs::File::options()
+            .write(true)
+            .open(out.join(file))
+            .unwrap()
+            .set_modified(std::time::SystemTime::now())
+            .unwrap();
+    }
+    edit_entry(root, "otsikko: \"", "otsikko: \"Taas ");
+    build_at(root, &out, DAY);
+    assert!(
+        snapshot(&out) == clean(root, DAY),
+        "the rebuild differs from a clean build"
+    );
+    // Damaged marks cost nothing but the time to make the parts again.
+    let marks: Vec<PathBuf> = fs::read_dir(root.join(".viikko-cache"))
+        .unwrap()
+        .map(|f| f.unwrap().path())
+        .filter(|f| f.extension().is_some_and(|e| e == "parts"))
+        .flat_map(|folder| fs::read_dir(folder).unwrap().map(|f| f.unwrap().path()))
+        .collect();
+    assert_eq!(marks.len(), 3, "{marks:?}");
+    for (n, file) in marks.iter().enumerate() {
+        let bytes = fs::read(file).unwrap();
+        let damaged = match n {
+            0 => bytes[..bytes.len() - 5].to_vec(),
+            1 => bytes.iter().map(|b| b.wrapping_add(1)).collect(),
+            // The first part's start.
+            _ => [&bytes[..39], &[0; 8], &bytes[47..]].concat(),
+        };
+        fs::write(file, damaged).unwrap();
+    }
+    edit_entry(root, "otsikko: \"", "otsikko: \"Vielä ");
+    build_at(root, &out, DAY);
+    assert!(
+        snapshot(&out) == clean(root, DAY),
+        "the rebuild differs from a clean build"
+    );
+}

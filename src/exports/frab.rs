@@ -4,11 +4,13 @@
 
 use std::collections::HashMap;
 use std::io::{self, Write};
+use std::sync::OnceLock;
 
 use serde::Serialize;
 
+use super::Parts;
 use crate::model::{Entry, Site, Status, When};
-use crate::output::Sink;
+use crate::output::{Earlier, Mark, Sink};
 use crate::revisions::Revisions;
 use crate::translations::Translations;
 
@@ -16,25 +18,101 @@ use crate::translations::Translations;
 pub fn write(
     site: &Site,
     record: &Revisions,
+    parts: &Parts,
     t: &Translations,
     sink: &dyn Sink,
 ) -> std::io::Result<()> {
-    let schedule = schedule(site, record, t);
+    let schedule = schedule(site, record, parts, t);
     // Both at once, each written as it is made: in a build the largest files of a large site are
     // never held whole.
     let (json, xml) = rayon::join(
-        || {
-            sink.put_written("schedule.json".into(), &mut |out| {
-                write_json(&schedule, out)
-            })
-        },
-        || sink.put_written("schedule.xml".into(), &mut |out| write_xml(&schedule, out)),
+        || put(sink, JSON, &schedule, &write_json),
+        || put(sink, XML, &schedule, &write_xml),
     );
     json.and(xml)
 }
 
+const JSON: usize = 0;
+const XML: usize = 1;
+const FILES: [&str; 2] = ["schedule.json", "schedule.xml"];
+
+/// Writes the schedule's file `format` with `write`, taking each unchanged event's part from
+/// the previous build's file, and marks the events' parts in the new one.
+fn put(
+    sink: &dyn Sink,
+    format: usize,
+    schedule: &Schedule,
+    write: &(dyn Fn(&Schedule, &mut Events) -> io::Result<()> + Sync),
+) -> io::Result<()> {
+    let path = FILES[format];
+    let earlier = sink.earlier(path);
+    let mut marks = Vec::new();
+    sink.put_written(path.into(), &mut |out| {
+        let mut events = Events {
+            out: io::BufWriter::with_capacity(BUFFER, out),
+            written: 0,
+            format,
+            earlier: earlier.as_ref(),
+            marks: Vec::new(),
+        };
+        write(schedule, &mut events)?;
+        events.flush()?;
+        marks = events.marks;
+        Ok(())
+    })?;
+    match marks.is_empty() {
+        true => Ok(()),
+        false => sink.mark(path, &marks),
+    }
+}
+
 /// The schedule is written in pieces of a few bytes: they are gathered before they go on.
 const BUFFER: usize = 64 * 1024;
+
+/// Where a schedule file is written: counted as it goes, so that each event's part is marked
+/// where it is.
+struct Events<'a, 'w> {
+    out: io::BufWriter<&'w mut dyn Write>,
+    written: u64,
+    format: usize,
+    earlier: Option<&'a Earlier>,
+    marks: Vec<Mark>,
+}
+
+impl Write for Events<'_, '_> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        let n = self.out.write(bytes)?;
+        self.written += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
+impl Events<'_, '_> {
+    /// Writes the event of `slot`: its part of the previous build's file when it has one,
+    /// else as `write` makes it from the event.
+    fn event<'s>(
+        &mut self,
+        slot: &Slot<'s>,
+        make: &dyn Fn(&Slot<'s>) -> Event<'s>,
+        write: &dyn Fn(&mut Self, &Event) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let start = self.written;
+        let key = slot.keys[self.format];
+        match key.and_then(|k| self.earlier?.part(k)) {
+            Some(bytes) => self.write_all(&bytes)?,
+            None => write(self, slot.event.get_or_init(|| make(slot)))?,
+        }
+        if let Some(key) = key {
+            let len = self.written - start;
+            self.marks.push(Mark { key, start, len });
+        }
+        Ok(())
+    }
+}
 
 struct Schedule<'a> {
     version: String,
@@ -46,6 +124,8 @@ struct Schedule<'a> {
     url: String,
     rooms: Vec<String>,
     days: Vec<Day<'a>>,
+    /// Makes a slot's event, when neither file has its part.
+    make: Box<dyn Fn(&Slot<'a>) -> Event<'a> + Sync + 'a>,
 }
 
 struct Day<'a> {
@@ -54,7 +134,20 @@ struct Day<'a> {
     start: String,
     end: String,
     /// By room, in the order of `Schedule::rooms`.
-    rooms: Vec<(String, Vec<Event<'a>>)>,
+    rooms: Vec<(String, Vec<Slot<'a>>)>,
+}
+
+/// An entry on a day of the schedule: what places it, and its event once made.
+struct Slot<'a> {
+    entry: &'a Entry,
+    date: jiff::civil::Date,
+    guid: uuid::Uuid,
+    id: u32,
+    room: String,
+    /// What its part of each file (`JSON`, `XML`) is known by.
+    keys: [Option<u64>; 2],
+    /// Made by the first file that needs it, for both.
+    event: OnceLock<Event<'a>>,
 }
 
 /// An entry as a schedule's event, borrowing its longer texts from the entry.
@@ -79,12 +172,17 @@ struct Event<'a> {
     links: Vec<(String, String)>,
 }
 
-fn schedule<'a>(site: &'a Site, record: &Revisions, t: &Translations) -> Schedule<'a> {
+fn schedule<'a>(
+    site: &'a Site,
+    record: &Revisions,
+    parts: &Parts,
+    t: &'a Translations,
+) -> Schedule<'a> {
     let config = &site.config;
-    let tz = &config.tz;
+    let tz = config.tz.clone();
     let year = config.week.start.year();
     let acronym = format!("{}{year}", super::source(site).replace('-', "_"));
-    let at = |date: jiff::civil::Date, time: jiff::civil::Time| {
+    let at = move |date: jiff::civil::Date, time: jiff::civil::Time| {
         date.to_datetime(time)
             .to_zoned(tz.clone())
             .map(|z| super::iso(&z))
@@ -102,21 +200,24 @@ fn schedule<'a>(site: &'a Site, record: &Revisions, t: &Translations) -> Schedul
         .collect();
     let mut days = Vec::new();
     for (n, &date) in week.iter().enumerate() {
-        let mut by_room: Vec<(String, Vec<Event>)> = Vec::new();
+        let mut by_room: Vec<(String, Vec<Slot>)> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
-        for entry in &site.entries {
-            let Some(event) = event(site, t, entry, date, &acronym, &mut ids, &at) else {
+        for (i, entry) in site.entries.iter().enumerate() {
+            let Some(mut slot) = slot(site, t, entry, date, &mut ids) else {
                 continue;
             };
-            if !room_order.contains_key(&event.room) {
-                room_order.insert(event.room.clone(), rooms.len());
-                rooms.push(event.room.clone());
+            let keys = ["frab-json", "frab-xml"]
+                .map(|kind| parts.key(kind, i, entry, &(&acronym, date, slot.id)));
+            slot.keys = keys;
+            if !room_order.contains_key(&slot.room) {
+                room_order.insert(slot.room.clone(), rooms.len());
+                rooms.push(slot.room.clone());
             }
-            match index.get(&event.room) {
-                Some(&i) => by_room[i].1.push(event),
+            match index.get(&slot.room) {
+                Some(&i) => by_room[i].1.push(slot),
                 None => {
-                    index.insert(event.room.clone(), by_room.len());
-                    by_room.push((event.room.clone(), vec![event]));
+                    index.insert(slot.room.clone(), by_room.len());
+                    by_room.push((slot.room.clone(), vec![slot]));
                 }
             }
         }
@@ -139,6 +240,10 @@ fn schedule<'a>(site: &'a Site, record: &Revisions, t: &Translations) -> Schedul
         .map(|r| r.modified)
         .max()
         .map_or_else(String::new, |m| m.strftime("%Y-%m-%d %H:%M").to_string());
+    let make = {
+        let acronym = acronym.clone();
+        move |slot: &Slot<'a>| event(site, t, slot, &acronym, &at)
+    };
     Schedule {
         version,
         title: config.title.clone(),
@@ -149,20 +254,19 @@ fn schedule<'a>(site: &'a Site, record: &Revisions, t: &Translations) -> Schedul
         url: config.absolute(""),
         rooms,
         days,
+        make: Box::new(make),
     }
 }
 
-/// The entry as an event of `date`: a timed entry on the day it starts, an all-day one on each
-/// of its days. `None` when it is not on that day.
-fn event<'a>(
-    site: &'a Site,
+/// The entry's slot on `date`: a timed entry on the day it starts, an all-day one on each of
+/// its days. `None` when it is not on that day. Its keys are left for the caller.
+fn slot<'a>(
+    site: &Site,
     t: &Translations,
     entry: &'a Entry,
     date: jiff::civil::Date,
-    acronym: &str,
     ids: &mut std::collections::BTreeSet<u32>,
-    at: &dyn Fn(jiff::civil::Date, jiff::civil::Time) -> String,
-) -> Option<Event<'a>> {
+) -> Option<Slot<'a>> {
     let on_day = match &entry.when {
         When::Timed { start, .. } => start.date() == date,
         When::AllDay { first, last } => *first <= date && date <= *last,
@@ -170,33 +274,10 @@ fn event<'a>(
     if !on_day {
         return None;
     }
-    let config = &site.config;
-    let url = config.absolute(&entry.path);
-    let (start_at, start, minutes, end, key) = match &entry.when {
-        When::Timed { start, end } => {
-            let minutes = end
-                .as_ref()
-                .and_then(|end| start.until(end).ok())
-                .and_then(|span| span.total(jiff::Unit::Minute).ok())
-                .map_or(0, |m| m.max(0.0) as i64);
-            let end = end.as_ref().map_or_else(|| super::iso(start), super::iso);
-            (
-                super::iso(start),
-                start.strftime("%H:%M").to_string(),
-                minutes,
-                end,
-                url.clone(),
-            )
-        }
-        When::AllDay { first, .. } => {
-            let key = match date == *first {
-                true => url.clone(),
-                false => format!("{url}#{date}"),
-            };
-            let midnight = jiff::civil::Time::midnight();
-            let end = at(date, jiff::civil::time(23, 59, 59, 0));
-            (at(date, midnight), "00:00".to_string(), 24 * 60, end, key)
-        }
+    let url = site.config.absolute(&entry.path);
+    let key = match &entry.when {
+        When::AllDay { first, .. } if date != *first => format!("{url}#{date}"),
+        _ => url,
     };
     let guid = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, key.as_bytes());
     // A stable number from the UUID, made unique in the rare case two meet.
@@ -223,6 +304,49 @@ fn event<'a>(
     } else {
         room
     };
+    Some(Slot {
+        entry,
+        date,
+        guid,
+        id,
+        room,
+        keys: [None; 2],
+        event: OnceLock::new(),
+    })
+}
+
+/// The event of `slot`.
+fn event<'a>(
+    site: &'a Site,
+    t: &Translations,
+    slot: &Slot<'a>,
+    acronym: &str,
+    at: &dyn Fn(jiff::civil::Date, jiff::civil::Time) -> String,
+) -> Event<'a> {
+    let (entry, date) = (slot.entry, slot.date);
+    let config = &site.config;
+    let url = config.absolute(&entry.path);
+    let (start_at, start, minutes, end) = match &entry.when {
+        When::Timed { start, end } => {
+            let minutes = end
+                .as_ref()
+                .and_then(|end| start.until(end).ok())
+                .and_then(|span| span.total(jiff::Unit::Minute).ok())
+                .map_or(0, |m| m.max(0.0) as i64);
+            let end = end.as_ref().map_or_else(|| super::iso(start), super::iso);
+            (
+                super::iso(start),
+                start.strftime("%H:%M").to_string(),
+                minutes,
+                end,
+            )
+        }
+        When::AllDay { .. } => {
+            let midnight = jiff::civil::Time::midnight();
+            let end = at(date, jiff::civil::time(23, 59, 59, 0));
+            (at(date, midnight), "00:00".to_string(), 24 * 60, end)
+        }
+    };
     let leaf = entry
         .path
         .trim_end_matches('/')
@@ -240,15 +364,15 @@ fn event<'a>(
         .map(|u| (u, t.get("registration").to_string()))
         .into_iter()
         .collect();
-    Some(Event {
-        guid: guid.to_string(),
-        id,
+    Event {
+        guid: slot.guid.to_string(),
+        id: slot.id,
         date: start_at,
         start,
         duration: format!("{}:{:02}", minutes / 60, minutes % 60),
         end,
-        room,
-        slug: format!("{acronym}-{id}-{}", crate::slug::slugify(leaf)),
+        room: slot.room.clone(),
+        slug: format!("{acronym}-{}-{}", slot.id, crate::slug::slugify(leaf)),
         url,
         title,
         subtitle: entry.summary.as_deref().unwrap_or_default(),
@@ -264,7 +388,7 @@ fn event<'a>(
         description: &entry.body_text,
         person: &site.organisers[entry.organiser].name,
         links,
-    })
+    }
 }
 
 /// The series an entry belongs to, by its name, else its first audience: what a schedule app
@@ -293,10 +417,15 @@ fn track(site: &Site, entry: &Entry) -> Option<String> {
     }
 }
 
-/// The schedule as frab's JSON, written straight from `s`: a `Value` of the whole week would
-/// copy every description once more (hundreds of megabytes at 50,000 entries). Keys are in
-/// alphabetical order, as a JSON object of `serde_json` keeps them.
-fn write_json(s: &Schedule, out: &mut dyn Write) -> io::Result<()> {
+/// `value` as JSON. Values made here, with text keys: serialising cannot fail.
+fn json(value: &impl Serialize) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+/// The schedule as frab's JSON, written straight from `s`, an event at a time: a `Value` of the
+/// whole week would copy every description once more (hundreds of megabytes at 50,000
+/// entries). Keys are in alphabetical order, as a JSON object of `serde_json` keeps them.
+fn write_json(s: &Schedule, out: &mut Events) -> io::Result<()> {
     let rooms: Vec<RoomJson> = s
         .rooms
         .iter()
@@ -309,108 +438,58 @@ fn write_json(s: &Schedule, out: &mut dyn Write) -> io::Result<()> {
             name,
         })
         .collect();
-    let whole = ScheduleJson {
-        schema: "https://c3voc.de/schedule/schema.json",
-        generator: GeneratorJson {
-            name: "viikko",
-            version: env!("CARGO_PKG_VERSION"),
-        },
-        schedule: InnerJson {
-            base_url: &s.url,
-            conference: ConferenceJson {
-                acronym: &s.acronym,
-                days: s.days.iter().map(DayJson::from).collect(),
-                days_count: s.days.len(),
-                end: &s.end,
-                rooms,
-                start: &s.start,
-                time_zone_name: &s.time_zone,
-                timeslot_duration: "00:15",
-                title: &s.title,
-                url: &s.url,
-            },
-            version: &s.version,
-        },
-    };
-    let mut out = io::BufWriter::with_capacity(BUFFER, out);
-    serde_json::to_writer(&mut out, &whole)?;
-    out.flush()
-}
-
-#[derive(Serialize)]
-struct ScheduleJson<'a> {
-    #[serde(rename = "$schema")]
-    schema: &'a str,
-    generator: GeneratorJson<'a>,
-    schedule: InnerJson<'a>,
-}
-
-#[derive(Serialize)]
-struct GeneratorJson<'a> {
-    name: &'a str,
-    version: &'a str,
-}
-
-#[derive(Serialize)]
-struct InnerJson<'a> {
-    base_url: &'a str,
-    conference: ConferenceJson<'a>,
-    version: &'a str,
-}
-
-#[derive(Serialize)]
-struct ConferenceJson<'a> {
-    acronym: &'a str,
-    days: Vec<DayJson<'a>>,
-    #[serde(rename = "daysCount")]
-    days_count: usize,
-    end: &'a str,
-    rooms: Vec<RoomJson<'a>>,
-    start: &'a str,
-    time_zone_name: &'a str,
-    timeslot_duration: &'a str,
-    title: &'a str,
-    url: &'a str,
+    write!(
+        out,
+        "{{\"$schema\":\"https://c3voc.de/schedule/schema.json\",\"generator\":{{\"name\":\"viikko\",\"version\":{}}},\"schedule\":{{\"base_url\":{},\"conference\":{{\"acronym\":{},\"days\":[",
+        json(&env!("CARGO_PKG_VERSION")),
+        json(&s.url),
+        json(&s.acronym)
+    )?;
+    for (n, d) in s.days.iter().enumerate() {
+        write!(
+            out,
+            "{}{{\"date\":{},\"day_end\":{},\"day_start\":{},\"index\":{},\"rooms\":{{",
+            if n == 0 { "" } else { "," },
+            json(&d.date),
+            json(&d.end),
+            json(&d.start),
+            d.index
+        )?;
+        // By name, as a JSON object's keys are.
+        let mut by_name: Vec<&(String, Vec<Slot>)> = d.rooms.iter().collect();
+        by_name.sort_by(|a, b| a.0.cmp(&b.0));
+        for (r, (room, slots)) in by_name.into_iter().enumerate() {
+            write!(out, "{}{}:[", if r == 0 { "" } else { "," }, json(room))?;
+            for (e, slot) in slots.iter().enumerate() {
+                if e > 0 {
+                    out.write_all(b",")?;
+                }
+                out.event(slot, &s.make, &|out, e| {
+                    serde_json::to_writer(out, &EventJson::from(e)).map_err(io::Error::from)
+                })?;
+            }
+            out.write_all(b"]")?;
+        }
+        out.write_all(b"}}")?;
+    }
+    write!(
+        out,
+        "],\"daysCount\":{},\"end\":{},\"rooms\":{},\"start\":{},\"time_zone_name\":{},\"timeslot_duration\":\"00:15\",\"title\":{},\"url\":{}}},\"version\":{}}}}}",
+        s.days.len(),
+        json(&s.end),
+        json(&rooms),
+        json(&s.start),
+        json(&s.time_zone),
+        json(&s.title),
+        json(&s.url),
+        json(&s.version)
+    )
 }
 
 #[derive(Serialize)]
 struct RoomJson<'a> {
     guid: String,
     name: &'a str,
-}
-
-#[derive(Serialize)]
-struct DayJson<'a> {
-    date: &'a str,
-    day_end: &'a str,
-    day_start: &'a str,
-    index: usize,
-    rooms: std::collections::BTreeMap<&'a str, EventsJson<'a>>,
-}
-
-impl<'a> From<&'a Day<'a>> for DayJson<'a> {
-    fn from(d: &'a Day<'a>) -> DayJson<'a> {
-        DayJson {
-            date: &d.date,
-            day_end: &d.end,
-            day_start: &d.start,
-            index: d.index,
-            rooms: d
-                .rooms
-                .iter()
-                .map(|(room, events)| (room.as_str(), EventsJson(events)))
-                .collect(),
-        }
-    }
-}
-
-/// A room's events, each made as it is written.
-struct EventsJson<'a>(&'a [Event<'a>]);
-
-impl Serialize for EventsJson<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.0.iter().map(EventJson::from))
-    }
 }
 
 #[derive(Serialize)]
@@ -484,10 +563,8 @@ struct PersonJson<'a> {
 }
 
 /// The schedule as frab's XML, written to `out`.
-fn write_xml(s: &Schedule, out: &mut dyn Write) -> io::Result<()> {
+fn write_xml(s: &Schedule, out: &mut Events) -> io::Result<()> {
     let x = escape;
-    let mut out = io::BufWriter::with_capacity(BUFFER, out);
-    let out = &mut out;
     out.write_all("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<schedule>\n".as_bytes())?;
     writeln!(
         out,
@@ -512,52 +589,57 @@ fn write_xml(s: &Schedule, out: &mut dyn Write) -> io::Result<()> {
             "  <day index=\"{}\" date=\"{}\" start=\"{}\" end=\"{}\">",
             d.index, d.date, d.start, d.end
         )?;
-        for (room, events) in &d.rooms {
+        for (room, slots) in &d.rooms {
             writeln!(out, "    <room name=\"{}\">", x(room))?;
-            for e in events {
-                writeln!(out, "      <event id=\"{}\" guid=\"{}\">", e.id, e.guid)?;
-                for (tag, value) in [
-                    ("room", e.room.as_str()),
-                    ("title", &e.title),
-                    ("subtitle", e.subtitle),
-                    ("type", e.kind),
-                    ("date", &e.date),
-                    ("start", &e.start),
-                    ("duration", &e.duration),
-                    ("abstract", &e.abstract_),
-                    ("slug", &e.slug),
-                ] {
-                    writeln!(out, "        <{tag}>{}</{tag}>", x(value))?;
-                }
-                writeln!(
-                    out,
-                    "        <track>{}</track>",
-                    x(e.track.as_deref().unwrap_or(""))
-                )?;
-                writeln!(
-                    out,
-                    "        <persons><person>{}</person></persons>",
-                    x(e.person)
-                )?;
-                writeln!(out, "        <language>{}</language>", x(e.language))?;
-                writeln!(
-                    out,
-                    "        <description>{}</description>",
-                    x(e.description)
-                )?;
-                out.write_all("        <links>".as_bytes())?;
-                for (url, title) in &e.links {
-                    write!(out, "<link href=\"{}\">{}</link>", x(url), x(title))?;
-                }
-                out.write_all("</links>\n".as_bytes())?;
-                writeln!(out, "        <url>{}</url>\n      </event>", x(&e.url))?;
+            for slot in slots {
+                out.event(slot, &s.make, &event_xml)?;
             }
             out.write_all("    </room>\n".as_bytes())?;
         }
         out.write_all("  </day>\n".as_bytes())?;
     }
-    out.write_all(b"</schedule>\n")?;
-    out.flush()
+    out.write_all(b"</schedule>\n")
+}
+
+/// An event as the schedule's XML gives it, from `<event>` to `</event>` and its line's end.
+fn event_xml(out: &mut Events, e: &Event) -> io::Result<()> {
+    let x = escape;
+    writeln!(out, "      <event id=\"{}\" guid=\"{}\">", e.id, e.guid)?;
+    for (tag, value) in [
+        ("room", e.room.as_str()),
+        ("title", &e.title),
+        ("subtitle", e.subtitle),
+        ("type", e.kind),
+        ("date", &e.date),
+        ("start", &e.start),
+        ("duration", &e.duration),
+        ("abstract", &e.abstract_),
+        ("slug", &e.slug),
+    ] {
+        writeln!(out, "        <{tag}>{}</{tag}>", x(value))?;
+    }
+    writeln!(
+        out,
+        "        <track>{}</track>",
+        x(e.track.as_deref().unwrap_or(""))
+    )?;
+    writeln!(
+        out,
+        "        <persons><person>{}</person></persons>",
+        x(e.person)
+    )?;
+    writeln!(out, "        <language>{}</language>", x(e.language))?;
+    writeln!(
+        out,
+        "        <description>{}</description>",
+        x(e.description)
+    )?;
+    out.write_all("        <links>".as_bytes())?;
+    for (url, title) in &e.links {
+        write!(out, "<link href=\"{}\">{}</link>", x(url), x(title))?;
+    }
+    out.write_all("</links>\n".as_bytes())?;
+    writeln!(out, "        <url>{}</url>\n      </event>", x(&e.url))
 }
 
 /// Text for XML, written where it is formatted: its five special characters escaped, and

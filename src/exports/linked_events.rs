@@ -10,6 +10,7 @@ use serde::Serialize;
 use serde::ser::SerializeMap;
 use serde_json::{Value, json};
 
+use super::Parts;
 use crate::model::{Entry, Site, Status};
 use crate::output::{OutputFile, Sink};
 use crate::revisions::Revisions;
@@ -18,11 +19,15 @@ use crate::translations::Translations;
 /// The schema every file is valid against, published beside them.
 pub const SCHEMA: &str = include_str!("linked-events.schema.json");
 
+/// The list of every event, whose parts the next build takes back.
+const ALL: &str = "data/tapahtumat.json";
+
 /// Writes the list of all events and one per organiser. Each event is serialised once and its
 /// bytes shared by the files it is in: at 50,000 entries the lists are hundreds of megabytes.
 pub fn write(
     site: &Site,
     record: &Revisions,
+    parts: &Parts,
     t: &Translations,
     sink: &dyn Sink,
 ) -> std::io::Result<()> {
@@ -31,13 +36,31 @@ pub fn write(
     fn encode(event: &impl Serialize) -> Vec<u8> {
         serde_json::to_vec(event).unwrap_or_default()
     }
+    // Each entry's event, taken from the previous build's list when its entry is unchanged.
+    let keys: Vec<Option<u64>> = site
+        .entries
+        .iter()
+        .enumerate()
+        .map(|(i, entry)| parts.key("linked-events", i, entry, &prefix))
+        .collect();
+    let earlier = sink.earlier(ALL);
     let events: Vec<Vec<u8>> = site
         .entries
         .par_iter()
-        .map(|entry| encode(&event(site, record, t, &prefix, entry)))
+        .zip(&keys)
+        .map(|(entry, key)| {
+            let kept = key.and_then(|k| earlier.as_ref()?.part(k));
+            kept.unwrap_or_else(|| encode(&event(site, record, t, &prefix, entry)))
+        })
         .collect();
+    drop(earlier);
     let series: Vec<Vec<u8>> = super_events(site, &prefix).iter().map(encode).collect();
-    let all: Vec<&[u8]> = events.iter().chain(&series).map(Vec::as_slice).collect();
+    let all: Vec<(Option<u64>, &[u8])> = keys
+        .into_iter()
+        .zip(&events)
+        .chain(std::iter::repeat(None).zip(&series))
+        .map(|(key, event)| (key, event.as_slice()))
+        .collect();
     sink.put(OutputFile {
         path: "data/tapahtumat.schema.json".into(),
         bytes: SCHEMA.as_bytes().to_vec().into(),
@@ -46,10 +69,10 @@ pub fn write(
     // at 50,000 entries, was one thread's work at the end of a build.
     let organisers = || {
         site.organisers.par_iter().try_for_each(|organiser| {
-            let own: Vec<&[u8]> = organiser
+            let own: Vec<(Option<u64>, &[u8])> = organiser
                 .entries
                 .iter()
-                .map(|&e| events[e].as_slice())
+                .map(|&e| (None, events[e].as_slice()))
                 .collect();
             put_list(
                 sink,
@@ -58,29 +81,33 @@ pub fn write(
             )
         })
     };
-    let (whole, own) = rayon::join(
-        || put_list(sink, "data/tapahtumat.json".into(), &all),
-        organisers,
-    );
+    let (whole, own) = rayon::join(|| put_list(sink, ALL.into(), &all), organisers);
     whole.and(own)
 }
 
-/// `{"meta": …, "data": [events]}`, as Linked Events lists them, written from its parts.
-fn put_list(sink: &dyn Sink, path: String, events: &[&[u8]]) -> std::io::Result<()> {
+/// `{"meta": …, "data": [events]}`, as Linked Events lists them, written from its parts: each
+/// event with its key, if it has one, for the next build to take it from ([`Sink::mark`]).
+fn put_list(sink: &dyn Sink, path: String, events: &[(Option<u64>, &[u8])]) -> std::io::Result<()> {
     let head = format!(
         "{{\"meta\":{{\"count\":{},\"next\":null,\"previous\":null}},\"data\":[",
         events.len()
     );
-    let mut parts: Vec<&[u8]> = Vec::with_capacity(2 * events.len() + 2);
-    parts.push(head.as_bytes());
-    for (i, event) in events.iter().enumerate() {
+    let mut parts: Vec<(Option<u64>, &[u8])> = Vec::with_capacity(2 * events.len() + 2);
+    parts.push((None, head.as_bytes()));
+    for (i, &event) in events.iter().enumerate() {
         if i > 0 {
-            parts.push(b",");
+            parts.push((None, b","));
         }
         parts.push(event);
     }
-    parts.push(b"]}\n");
-    sink.put_parts(path, &parts)
+    parts.push((None, b"]}\n"));
+    let bytes: Vec<&[u8]> = parts.iter().map(|&(_, bytes)| bytes).collect();
+    sink.put_parts(path.clone(), &bytes)?;
+    let marks = crate::output::marks(&parts);
+    match marks.is_empty() {
+        true => Ok(()),
+        false => sink.mark(&path, &marks),
+    }
 }
 
 /// A text in the site's language, as Linked Events gives every text: `{"fi": "…"}`.

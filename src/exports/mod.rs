@@ -5,25 +5,46 @@
 mod frab;
 mod linked_events;
 
+use crate::cache::Fingerprint;
 use crate::model::{Entry, Site, When};
 use crate::output::Sink;
 use crate::revisions::Revisions;
 use crate::translations::Translations;
 
-/// Writes every export of `site`, whose entries' last changes `record` holds.
+/// Writes every export of `site`, whose entries' last changes `record` holds. `keys` are the
+/// entries' fingerprints (the model each is made from), by index, when the exports may take
+/// each entry's part from the file the previous build made.
 pub fn write(
     site: &Site,
     record: &Revisions,
+    keys: Option<&[u64]>,
     t: &Translations,
     sink: &dyn Sink,
 ) -> std::io::Result<()> {
+    let parts = &Parts { keys, record };
     // At once: each is mostly one thread's work at its end, and at 50,000 entries the two
     // together still stay under the peak that the pages reach.
     let (data, schedule) = rayon::join(
-        || linked_events::write(site, record, t, sink),
-        || frab::write(site, record, t, sink),
+        || linked_events::write(site, record, parts, t, sink),
+        || frab::write(site, record, parts, t, sink),
     );
     data.and(schedule)
+}
+
+/// What an entry's part of an export is known by.
+struct Parts<'a> {
+    keys: Option<&'a [u64]>,
+    record: &'a Revisions,
+}
+
+impl Parts<'_> {
+    /// The key of entry `i`'s part of the export `kind`, in which it is also made from `more`;
+    /// `None` when parts are not kept. The entry's last change is in it: open data shows it.
+    fn key(&self, kind: &str, i: usize, entry: &Entry, more: &impl std::fmt::Debug) -> Option<u64> {
+        let key = self.keys?.get(i)?;
+        let f = Fingerprint::default().text(kind).number(*key);
+        Some(f.debug(&self.record.get(&entry.id)).debug(more).finish())
+    }
 }
 
 /// An entry's start and end in ISO 8601 with the offset of the site's zone; the dates alone for

@@ -237,6 +237,13 @@ impl<'a> Pages<'a> {
         })
     }
 
+    /// Every entry's [`Pages::entry_key`], by index: what the exports know each entry's parts
+    /// by.
+    pub fn entry_keys(&self) -> Vec<u64> {
+        let keys = (0..self.entry_keys.len()).into_par_iter();
+        keys.map(|i| self.entry_key(i)).collect()
+    }
+
     /// Organiser `o` as [`Pages::entry_key`] takes it, without its entries: once, not once
     /// for each of its entries.
     fn organiser_key(&self, o: usize) -> u64 {
