@@ -7,6 +7,7 @@ use jiff::civil::Date;
 use jiff::{Timestamp, Zoned};
 use rayon::prelude::*;
 
+use crate::cache::Fingerprint;
 use crate::ics::{self, Ics};
 use crate::model::*;
 use crate::output::Sink;
@@ -127,30 +128,52 @@ pub fn entry_feed(entry: &Entry) -> String {
     format!("{}{slug}.ics", entry.path)
 }
 
-/// Writes every feed into `sink`. Returns the calendar record they were written with.
+/// Writes every feed into `sink`. Returns the calendar record they were written with. With the
+/// entries' `keys` (their fingerprints, by index), an entry unchanged since the previous build
+/// keeps its recorded revision, and its event is taken from that build's calendar of the whole
+/// week instead of being made again.
 pub fn write(
     site: &Site,
     feeds: &[Feed],
     previous: &Revisions,
+    keys: Option<&[u64]>,
     now: Timestamp,
     t: &Translations,
     sink: &dyn Sink,
 ) -> std::io::Result<Revisions> {
-    let (revisions, events): (Vec<Revision>, Vec<Ics>) = site
+    let earlier = keys.and_then(|_| sink.earlier(WHOLE));
+    // What each event is known by: its entry's key and the revision it publishes.
+    let key = |i: usize, revision: &Revision| {
+        let key = Fingerprint::default().text("ics").number(keys?[i]);
+        Some(key.debug(revision).finish())
+    };
+    let made: Vec<(Revision, Vec<u8>, Option<u64>)> = site
         .entries
         .par_iter()
         .enumerate()
         .map(|(i, entry)| {
-            let body = event_body(site, t, i);
-            let hash = crate::revisions::digest(body.as_str());
-            let revision = previous.next(&entry.id, &hash, crate::changes::state(entry), now);
-            let event = event(site, entry, &revision, &body);
-            (revision, event)
+            let state = crate::changes::state(entry);
+            // Unchanged, it publishes the recorded revision, which the earlier event shows.
+            let kept = previous.get(&entry.id).and_then(|old| {
+                let revision = previous.next(&entry.id, &old.hash, state.clone(), now);
+                let key = key(i, &revision)?;
+                let event = earlier.as_ref()?.part(key)?;
+                Some((revision, event, Some(key)))
+            });
+            kept.unwrap_or_else(|| {
+                let body = event_body(site, t, i);
+                let hash = crate::revisions::digest(body.as_str());
+                let revision = previous.next(&entry.id, &hash, state, now);
+                let event = event(site, entry, &revision, &body).into_string();
+                let key = key(i, &revision);
+                (revision, event.into_bytes(), key)
+            })
         })
-        .unzip();
+        .collect();
+    drop(earlier);
     let mut record = Revisions::default();
-    for (entry, revision) in site.entries.iter().zip(revisions) {
-        record.insert(entry.id.clone(), revision);
+    for (entry, (revision, ..)) in site.entries.iter().zip(&made) {
+        record.insert(entry.id.clone(), revision.clone());
     }
     record.keep_missing_from(previous);
     record.changes.clone_from(&site.changes);
@@ -160,11 +183,16 @@ pub fn write(
     // week is never copied together in memory.
     let put = |path: String, title: Option<&str>, entries: &[usize]| {
         let head = head(site, title, &path, entries);
-        let mut parts: Vec<&[u8]> = Vec::with_capacity(entries.len() + 2);
-        parts.push(head.as_str().as_bytes());
-        parts.extend(entries.iter().map(|&i| events[i].as_str().as_bytes()));
-        parts.push(end.as_str().as_bytes());
-        sink.put_parts(path, &parts)
+        let mut parts: Vec<(Option<u64>, &[u8])> = Vec::with_capacity(entries.len() + 2);
+        parts.push((None, head.as_str().as_bytes()));
+        parts.extend(entries.iter().map(|&i| (made[i].2, made[i].1.as_slice())));
+        parts.push((None, end.as_str().as_bytes()));
+        let bytes: Vec<&[u8]> = parts.iter().map(|&(_, bytes)| bytes).collect();
+        sink.put_parts(path.clone(), &bytes)?;
+        match path == WHOLE {
+            true => sink.mark(&path, &crate::output::marks(&parts)),
+            false => Ok(()),
+        }
     };
     feeds
         .par_iter()

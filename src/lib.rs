@@ -365,18 +365,22 @@ impl Prepared {
     }
 
     /// Feeds, the search index and assets. Returns the calendar record as the feeds now stand.
+    /// With the entries' `keys` ([`render::Pages::entry_keys`]), the feeds take each unchanged
+    /// entry's event from the previous build's calendar of the whole week.
     pub fn render_rest(
         &self,
         pages: &render::Pages,
+        keys: Option<&[u64]>,
         options: &Options,
         sink: &dyn output::Sink,
     ) -> Result<revisions::Revisions, Failure> {
         let site = &self.site;
         let words = &self.theme.words;
         let lang = site.config.lang;
+        let record = &site.revisions;
         let (data, record) = rayon::join(
             || pages.render_data(sink),
-            || feeds::write(site, &self.feeds, &site.revisions, options.now, words, sink),
+            || feeds::write(site, &self.feeds, record, keys, options.now, words, sink),
         );
         data.map_err(|failure| failure.in_language(lang))?;
         record.map_err(Failure::from)
@@ -408,6 +412,7 @@ impl Prepared {
                 edition,
                 &feeds,
                 &site.revisions,
+                None,
                 options.now,
                 words,
                 &prefixed,
@@ -435,14 +440,14 @@ fn render_loaded(
     prepared.put_published(&sink)?;
     prepared.sources = load::Sources::default();
     let pages = prepared.pages(cache);
+    let keys = pages.entry_keys();
     // Pages and the rest are independent: each fills the cores while the other waits on its
     // parts.
     let (rendered, record) = rayon::join(
         || pages.render_pages(&sink),
-        || prepared.render_rest(&pages, options, &sink),
+        || prepared.render_rest(&pages, Some(&keys), options, &sink),
     );
     rendered.map_err(|failure| failure.in_language(lang))?;
-    let keys = pages.entry_keys();
     // The cards are in the listings now; the exports below are the largest files.
     drop(pages);
     prepared.cards = Vec::new();

@@ -97,12 +97,22 @@ impl Earlier {
     /// The bytes of the part made from inputs of fingerprint `key`; `None` when there is no
     /// such part, or it cannot be read (then it is made again).
     pub fn part(&self, key: u64) -> Option<Vec<u8>> {
-        use std::os::unix::fs::FileExt;
         let &(start, len) = self.parts.get(&key)?;
         let mut bytes = vec![0; usize::try_from(len).ok()?];
-        self.file.read_exact_at(&mut bytes, start).ok()?;
+        read_at(&self.file, &mut bytes, start).ok()?;
         Some(bytes)
     }
+}
+
+#[cfg(unix)]
+fn read_at(file: &std::fs::File, bytes: &mut [u8], start: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, bytes, start)
+}
+
+/// Elsewhere parts are not read at an offset: each is made again.
+#[cfg(not(unix))]
+fn read_at(_file: &std::fs::File, _bytes: &mut [u8], _start: u64) -> std::io::Result<()> {
+    Err(std::io::ErrorKind::Unsupported.into())
 }
 
 /// The parts of a file written as `parts`, each with its key if it has one, as [`Mark`]s.
@@ -229,8 +239,16 @@ impl Sink for Ledger<'_> {
         self.sink.put_made(file, key)
     }
 
+    /// Only for a file that passed: the marks of one that was refused are not its bytes'.
     fn mark(&self, path: &str, marks: &[Mark]) -> std::io::Result<()> {
-        self.sink.mark(path, marks)
+        let refused = self
+            .collisions
+            .lock()
+            .map_or(true, |c| c.iter().any(|p| p == path));
+        match refused {
+            true => Ok(()),
+            false => self.sink.mark(path, marks),
+        }
     }
 
     fn earlier(&self, path: &str) -> Option<Earlier> {

@@ -94,7 +94,7 @@ impl Built {
             prepared
                 .put_published(&ledger)
                 .map_err(crate::Failure::from)
-                .and_then(|()| prepared.render_rest(&pages, options, &ledger))
+                .and_then(|()| prepared.render_rest(&pages, None, options, &ledger))
                 .and_then(|record| prepared.render_late(record, None, options, &ledger))
                 .and_then(|_| collisions(ledger, prepared))
                 .map_err(failure_text)?;

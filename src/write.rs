@@ -575,18 +575,19 @@ impl Sink for Update {
 
     /// Kept beside the manifest with the hash of the bytes the marks describe: they are taken
     /// only for a file that the manifest records with that hash and that is still as recorded.
+    /// Marks only save time: one that cannot be saved is left out, and the build goes on.
     fn mark(&self, path: &str, marks: &[Mark]) -> io::Result<()> {
-        let made = self
+        let recorded = self
             .made
             .lock()
-            .map_err(|_| io::Error::other("a writer failed"))?;
-        let Some((recorded, _)) = made.get(path) else {
+            .ok()
+            .and_then(|made| Some(made.get(path)?.0));
+        let Some(recorded) = recorded.filter(|_| !marks.is_empty()) else {
             return Ok(());
         };
-        let mut bytes = Vec::with_capacity(PARTS_HEADER.len() + 16 + 24 * marks.len());
+        let mut bytes = Vec::with_capacity(PARTS_HEADER.len() + 32 + 24 * marks.len());
         bytes.extend_from_slice(PARTS_HEADER);
         bytes.extend_from_slice(&recorded.hash);
-        drop(made);
         for mark in marks {
             for n in [mark.key, mark.start, mark.len] {
                 bytes.extend_from_slice(&n.to_le_bytes());
@@ -596,14 +597,26 @@ impl Sink for Update {
         let check = blake3::hash(&bytes);
         bytes.extend_from_slice(&check.as_bytes()[..16]);
         let file = self.marks_path(path);
-        if let Some(folder) = file.parent() {
-            fs::create_dir_all(folder)?;
-        }
-        replace_file(&file, &bytes)
+        // Not flushed to the disk: a torn file fails its check, and an old one names the bytes
+        // of its own file.
+        let _ = file
+            .parent()
+            .map_or(Ok(()), fs::create_dir_all)
+            .and_then(|()| replace(&file, &bytes, false));
+        Ok(())
     }
 
     fn earlier(&self, path: &str) -> Option<Earlier> {
         let recorded = self.previous.files.get(path)?;
+        // The file as opened is the one checked: one replaced after this is not read.
+        let file = open_no_follow(&self.output.join(path)).ok()?;
+        let meta = file.metadata().ok()?;
+        let time = meta.modified().ok()?.duration_since(UNIX_EPOCH).ok()?;
+        let intact =
+            meta.is_file() && (meta.len(), time.as_nanos()) == (recorded.size, recorded.time);
+        if !intact {
+            return None;
+        }
         let bytes = fs::read(self.marks_path(path)).ok()?;
         let (bytes, check) = bytes.split_at_checked(bytes.len().checked_sub(16)?)?;
         if blake3::hash(bytes).as_bytes()[..16] != *check {
@@ -628,16 +641,7 @@ impl Sink for Update {
                 .checked_add(m.len)
                 .is_some_and(|end| end <= recorded.size)
         };
-        if !marks.iter().all(within) {
-            return None;
-        }
-        // The file as opened is the one checked: one replaced after this is not read.
-        let file = open_no_follow(&self.output.join(path)).ok()?;
-        let meta = file.metadata().ok()?;
-        let time = meta.modified().ok()?.duration_since(UNIX_EPOCH).ok()?;
-        let intact =
-            meta.is_file() && (meta.len(), time.as_nanos()) == (recorded.size, recorded.time);
-        intact.then(|| Earlier::new(file, &marks))
+        marks.iter().all(within).then(|| Earlier::new(file, &marks))
     }
 
     /// Written straight to its staged file and hashed on the way; the staged file is let go

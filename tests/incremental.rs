@@ -447,10 +447,15 @@ fn an_edit_of_the_text_alone_reaches_the_entry_page_and_feed() {
 }
 
 #[test]
-fn open_data_and_the_schedule_take_unchanged_entries_from_the_files_as_the_build_left_them() {
+fn open_data_the_schedule_and_the_calendar_take_unchanged_entries_from_the_files_as_left() {
     let (site, out) = sample();
     let root = site.path();
-    let exports = ["data/tapahtumat.json", "schedule.json", "schedule.xml"];
+    let exports = [
+        "data/tapahtumat.json",
+        "schedule.json",
+        "schedule.xml",
+        "kalenteri/koko-ohjelma.ics",
+    ];
     // Another entry's title changed in each file, as the build left it to the byte count and
     // the nanosecond: only a build that takes that entry's part from the file keeps it.
     for file in exports {
@@ -499,10 +504,10 @@ fn open_data_and_the_schedule_take_unchanged_entries_from_the_files_as_the_build
         .filter(|f| f.extension().is_some_and(|e| e == "parts"))
         .flat_map(|folder| fs::read_dir(folder).unwrap().map(|f| f.unwrap().path()))
         .collect();
-    assert_eq!(marks.len(), 3, "{marks:?}");
+    assert_eq!(marks.len(), exports.len(), "{marks:?}");
     for (n, file) in marks.iter().enumerate() {
         let bytes = fs::read(file).unwrap();
-        let damaged = match n {
+        let damaged = match n % 3 {
             0 => bytes[..bytes.len() - 5].to_vec(),
             1 => bytes.iter().map(|b| b.wrapping_add(1)).collect(),
             // The first part's start.
@@ -512,6 +517,31 @@ fn open_data_and_the_schedule_take_unchanged_entries_from_the_files_as_the_build
     }
     edit_entry(root, "otsikko: \"", "otsikko: \"Vielä ");
     build_at(root, &out, DAY);
+    assert!(
+        snapshot(&out) == clean(root, DAY),
+        "the rebuild differs from a clean build"
+    );
+}
+
+#[test]
+fn a_label_every_entry_shows_reaches_the_parts_taken_from_earlier_files() {
+    // A format's label is in the site's settings, not in any entry's file: the entries' parts of
+    // open data, the schedule and the calendars are known by those settings too.
+    let (site, out) = sample();
+    let root = site.path();
+    edit(
+        root,
+        "content/site.yaml",
+        "keskustelu: Keskustelu",
+        "keskustelu: Keskustelutilaisuus",
+    );
+    build_at(root, &out, DAY);
+    for file in ["data/tapahtumat.json", "kalenteri/koko-ohjelma.ics"] {
+        assert!(
+            read(out.join(file)).contains("Keskustelutilaisuus"),
+            "{file}"
+        );
+    }
     assert!(
         snapshot(&out) == clean(root, DAY),
         "the rebuild differs from a clean build"

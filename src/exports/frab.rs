@@ -32,9 +32,10 @@ pub fn write(
     json.and(xml)
 }
 
+/// Each file of the schedule, and what its events' parts are known by: indexed by `JSON`, `XML`.
+const FILES: [(&str, &str); 2] = [("schedule.json", "frab-json"), ("schedule.xml", "frab-xml")];
 const JSON: usize = 0;
 const XML: usize = 1;
-const FILES: [&str; 2] = ["schedule.json", "schedule.xml"];
 
 /// Writes the schedule's file `format` with `write`, taking each unchanged event's part from
 /// the previous build's file, and marks the events' parts in the new one.
@@ -44,7 +45,7 @@ fn put(
     schedule: &Schedule,
     write: &(dyn Fn(&Schedule, &mut Events) -> io::Result<()> + Sync),
 ) -> io::Result<()> {
-    let path = FILES[format];
+    let path = FILES[format].0;
     let earlier = sink.earlier(path);
     let mut marks = Vec::new();
     sink.put_written(path.into(), &mut |out| {
@@ -96,15 +97,15 @@ impl Events<'_, '_> {
     /// else as `write` makes it from the event.
     fn event<'s>(
         &mut self,
+        schedule: &Schedule<'s>,
         slot: &Slot<'s>,
-        make: &dyn Fn(&Slot<'s>) -> Event<'s>,
         write: &dyn Fn(&mut Self, &Event) -> io::Result<()>,
     ) -> io::Result<()> {
         let start = self.written;
         let key = slot.keys[self.format];
         match key.and_then(|k| self.earlier?.part(k)) {
             Some(bytes) => self.write_all(&bytes)?,
-            None => write(self, slot.event.get_or_init(|| make(slot)))?,
+            None => write(self, slot.event.get_or_init(|| event(schedule, slot)))?,
         }
         if let Some(key) = key {
             let len = self.written - start;
@@ -124,8 +125,9 @@ struct Schedule<'a> {
     url: String,
     rooms: Vec<String>,
     days: Vec<Day<'a>>,
-    /// Makes a slot's event, when neither file has its part.
-    make: Box<dyn Fn(&Slot<'a>) -> Event<'a> + Sync + 'a>,
+    /// What the events are made from, when a file needs one.
+    site: &'a Site,
+    t: &'a Translations,
 }
 
 struct Day<'a> {
@@ -179,15 +181,8 @@ fn schedule<'a>(
     t: &'a Translations,
 ) -> Schedule<'a> {
     let config = &site.config;
-    let tz = config.tz.clone();
     let year = config.week.start.year();
     let acronym = format!("{}{year}", super::source(site).replace('-', "_"));
-    let at = move |date: jiff::civil::Date, time: jiff::civil::Time| {
-        date.to_datetime(time)
-            .to_zoned(tz.clone())
-            .map(|z| super::iso(&z))
-            .unwrap_or_default()
-    };
     let mut ids = std::collections::BTreeSet::new();
     // Rooms in the order first met, and each one's place in that order.
     let mut rooms: Vec<String> = Vec::new();
@@ -203,12 +198,11 @@ fn schedule<'a>(
         let mut by_room: Vec<(String, Vec<Slot>)> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
         for (i, entry) in site.entries.iter().enumerate() {
-            let Some(mut slot) = slot(site, t, entry, date, &mut ids) else {
+            let Some(slot) = slot(site, t, entry, date, &mut ids, &|id| {
+                FILES.map(|(_, kind)| parts.key(kind, i, entry, &(&acronym, date, id)))
+            }) else {
                 continue;
             };
-            let keys = ["frab-json", "frab-xml"]
-                .map(|kind| parts.key(kind, i, entry, &(&acronym, date, slot.id)));
-            slot.keys = keys;
             if !room_order.contains_key(&slot.room) {
                 room_order.insert(slot.room.clone(), rooms.len());
                 rooms.push(slot.room.clone());
@@ -224,8 +218,8 @@ fn schedule<'a>(
         days.push(Day {
             index: n + 1,
             date: date.to_string(),
-            start: at(date, jiff::civil::Time::midnight()),
-            end: at(date, jiff::civil::time(23, 59, 59, 0)),
+            start: at(config, date, jiff::civil::Time::midnight()),
+            end: at(config, date, jiff::civil::time(23, 59, 59, 0)),
             rooms: by_room,
         });
     }
@@ -240,10 +234,6 @@ fn schedule<'a>(
         .map(|r| r.modified)
         .max()
         .map_or_else(String::new, |m| m.strftime("%Y-%m-%d %H:%M").to_string());
-    let make = {
-        let acronym = acronym.clone();
-        move |slot: &Slot<'a>| event(site, t, slot, &acronym, &at)
-    };
     Schedule {
         version,
         title: config.title.clone(),
@@ -254,18 +244,28 @@ fn schedule<'a>(
         url: config.absolute(""),
         rooms,
         days,
-        make: Box::new(make),
+        site,
+        t,
     }
 }
 
+/// `time` on `date` in the site's zone, in ISO 8601.
+fn at(config: &crate::model::Config, date: jiff::civil::Date, time: jiff::civil::Time) -> String {
+    date.to_datetime(time)
+        .to_zoned(config.tz.clone())
+        .map(|z| super::iso(&z))
+        .unwrap_or_default()
+}
+
 /// The entry's slot on `date`: a timed entry on the day it starts, an all-day one on each of
-/// its days. `None` when it is not on that day. Its keys are left for the caller.
+/// its days. `None` when it is not on that day. `keys` makes its parts' keys from its number.
 fn slot<'a>(
     site: &Site,
     t: &Translations,
     entry: &'a Entry,
     date: jiff::civil::Date,
     ids: &mut std::collections::BTreeSet<u32>,
+    keys: &dyn Fn(u32) -> [Option<u64>; 2],
 ) -> Option<Slot<'a>> {
     let on_day = match &entry.when {
         When::Timed { start, .. } => start.date() == date,
@@ -310,19 +310,14 @@ fn slot<'a>(
         guid,
         id,
         room,
-        keys: [None; 2],
+        keys: keys(id),
         event: OnceLock::new(),
     })
 }
 
 /// The event of `slot`.
-fn event<'a>(
-    site: &'a Site,
-    t: &Translations,
-    slot: &Slot<'a>,
-    acronym: &str,
-    at: &dyn Fn(jiff::civil::Date, jiff::civil::Time) -> String,
-) -> Event<'a> {
+fn event<'a>(schedule: &Schedule<'a>, slot: &Slot<'a>) -> Event<'a> {
+    let (site, t, acronym) = (schedule.site, schedule.t, &schedule.acronym);
     let (entry, date) = (slot.entry, slot.date);
     let config = &site.config;
     let url = config.absolute(&entry.path);
@@ -343,8 +338,13 @@ fn event<'a>(
         }
         When::AllDay { .. } => {
             let midnight = jiff::civil::Time::midnight();
-            let end = at(date, jiff::civil::time(23, 59, 59, 0));
-            (at(date, midnight), "00:00".to_string(), 24 * 60, end)
+            let end = at(config, date, jiff::civil::time(23, 59, 59, 0));
+            (
+                at(config, date, midnight),
+                "00:00".to_string(),
+                24 * 60,
+                end,
+            )
         }
     };
     let leaf = entry
@@ -464,7 +464,7 @@ fn write_json(s: &Schedule, out: &mut Events) -> io::Result<()> {
                 if e > 0 {
                     out.write_all(b",")?;
                 }
-                out.event(slot, &s.make, &|out, e| {
+                out.event(s, slot, &|out, e| {
                     serde_json::to_writer(out, &EventJson::from(e)).map_err(io::Error::from)
                 })?;
             }
@@ -592,7 +592,7 @@ fn write_xml(s: &Schedule, out: &mut Events) -> io::Result<()> {
         for (room, slots) in &d.rooms {
             writeln!(out, "    <room name=\"{}\">", x(room))?;
             for slot in slots {
-                out.event(slot, &s.make, &event_xml)?;
+                out.event(s, slot, &event_xml)?;
             }
             out.write_all("    </room>\n".as_bytes())?;
         }

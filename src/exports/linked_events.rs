@@ -103,11 +103,7 @@ fn put_list(sink: &dyn Sink, path: String, events: &[(Option<u64>, &[u8])]) -> s
     parts.push((None, b"]}\n"));
     let bytes: Vec<&[u8]> = parts.iter().map(|&(_, bytes)| bytes).collect();
     sink.put_parts(path.clone(), &bytes)?;
-    let marks = crate::output::marks(&parts);
-    match marks.is_empty() {
-        true => Ok(()),
-        false => sink.mark(&path, &marks),
-    }
+    sink.mark(&path, &crate::output::marks(&parts))
 }
 
 /// A text in the site's language, as Linked Events gives every text: `{"fi": "…"}`.
