@@ -197,10 +197,32 @@ pub fn write(
     feeds
         .par_iter()
         .try_for_each(|feed| put(feed.path.clone(), Some(&feed.title), &feed.entries))?;
+    // An entry's own file is made from its event and the site's settings alone: one whose
+    // event is unchanged is kept, like the entry's page.
     site.entries
         .par_iter()
         .enumerate()
-        .try_for_each(|(i, entry)| put(entry_feed(entry), None, &[i]))?;
+        .try_for_each(|(i, entry)| {
+            let path = entry_feed(entry);
+            let Some(key) = made[i].2 else {
+                return put(path, None, &[i]);
+            };
+            if sink.keep(&path, key) {
+                return Ok(());
+            }
+            let head = head(site, None, &path, &[i]);
+            let bytes = [
+                head.as_str().as_bytes(),
+                &made[i].1,
+                end.as_str().as_bytes(),
+            ]
+            .concat();
+            let file = crate::output::OutputFile {
+                path,
+                bytes: bytes.into(),
+            };
+            sink.put_made(file, key)
+        })?;
     Ok(record)
 }
 
