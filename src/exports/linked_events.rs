@@ -11,6 +11,7 @@ use serde::ser::SerializeMap;
 use serde_json::{Value, json};
 
 use super::Parts;
+use crate::cache::Fingerprint;
 use crate::model::{Entry, Site, Status};
 use crate::output::{OutputFile, Sink};
 use crate::revisions::Revisions;
@@ -69,16 +70,31 @@ pub fn write(
     // at 50,000 entries, was one thread's work at the end of a build.
     let organisers = || {
         site.organisers.par_iter().try_for_each(|organiser| {
+            let path = format!("data/jarjestaja/{}.json", organiser.folder);
+            // Made from its events alone: a list whose events are all unchanged is kept.
+            let start = Fingerprint::default().number(organiser.entries.len() as u64);
+            let key = organiser
+                .entries
+                .iter()
+                .try_fold(start, |f, &e| Some(f.number(all[e].0?)))
+                .map(|f| f.finish());
+            if key.is_some_and(|key| sink.keep(&path, key)) {
+                return Ok(());
+            }
             let own: Vec<(Option<u64>, &[u8])> = organiser
                 .entries
                 .iter()
                 .map(|&e| (None, events[e].as_slice()))
                 .collect();
-            put_list(
-                sink,
-                format!("data/jarjestaja/{}.json", organiser.folder),
-                &own,
-            )
+            match key {
+                Some(key) => {
+                    let head = head(own.len());
+                    let parts: Vec<&[u8]> = list(&head, &own).into_iter().map(|p| p.1).collect();
+                    let bytes = parts.concat().into();
+                    sink.put_made(OutputFile { path, bytes }, key)
+                }
+                None => put_list(sink, path, &own),
+            }
         })
     };
     let (whole, own) = rayon::join(|| put_list(sink, ALL.into(), &all), organisers);
@@ -88,22 +104,30 @@ pub fn write(
 /// `{"meta": …, "data": [events]}`, as Linked Events lists them, written from its parts: each
 /// event with its key, if it has one, for the next build to take it from ([`Sink::mark`]).
 fn put_list(sink: &dyn Sink, path: String, events: &[(Option<u64>, &[u8])]) -> std::io::Result<()> {
-    let head = format!(
-        "{{\"meta\":{{\"count\":{},\"next\":null,\"previous\":null}},\"data\":[",
-        events.len()
-    );
-    let mut parts: Vec<(Option<u64>, &[u8])> = Vec::with_capacity(2 * events.len() + 2);
-    parts.push((None, head.as_bytes()));
-    for (i, &event) in events.iter().enumerate() {
-        if i > 0 {
-            parts.push((None, b","));
-        }
-        parts.push(event);
-    }
-    parts.push((None, b"]}\n"));
+    let head = head(events.len());
+    let parts = list(&head, events);
     let bytes: Vec<&[u8]> = parts.iter().map(|&(_, bytes)| bytes).collect();
     sink.put_parts(path.clone(), &bytes)?;
     sink.mark(&path, &crate::output::marks(&parts))
+}
+
+/// The parts of a list: `head`, the events (with their keys) between commas, and its end.
+fn list<'e>(head: &'e str, events: &[(Option<u64>, &'e [u8])]) -> Vec<(Option<u64>, &'e [u8])> {
+    let mut parts = Vec::with_capacity(2 * events.len() + 2);
+    parts.push((None, head.as_bytes()));
+    for (i, &event) in events.iter().enumerate() {
+        if i > 0 {
+            parts.push((None, b",".as_slice()));
+        }
+        parts.push(event);
+    }
+    parts.push((None, b"]}\n".as_slice()));
+    parts
+}
+
+/// A list's start, which tells how many events it has.
+fn head(count: usize) -> String {
+    format!("{{\"meta\":{{\"count\":{count},\"next\":null,\"previous\":null}},\"data\":[")
 }
 
 /// A text in the site's language, as Linked Events gives every text: `{"fi": "…"}`.
