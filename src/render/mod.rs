@@ -127,6 +127,8 @@ pub struct Pages<'a> {
     memo_keys: Vec<OnceLock<u64>>,
     /// The fingerprint of what an entry's views read of the site besides the entry's own.
     site_key: u64,
+    /// The fingerprint of what every page's navigation shows, whichever page it is on.
+    nav_key: u64,
     stats: OnceLock<crate::stats::Stats>,
     /// Feed titles by path.
     titles: HashMap<&'a str, &'a str>,
@@ -163,6 +165,7 @@ impl<'a> Pages<'a> {
             .value(&common)
             .number(theme.fingerprint)
             .finish();
+        let nav_key = Fingerprint::default().value(&views.nav("")).finish();
         let titles = feeds
             .iter()
             .map(|f| (f.path.as_str(), f.title.as_str()))
@@ -191,6 +194,7 @@ impl<'a> Pages<'a> {
                 .collect(),
             memo_keys: (0..site.memos.len()).map(|_| OnceLock::new()).collect(),
             site_key,
+            nav_key,
             stats: OnceLock::new(),
             titles,
         }
@@ -380,26 +384,44 @@ impl<'a> Pages<'a> {
 
     fn render_job(&self, context: &mut Context, job: Job, sink: &dyn Sink) -> Option<Failure> {
         let file = job.file();
-        let nav = self.views.nav(&job.path);
         let feed = job
             .feed
             .as_deref()
             .filter(|f| self.titles.contains_key(f) || f.starts_with("ohjelma/"));
         let feed = feed.unwrap_or(crate::feeds::WHOLE);
         let feed_title = self.titles.get(feed).copied().unwrap_or(&job.title);
-        let mut page = self.views.page(&job.title, &job.path, None);
-        page["feed"] = json!({"url": self.site.config.link(feed), "title": feed_title});
-        let key = Fingerprint::default()
-            .number(self.base)
-            .text(job.template)
-            .value(&nav)
-            .value(&page);
-        // The values, or what makes them once the page is known to need them.
-        let (key, values) = match job.inputs {
-            Some(inputs) => (key.number(inputs()).finish(), Err(job.values)),
+        let make_views = || {
+            let nav = self.views.nav(&job.path);
+            let mut page = self.views.page(&job.title, &job.path, None);
+            page["feed"] = json!({"url": self.site.config.link(feed), "title": feed_title});
+            (nav, page)
+        };
+        // The values, or what makes them once the page is known to need them. A page known by
+        // its inputs is known by what its navigation and head are made from, not by them: the
+        // 20,000 entry pages and posters an edit keeps at 10,000 entries made them for nothing.
+        let (key, values, views) = match job.inputs {
+            Some(inputs) => {
+                let key = Fingerprint::default()
+                    .number(self.site_key)
+                    .number(self.nav_key)
+                    .text(job.template)
+                    .text(&job.path)
+                    .text(&job.title)
+                    .text(feed)
+                    .text(feed_title)
+                    .number(inputs());
+                (key.finish(), Err(job.values), None)
+            }
             None => {
+                let (nav, page) = make_views();
                 let values = (job.values)();
-                (key.value(&values).finish(), Ok(values))
+                let key = Fingerprint::default()
+                    .number(self.base)
+                    .text(job.template)
+                    .value(&nav)
+                    .value(&page)
+                    .value(&values);
+                (key.finish(), Ok(values), Some((nav, page)))
             }
         };
         // Unchanged since the previous build, whose page is still in place.
@@ -407,6 +429,7 @@ impl<'a> Pages<'a> {
             return None;
         }
         let values = values.unwrap_or_else(|make| make());
+        let (nav, page) = views.unwrap_or_else(make_views);
         let html = cached(self.cache.map(|cache| (cache, key)), || {
             let lent = lend(context, values, [("nav", nav), ("page", page)]);
             let mut html = Vec::with_capacity(PAGE_SIZE);
