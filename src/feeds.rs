@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use crate::cache::Fingerprint;
 use crate::ics::{self, Ics};
 use crate::model::*;
-use crate::output::Sink;
+use crate::output::{Sink, with_parts};
 use crate::revisions::{Revision, Revisions};
 use crate::translations::Translations;
 
@@ -147,29 +147,26 @@ pub fn write(
         let key = Fingerprint::default().text("ics").number(keys?[i]);
         Some(key.debug(revision).finish())
     };
-    let made: Vec<(Revision, Vec<u8>, Option<u64>)> = site
-        .entries
-        .par_iter()
-        .enumerate()
-        .map(|(i, entry)| {
-            let state = crate::changes::state(entry);
-            // Unchanged, it publishes the recorded revision, which the earlier event shows.
-            let kept = previous.get(&entry.id).and_then(|old| {
-                let revision = previous.next(&entry.id, &old.hash, state.clone(), now);
-                let key = key(i, &revision)?;
-                let event = earlier.as_ref()?.part(key)?;
-                Some((revision, event, Some(key)))
-            });
-            kept.unwrap_or_else(|| {
-                let body = event_body(site, t, i);
-                let hash = crate::revisions::digest(body.as_str());
-                let revision = previous.next(&entry.id, &hash, state, now);
-                let event = event(site, entry, &revision, &body).into_string();
-                let key = key(i, &revision);
-                (revision, event.into_bytes(), key)
-            })
+    let count = site.entries.len();
+    let made = with_parts(count, earlier.as_ref(), |i, reader| {
+        let entry = &site.entries[i];
+        let state = crate::changes::state(entry);
+        // Unchanged, it publishes the recorded revision, which the earlier event shows.
+        let kept = previous.get(&entry.id).and_then(|old| {
+            let revision = previous.next(&entry.id, &old.hash, state.clone(), now);
+            let key = key(i, &revision)?;
+            let event = reader?.part(key)?;
+            Some((revision, event, Some(key)))
+        });
+        kept.unwrap_or_else(|| {
+            let body = event_body(site, t, i);
+            let hash = crate::revisions::digest(body.as_str());
+            let revision = previous.next(&entry.id, &hash, state, now);
+            let event = event(site, entry, &revision, &body).into_string();
+            let key = key(i, &revision);
+            (revision, event.into_bytes(), key)
         })
-        .collect();
+    });
     drop(earlier);
     let mut record = Revisions::default();
     for (entry, (revision, ..)) in site.entries.iter().zip(&made) {

@@ -94,24 +94,88 @@ impl Earlier {
         Earlier { file, parts }
     }
 
-    /// The bytes of the part made from inputs of fingerprint `key`; `None` when there is no
-    /// such part, or it cannot be read (then it is made again).
-    pub fn part(&self, key: u64) -> Option<Vec<u8>> {
-        let &(start, len) = self.parts.get(&key)?;
-        let mut bytes = vec![0; usize::try_from(len).ok()?];
-        read_at(&self.file, &mut bytes, start).ok()?;
-        Some(bytes)
+    /// A reader of the file's parts, for one thread that asks for them in the file's order.
+    pub fn reader(&self) -> PartReader<'_> {
+        PartReader {
+            earlier: self,
+            window: Vec::new(),
+            at: 0,
+        }
     }
 }
 
+/// How much of an earlier file a [`PartReader`] reads at once.
+const WINDOW: u64 = 256 << 10;
+
+/// Reads an earlier file's parts through a window of the file: one read for the many parts in
+/// it, where a read for each part was a twentieth of an edit's CPU.
+pub struct PartReader<'e> {
+    earlier: &'e Earlier,
+    window: Vec<u8>,
+    /// Where in the file the window starts.
+    at: u64,
+}
+
+impl PartReader<'_> {
+    /// The bytes of the part made from inputs of fingerprint `key`; `None` when there is no
+    /// such part, or it cannot be read (then it is made again).
+    pub fn part(&mut self, key: u64) -> Option<Vec<u8>> {
+        let &(start, len) = self.earlier.parts.get(&key)?;
+        let end = start.checked_add(len)?;
+        if start < self.at || end > self.at + self.window.len() as u64 {
+            self.window
+                .resize(usize::try_from(len.max(WINDOW)).ok()?, 0);
+            let read = read_at(&self.earlier.file, &mut self.window, start).ok()?;
+            self.window.truncate(read);
+            self.at = start;
+        }
+        let from = usize::try_from(start - self.at).ok()?;
+        let part = self.window.get(from..from + usize::try_from(len).ok()?)?;
+        Some(part.to_vec())
+    }
+}
+
+/// `make(i, reader)` for each `i` below `count`, by index, on every core in runs of consecutive
+/// indexes, each run with its own reader of `earlier`: each thread then asks for the parts of
+/// consecutive entries, which lie one after the other in the file.
+pub fn with_parts<R: Send>(
+    count: usize,
+    earlier: Option<&Earlier>,
+    make: impl Fn(usize, Option<&mut PartReader>) -> R + Sync,
+) -> Vec<R> {
+    use rayon::prelude::*;
+    const RUN: usize = 256;
+    let runs: Vec<Vec<R>> = (0..count.div_ceil(RUN))
+        .into_par_iter()
+        .map(|run| {
+            let mut reader = earlier.map(Earlier::reader);
+            let indexes = run * RUN..count.min((run + 1) * RUN);
+            indexes.map(|i| make(i, reader.as_mut())).collect()
+        })
+        .collect();
+    runs.into_iter().flatten().collect()
+}
+
+/// Reads from `start` until `bytes` is full or the file ends; how much was read.
+fn read_at(file: &std::fs::File, bytes: &mut [u8], start: u64) -> std::io::Result<usize> {
+    let mut read = 0;
+    while read < bytes.len() {
+        match read_once_at(file, &mut bytes[read..], start + read as u64)? {
+            0 => break,
+            n => read += n,
+        }
+    }
+    Ok(read)
+}
+
 #[cfg(unix)]
-fn read_at(file: &std::fs::File, bytes: &mut [u8], start: u64) -> std::io::Result<()> {
-    std::os::unix::fs::FileExt::read_exact_at(file, bytes, start)
+fn read_once_at(file: &std::fs::File, bytes: &mut [u8], start: u64) -> std::io::Result<usize> {
+    std::os::unix::fs::FileExt::read_at(file, bytes, start)
 }
 
 /// Elsewhere parts are not read at an offset: each is made again.
 #[cfg(not(unix))]
-fn read_at(_file: &std::fs::File, _bytes: &mut [u8], _start: u64) -> std::io::Result<()> {
+fn read_once_at(_file: &std::fs::File, _bytes: &mut [u8], _start: u64) -> std::io::Result<usize> {
     Err(std::io::ErrorKind::Unsupported.into())
 }
 

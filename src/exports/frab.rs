@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::Parts;
 use crate::model::{Entry, Site, Status, When};
-use crate::output::{Earlier, Mark, Sink};
+use crate::output::{Earlier, Mark, PartReader, Sink};
 use crate::revisions::Revisions;
 use crate::translations::Translations;
 
@@ -53,7 +53,7 @@ fn put(
             out: io::BufWriter::with_capacity(BUFFER, out),
             written: 0,
             format,
-            earlier: earlier.as_ref(),
+            earlier: earlier.as_ref().map(Earlier::reader),
             marks: Vec::new(),
         };
         write(schedule, &mut events)?;
@@ -76,7 +76,7 @@ struct Events<'a, 'w> {
     out: io::BufWriter<&'w mut dyn Write>,
     written: u64,
     format: usize,
-    earlier: Option<&'a Earlier>,
+    earlier: Option<PartReader<'a>>,
     marks: Vec<Mark>,
 }
 
@@ -103,7 +103,7 @@ impl Events<'_, '_> {
     ) -> io::Result<()> {
         let start = self.written;
         let key = slot.keys[self.format];
-        match key.and_then(|k| self.earlier?.part(k)) {
+        match key.and_then(|k| self.earlier.as_mut()?.part(k)) {
             Some(bytes) => self.write_all(&bytes)?,
             None => write(self, slot.event.get_or_init(|| event(schedule, slot)))?,
         }

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use super::Parts;
 use crate::cache::Fingerprint;
 use crate::model::{Entry, Site, Status};
-use crate::output::{OutputFile, Sink};
+use crate::output::{OutputFile, Sink, with_parts};
 use crate::revisions::Revisions;
 use crate::translations::Translations;
 
@@ -45,15 +45,10 @@ pub fn write(
         .map(|(i, entry)| parts.key("linked-events", i, entry, &prefix))
         .collect();
     let earlier = sink.earlier(ALL);
-    let events: Vec<Vec<u8>> = site
-        .entries
-        .par_iter()
-        .zip(&keys)
-        .map(|(entry, key)| {
-            let kept = key.and_then(|k| earlier.as_ref()?.part(k));
-            kept.unwrap_or_else(|| encode(&event(site, record, t, &prefix, entry)))
-        })
-        .collect();
+    let events = with_parts(site.entries.len(), earlier.as_ref(), |i, reader| {
+        let kept = keys[i].and_then(|k| reader?.part(k));
+        kept.unwrap_or_else(|| encode(&event(site, record, t, &prefix, &site.entries[i])))
+    });
     drop(earlier);
     let series: Vec<Vec<u8>> = super_events(site, &prefix).iter().map(encode).collect();
     let all: Vec<(Option<u64>, &[u8])> = keys
