@@ -377,10 +377,10 @@ impl Prepared {
         let site = &self.site;
         let words = &self.theme.words;
         let lang = site.config.lang;
-        let record = &site.revisions;
+        let previous = &site.revisions;
         let (data, record) = rayon::join(
             || pages.render_data(sink),
-            || feeds::write(site, &self.feeds, record, keys, options.now, words, sink),
+            || feeds::write(site, &self.feeds, previous, keys, options.now, words, sink),
         );
         data.map_err(|failure| failure.in_language(lang))?;
         record.map_err(Failure::from)

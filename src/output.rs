@@ -125,7 +125,8 @@ impl PartReader<'_> {
         if start < self.at || end > self.at + self.window.len() as u64 {
             self.window
                 .resize(usize::try_from(len.max(WINDOW)).ok()?, 0);
-            let read = read_at(&self.earlier.file, &mut self.window, start).ok()?;
+            // What a failed read left in the window is no part's: the window is then empty.
+            let read = read_at(&self.earlier.file, &mut self.window, start).unwrap_or(0);
             self.window.truncate(read);
             self.at = start;
         }
@@ -363,5 +364,43 @@ impl Sink for Prefixed<'_> {
     fn put_made(&self, file: OutputFile, key: u64) -> std::io::Result<()> {
         let path = format!("{}{}", self.prefix, file.path);
         self.sink.put_made(OutputFile { path, ..file }, key)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    #[test]
+    fn parts_are_read_in_any_order_through_the_window_and_a_part_past_the_end_is_none() {
+        // Parts of one byte and of more than a window, before and after each other.
+        let big = vec![b'x'; WINDOW as usize + 10];
+        let parts: [(Option<u64>, &[u8]); 5] = [
+            (Some(1), b"first"),
+            (None, b","),
+            (Some(2), &big),
+            (None, b","),
+            (Some(3), b"3"),
+        ];
+        let mut file = tempfile::tempfile().unwrap();
+        for (_, bytes) in parts {
+            file.write_all(bytes).unwrap();
+        }
+        let mut marks = super::marks(&parts);
+        marks.push(Mark {
+            key: 4,
+            start: 3,
+            len: WINDOW * 2,
+        });
+        let earlier = Earlier::new(file, &marks);
+        let mut reader = earlier.reader();
+        assert_eq!(reader.part(3).as_deref(), Some(b"3".as_slice()));
+        assert_eq!(reader.part(1).as_deref(), Some(b"first".as_slice()));
+        assert_eq!(reader.part(2), Some(big.clone()));
+        assert_eq!(reader.part(1).as_deref(), Some(b"first".as_slice()));
+        assert_eq!(reader.part(4), None, "a part past the file's end");
+        assert_eq!(reader.part(5), None, "no such part");
+        assert_eq!(reader.part(3).as_deref(), Some(b"3".as_slice()));
     }
 }
