@@ -129,9 +129,9 @@ pub fn entry_feed(entry: &Entry) -> String {
 }
 
 /// Writes every feed into `sink`. Returns the calendar record they were written with. With the
-/// entries' `keys` (their fingerprints, by index), an entry unchanged since the previous build
-/// keeps its recorded revision, and its event is taken from that build's calendar of the whole
-/// week instead of being made again.
+/// entries' `keys` (their fingerprints, by index), the event of an entry unchanged since the
+/// previous build, which publishes its recorded revision, is taken from that build's calendar
+/// of the whole week instead of being made again.
 pub fn write(
     site: &Site,
     feeds: &[Feed],
@@ -156,7 +156,11 @@ pub fn write(
             let revision = previous.next(&entry.id, &old.hash, state.clone(), now);
             let key = key(i, &revision)?;
             let event = reader?.part(key)?;
-            Some((revision, event, Some(key)))
+            Some(Made {
+                revision,
+                event,
+                key: Some(key),
+            })
         });
         kept.unwrap_or_else(|| {
             let body = event_body(site, t, i);
@@ -164,13 +168,17 @@ pub fn write(
             let revision = previous.next(&entry.id, &hash, state, now);
             let event = event(site, entry, &revision, &body).into_string();
             let key = key(i, &revision);
-            (revision, event.into_bytes(), key)
+            Made {
+                revision,
+                event: event.into_bytes(),
+                key,
+            }
         })
     });
     drop(earlier);
     let mut record = Revisions::default();
-    for (entry, (revision, ..)) in site.entries.iter().zip(&made) {
-        record.insert(entry.id.clone(), revision.clone());
+    for (entry, made) in site.entries.iter().zip(&made) {
+        record.insert(entry.id.clone(), made.revision.clone());
     }
     record.keep_missing_from(previous);
     record.changes.clone_from(&site.changes);
@@ -182,7 +190,11 @@ pub fn write(
         let head = head(site, title, &path, entries);
         let mut parts: Vec<(Option<u64>, &[u8])> = Vec::with_capacity(entries.len() + 2);
         parts.push((None, head.as_str().as_bytes()));
-        parts.extend(entries.iter().map(|&i| (made[i].2, made[i].1.as_slice())));
+        parts.extend(
+            entries
+                .iter()
+                .map(|&i| (made[i].key, made[i].event.as_slice())),
+        );
         parts.push((None, end.as_str().as_bytes()));
         let bytes: Vec<&[u8]> = parts.iter().map(|&(_, bytes)| bytes).collect();
         sink.put_parts(path.clone(), &bytes)?;
@@ -194,14 +206,15 @@ pub fn write(
     feeds
         .par_iter()
         .try_for_each(|feed| put(feed.path.clone(), Some(&feed.title), &feed.entries))?;
-    // An entry's own file is made from its event and the site's settings alone: one whose
-    // event is unchanged is kept, like the entry's page.
+    // An entry's own file is made from its event, the program and the site's settings (its time
+    // zone): all in the event's key, through the entry's. One whose key is unchanged is kept,
+    // like the entry's page.
     site.entries
         .par_iter()
         .enumerate()
         .try_for_each(|(i, entry)| {
             let path = entry_feed(entry);
-            let Some(key) = made[i].2 else {
+            let Some(key) = made[i].key else {
                 return put(path, None, &[i]);
             };
             if sink.keep(&path, key) {
@@ -210,7 +223,7 @@ pub fn write(
             let head = head(site, None, &path, &[i]);
             let bytes = [
                 head.as_str().as_bytes(),
-                &made[i].1,
+                &made[i].event,
                 end.as_str().as_bytes(),
             ]
             .concat();
@@ -221,6 +234,14 @@ pub fn write(
             sink.put_made(file, key)
         })?;
     Ok(record)
+}
+
+/// An entry's event as the feeds publish it, with its revision and the key its part of the whole
+/// week's calendar is known by.
+struct Made {
+    revision: Revision,
+    event: Vec<u8>,
+    key: Option<u64>,
 }
 
 /// A calendar up to its first event: for a subscription (`title` given) its name and where it

@@ -145,12 +145,13 @@ pub fn with_parts<R: Send>(
     make: impl Fn(usize, Option<&mut PartReader>) -> R + Sync,
 ) -> Vec<R> {
     use rayon::prelude::*;
-    const RUN: usize = 256;
-    let runs: Vec<Vec<R>> = (0..count.div_ceil(RUN))
+    // Runs of up to 256, and enough of them to keep every core busy on a small site.
+    let run = (count / (4 * rayon::current_num_threads())).clamp(1, 256);
+    let runs: Vec<Vec<R>> = (0..count.div_ceil(run))
         .into_par_iter()
-        .map(|run| {
+        .map(|n| {
             let mut reader = earlier.map(Earlier::reader);
-            let indexes = run * RUN..count.min((run + 1) * RUN);
+            let indexes = n * run..count.min((n + 1) * run);
             indexes.map(|i| make(i, reader.as_mut())).collect()
         })
         .collect();
@@ -161,9 +162,11 @@ pub fn with_parts<R: Send>(
 fn read_at(file: &std::fs::File, bytes: &mut [u8], start: u64) -> std::io::Result<usize> {
     let mut read = 0;
     while read < bytes.len() {
-        match read_once_at(file, &mut bytes[read..], start + read as u64)? {
-            0 => break,
-            n => read += n,
+        match read_once_at(file, &mut bytes[read..], start + read as u64) {
+            Ok(0) => break,
+            Ok(n) => read += n,
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(error) => return Err(error),
         }
     }
     Ok(read)
@@ -402,5 +405,22 @@ mod tests {
         assert_eq!(reader.part(4), None, "a part past the file's end");
         assert_eq!(reader.part(5), None, "no such part");
         assert_eq!(reader.part(3).as_deref(), Some(b"3".as_slice()));
+    }
+
+    #[test]
+    fn a_part_that_cannot_be_read_is_none_and_so_are_the_parts_after_it() {
+        let mut file = tempfile::NamedTempFile::new().unwrap();
+        file.write_all(b"first,second").unwrap();
+        let parts: [(Option<u64>, &[u8]); 3] =
+            [(Some(1), b"first"), (None, b","), (Some(2), b"second")];
+        // Open for writing only: every read fails.
+        let unreadable = std::fs::OpenOptions::new()
+            .write(true)
+            .open(file.path())
+            .unwrap();
+        let earlier = Earlier::new(unreadable, &super::marks(&parts));
+        let mut reader = earlier.reader();
+        assert_eq!(reader.part(1), None);
+        assert_eq!(reader.part(2), None, "taken from what the failed read left");
     }
 }

@@ -66,12 +66,14 @@ pub fn write(
     let organisers = || {
         site.organisers.par_iter().try_for_each(|organiser| {
             let path = format!("data/jarjestaja/{}.json", organiser.folder);
-            // Made from its events alone: a list whose events are all unchanged is kept.
+            // Made from its events alone, whose keys name the program: a list whose events are
+            // all unchanged is kept. An empty one, which no key names, is made each time.
             let start = Fingerprint::default().number(organiser.entries.len() as u64);
             let key = organiser
                 .entries
                 .iter()
                 .try_fold(start, |f, &e| Some(f.number(all[e].0?)))
+                .filter(|_| !organiser.entries.is_empty())
                 .map(|f| f.finish());
             if key.is_some_and(|key| sink.keep(&path, key)) {
                 return Ok(());
