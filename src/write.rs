@@ -252,7 +252,11 @@ fn unhex(text: &str) -> Option<[u8; 16]> {
 
 /// The size and modification time of a regular file (not a link).
 fn stat(path: &Path) -> Option<(u64, u128)> {
-    let meta = fs::symlink_metadata(path).ok()?;
+    stamp(&fs::symlink_metadata(path).ok()?)
+}
+
+/// The size and modification time `meta` gives, if it is a regular file's.
+fn stamp(meta: &fs::Metadata) -> Option<(u64, u128)> {
     let time = meta.modified().ok()?.duration_since(UNIX_EPOCH).ok()?;
     meta.is_file().then_some((meta.len(), time.as_nanos()))
 }
@@ -610,11 +614,7 @@ impl Sink for Update {
         let recorded = self.previous.files.get(path)?;
         // The file as opened is the one checked: one replaced after this is not read.
         let file = open_no_follow(&self.output.join(path)).ok()?;
-        let meta = file.metadata().ok()?;
-        let time = meta.modified().ok()?.duration_since(UNIX_EPOCH).ok()?;
-        let intact =
-            meta.is_file() && (meta.len(), time.as_nanos()) == (recorded.size, recorded.time);
-        if !intact {
+        if stamp(&file.metadata().ok()?) != Some((recorded.size, recorded.time)) {
             return None;
         }
         let bytes = fs::read(self.marks_path(path)).ok()?;

@@ -61,10 +61,7 @@ fn put(
         marks = events.marks;
         Ok(())
     })?;
-    match marks.is_empty() {
-        true => Ok(()),
-        false => sink.mark(path, &marks),
-    }
+    sink.mark(path, &marks)
 }
 
 /// The schedule is written in pieces of a few bytes: they are gathered before they go on.
