@@ -90,6 +90,7 @@ fn axe_core_finds_no_violations_on_any_page_type_and_search_finds_inflected_word
         "ei-ole-olemassa/",
         "kunta/",
         "kunta/rauma/",
+        "verkossa/",
         "kunta/rauma/tulosta/",
         "ohjelma/tulosta/",
         "ohjelma/porin-kaupunki/asukaskahvila-itatuuli/juliste/",

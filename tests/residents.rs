@@ -119,8 +119,16 @@ fn entries_for_everyone_and_municipalities_are_found_without_javascript() {
         !rauma.contains("Itätuulen asukastupa"),
         "Pori's entries are not Rauma's"
     );
+    // Online entries are on a page of their own, which every municipality's page links to.
     let online = &rauma[rauma.find("id=\"verkossa\"").expect("an online section")..];
+    assert!(online.contains("href=\"/rsv/verkossa/\""), "{online}");
+    assert!(!rauma.contains("Toimeentulotuki 2026: mikä muuttuu?"));
+    let online = page(&out, "verkossa/");
     assert!(online.contains("Toimeentulotuki 2026: mikä muuttuu?"));
+    assert!(
+        !online.contains("Itätuulen asukastupa"),
+        "an entry only on site is not online"
+    );
     let programme = page(&out, "ohjelma/");
     for link in [
         "/rsv/kunta/rauma/",

@@ -5,7 +5,7 @@ use super::*;
 pub(super) const PAGE_KEYS: [&str; 1] = ["title"];
 
 /// Top-level paths the site itself uses; a page may not take them.
-pub const RESERVED_PATHS: [&str; 22] = [
+pub const RESERVED_PATHS: [&str; 23] = [
     "arkisto",
     "raportti",
     "assets",
@@ -25,6 +25,7 @@ pub const RESERVED_PATHS: [&str; 22] = [
     "static",
     "oma-ohjelma",
     "kunta",
+    "verkossa",
     "muutokset",
     "upota",
     "data",
