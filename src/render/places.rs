@@ -19,7 +19,11 @@ pub(super) fn jobs<'a>(pages: &'a Pages) -> Vec<Job<'a>> {
         .iter()
         .map(|m| json!({"label": m.name, "url": site.config.link(&m.path()), "count": m.entries.len()}))
         .collect();
-    let online = online_link(site);
+    let online_count = site.entries.iter().filter(|e| e.is_online()).count();
+    let online = match online_count {
+        0 => Value::Null,
+        count => json!({"url": site.config.link(ONLINE), "count": count}),
+    };
     let list_online = online.clone();
     let mut jobs = vec![Job {
         template: "municipalities.html",
@@ -34,38 +38,33 @@ pub(super) fn jobs<'a>(pages: &'a Pages) -> Vec<Job<'a>> {
         let path = municipality.path();
         let municipality = std::sync::Arc::new(municipality);
         let own = municipality.clone();
-        let link = online.clone();
-        let own_link = online.clone();
+        let (link, own_link) = (online.clone(), online.clone());
         jobs.push(Job {
             template: "municipality.html",
             path,
             title,
-            values: Box::new(move || {
-                let m = &municipality;
-                page(pages, &m.name, m.entries.len(), &|e| here(m, e), link)
-            }),
+            values: Box::new(move || page(pages, &Place::of(&municipality, link))),
             feed: None,
-            inputs: Some(Box::new(move || {
-                let m = &own;
-                inputs(pages, &m.name, m.entries.len(), &|e| here(m, e), &own_link)
-            })),
+            inputs: Some(Box::new(move || inputs(pages, &Place::of(&own, own_link)))),
         });
     }
     // Listed once, not on each municipality's page: at 10,000 entries they were a third of the
     // programme, three megabytes on each of 21 pages, mostly of events from elsewhere.
-    let count = online_count(site);
-    if count > 0 {
+    if online_count > 0 {
         let label = views.t.get("online_anywhere");
-        let here = |e: usize| site.entries[e].is_online();
+        let place = move || Place {
+            label,
+            count: online_count,
+            here: Box::new(|e| site.entries[e].is_online()),
+            online: Value::Null,
+        };
         jobs.push(Job {
             template: "municipality.html",
             path: ONLINE.into(),
             title: label.into(),
-            values: Box::new(move || page(pages, label, count, &here, Value::Null)),
+            values: Box::new(move || page(pages, &place())),
             feed: None,
-            inputs: Some(Box::new(move || {
-                inputs(pages, label, count, &here, &Value::Null)
-            })),
+            inputs: Some(Box::new(move || inputs(pages, &place()))),
         });
     }
     jobs
@@ -77,52 +76,52 @@ fn here(municipality: &Municipality, e: usize) -> bool {
     municipality.entries.binary_search(&e).is_ok()
 }
 
-fn online_count(site: &Site) -> usize {
-    site.entries.iter().filter(|e| e.is_online()).count()
+/// A page of entries by day: a municipality's, or the online entries'.
+struct Place<'p> {
+    label: &'p str,
+    count: usize,
+    here: Box<dyn Fn(usize) -> bool + 'p>,
+    /// The link to [`ONLINE`] with its count; null on that page, or when no entry is online.
+    online: Value,
 }
 
-/// The link to [`ONLINE`] with its count; null when no entry is online.
-fn online_link(site: &Site) -> Value {
-    match online_count(site) {
-        0 => Value::Null,
-        count => json!({"url": site.config.link(ONLINE), "count": count}),
+impl Place<'_> {
+    fn of(municipality: &Municipality, online: Value) -> Place<'_> {
+        Place {
+            label: &municipality.name,
+            count: municipality.entries.len(),
+            here: Box::new(move |e| here(municipality, e)),
+            online,
+        }
     }
 }
 
 /// What [`page`] is made from: its heading, each of its days' cards, each made from the entry
 /// and the site alone, and the link to the online page.
-fn inputs(
-    pages: &Pages,
-    label: &str,
-    count: usize,
-    here: &dyn Fn(usize) -> bool,
-    online: &Value,
-) -> u64 {
+fn inputs(pages: &Pages, place: &Place) -> u64 {
     let f = Fingerprint::default()
-        .text(label)
-        .number(count as u64)
-        .value(online);
+        .text(place.label)
+        .number(place.count as u64)
+        .value(&place.online);
     let days = pages.site.days.iter();
-    days.fold(f, |f, d| pages.with_day(f, d, here)).finish()
+    days.fold(f, |f, d| pages.with_day(f, d, &place.here))
+        .finish()
 }
 
 /// The entries `here` accepts, by day, and the link to the online page.
-fn page(
-    pages: &Pages,
-    label: &str,
-    count: usize,
-    here: &dyn Fn(usize) -> bool,
-    online: Value,
-) -> Value {
+fn page(pages: &Pages, place: &Place) -> Value {
     let (site, views) = (pages.site, &pages.views);
     let days: Vec<_> = site
         .days
         .iter()
-        .filter_map(|d| views.day(d, here, &|e| pages.card(e, UNDER_DAY)))
+        .filter_map(|d| views.day(d, &place.here, &|e| pages.card(e, UNDER_DAY)))
         .collect();
     object([
-        ("municipality", json!({"label": label, "count": count})),
+        (
+            "municipality",
+            json!({"label": place.label, "count": place.count}),
+        ),
         ("days", days.into()),
-        ("online", online),
+        ("online", place.online.clone()),
     ])
 }
