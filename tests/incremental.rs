@@ -108,6 +108,34 @@ fn an_edit_rewrites_only_what_it_changes_and_equals_a_clean_build() {
     assert!(snapshot(&out) == clean(root, DAY));
 }
 
+/// Online entries are listed once, on `verkossa/`: an edit of one rewrites that page and
+/// leaves every municipality's page as it was.
+#[test]
+fn an_edit_of_an_online_entry_rewrites_the_online_page_and_no_municipality_page() {
+    let (site, out) = sample();
+    let root = site.path();
+    let before = stamps(&out);
+    let file = "content/programme/satakunnan-hyvinvointialue/toimeentulo-webinaari.md";
+    edit(root, file, "title: \"", "title: \"Muokattu ");
+    build_at(root, &out, DAY);
+    let rewritten: Vec<String> = stamps(&out)
+        .into_iter()
+        .filter(|a| !before.contains(a))
+        .map(|(f, ..)| f)
+        .collect();
+    assert!(rewritten.contains(&"verkossa/index.html".to_string()));
+    assert!(read(out.join("verkossa/index.html")).contains("Muokattu Toimeentulotuki"));
+    let municipal: Vec<&String> = rewritten
+        .iter()
+        .filter(|f| f.starts_with("kunta/"))
+        .collect();
+    assert!(municipal.is_empty(), "{municipal:?}");
+    assert!(
+        snapshot(&out) == clean(root, DAY),
+        "the rebuild differs from a clean build"
+    );
+}
+
 /// Writes `to` for the first `from` in the site's file `file`.
 fn edit(root: &Path, file: &str, from: &str, to: &str) {
     let text = read(root.join(file));
