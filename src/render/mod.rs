@@ -347,8 +347,10 @@ impl<'a> Pages<'a> {
 
     /// The files of every page, in the order they are made.
     pub fn files(&self) -> Vec<String> {
-        let files = self.jobs().into_iter().map(|job| file_of(job.path));
-        files.chain([SITEMAP.to_string()]).collect()
+        let files = |jobs: Vec<Job>| jobs.into_iter().map(|job| file_of(job.path)).collect();
+        let mut files = self.by_part(files);
+        files.push(SITEMAP.to_string());
+        files
     }
 
     /// Files made from the model without a template, and the theme's assets. An earlier
@@ -549,9 +551,17 @@ impl<'a> Pages<'a> {
 
     /// Every page of the site; making the list renders nothing.
     fn jobs(&self) -> Vec<Job<'_>> {
-        // The parts at once, then in this order: the preview lists every page on each save,
-        // and the two largest parts have a job for each entry.
-        let parts: Vec<Vec<Job>> = (0..PARTS).into_par_iter().map(|n| self.part(n)).collect();
+        self.by_part(|jobs| jobs)
+    }
+
+    /// `each` of every part's jobs, in the parts' order. The parts at once, each on a core of
+    /// its own, and what it makes of them there: the preview lists every page's file on each
+    /// save, and the two largest parts have a job for each entry.
+    fn by_part<'s, T: Send>(&'s self, each: impl Fn(Vec<Job<'s>>) -> Vec<T> + Sync) -> Vec<T> {
+        let parts: Vec<Vec<T>> = (0..PARTS)
+            .into_par_iter()
+            .map(|n| each(self.part(n)))
+            .collect();
         parts.into_iter().flatten().collect()
     }
 
@@ -747,6 +757,7 @@ impl<'a> Pages<'a> {
                 }),
             });
         }
+        jobs.reserve(site.entries.len());
         for (i, entry) in site.entries.iter().enumerate() {
             jobs.push(Job {
                 template: "entry.html",

@@ -66,6 +66,7 @@ pub(super) fn jobs<'a>(pages: &'a Pages) -> Vec<Job<'a>> {
             })),
         });
     }
+    jobs.reserve(site.entries.len());
     for (i, entry) in site.entries.iter().enumerate() {
         jobs.push(Job {
             template: "poster.html",
