@@ -24,7 +24,7 @@ use site::*;
 
 use fields::{Fields, Yaml};
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use jiff::Zoned;
 use jiff::civil::Date;
@@ -516,7 +516,7 @@ fn assemble(
             .cmp(&b.name.to_lowercase())
             .then(a.folder.cmp(&b.folder))
     });
-    let by_folder: HashMap<String, usize> = organisers
+    let by_folder: foldhash::HashMap<String, usize> = organisers
         .iter()
         .enumerate()
         .map(|(i, o)| (o.folder.clone(), i))
@@ -626,12 +626,21 @@ fn override_sessions(entries: &mut [Draft<Entry>], sessions: &mut Vec<Draft<Entr
 }
 
 fn link_memos(site: &mut Site) {
-    let ids: HashMap<&str, usize> = site
-        .entries
+    // The entries that memos name, not every entry: a few hundred memos, against tens of
+    // thousands of entries, and the preview does this on every save.
+    let named: foldhash::HashSet<&str> = site
+        .memos
         .iter()
-        .enumerate()
-        .map(|(i, e)| (e.id.as_str(), i))
+        .filter_map(|m| m.event_id.as_deref())
         .collect();
+    let mut ids: foldhash::HashMap<&str, usize> = Default::default();
+    if !named.is_empty() {
+        for (i, entry) in site.entries.iter().enumerate() {
+            if named.contains(entry.id.as_str()) {
+                ids.insert(&entry.id, i);
+            }
+        }
+    }
     let mut links = Vec::new();
     for (m, memo) in site.memos.iter().enumerate() {
         if let Some(&e) = memo.event_id.as_deref().and_then(|id| ids.get(id)) {

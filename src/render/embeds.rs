@@ -3,6 +3,8 @@
 //! header and footer, their links opening the site in the top window; and the same list as a
 //! script-free HTML fragment to paste (`…/tapahtumat.html`).
 
+use std::sync::LazyLock;
+
 use serde_json::{Value, json};
 
 use super::{Job, Pages, Row};
@@ -11,11 +13,19 @@ use crate::model::*;
 use crate::view::{Views, object};
 
 /// The embed of each group: its path under `upota/`, title, full page and entries.
-struct Group {
+struct Group<'a> {
     path: String,
     title: String,
     page: String,
-    entries: Vec<usize>,
+    entries: Members<'a>,
+}
+
+/// A group's entries, found when its embed is made: an audience's are asked of every entry,
+/// and the preview lists every page on each save.
+type Members<'a> = LazyLock<Vec<usize>, Box<dyn FnOnce() -> Vec<usize> + Send + 'a>>;
+
+fn members<'a>(find: impl FnOnce() -> Vec<usize> + Send + 'a) -> Members<'a> {
+    LazyLock::new(Box::new(find))
 }
 
 pub const FRAGMENT: &str = "tapahtumat.html";
@@ -35,41 +45,47 @@ pub fn organiser_path(organiser: &Organiser) -> String {
 pub(super) fn jobs<'a>(pages: &'a Pages) -> Vec<Job<'a>> {
     let site = pages.site;
     let config = &site.config;
-    let mut groups: Vec<Group> = site
+    let mut groups: Vec<Group<'a>> = site
         .organisers
         .iter()
         .map(|o| Group {
             path: organiser_path(o),
             title: o.name.clone(),
             page: o.path(),
-            entries: o.entries.clone(),
+            entries: members(|| o.entries.clone()),
         })
         .collect();
-    groups.extend(config.audiences.iter().enumerate().map(|(a, audience)| {
-        Group {
-            path: format!("upota/kohderyhma/{}/", audience.key),
-            title: audience.label.clone(),
-            page: format!("kohderyhma/{}/", audience.key),
-            entries: (0..site.entries.len())
-                .filter(|&e| site.entries[e].reaches(a, config))
-                .collect(),
-        }
-    }));
+    groups.extend(
+        config
+            .audiences
+            .iter()
+            .enumerate()
+            .map(|(a, audience)| Group {
+                path: format!("upota/kohderyhma/{}/", audience.key),
+                title: audience.label.clone(),
+                page: format!("kohderyhma/{}/", audience.key),
+                entries: members(move || {
+                    (0..site.entries.len())
+                        .filter(|&e| site.entries[e].reaches(a, config))
+                        .collect()
+                }),
+            }),
+    );
     groups.extend(site.municipalities().into_iter().map(|m| Group {
         path: format!("upota/{}", m.path()),
         title: m.name.clone(),
         page: m.path(),
-        entries: m.entries,
+        entries: members(move || m.entries),
     }));
-    groups.extend(site.series.iter().map(|s| {
-        Group {
-            path: format!("upota/{}", s.path()),
-            title: s.name.clone(),
-            page: s.path(),
-            entries: (0..site.entries.len())
+    groups.extend(site.series.iter().map(|s| Group {
+        path: format!("upota/{}", s.path()),
+        title: s.name.clone(),
+        page: s.path(),
+        entries: members(move || {
+            (0..site.entries.len())
                 .filter(|&e| site.entries[e].series.as_deref() == Some(&s.key))
-                .collect(),
-        }
+                .collect()
+        }),
     }));
     let mut jobs = Vec::new();
     for group in groups {

@@ -55,10 +55,26 @@ struct Job<'a> {
     /// Made when the page is rendered, in parallel, so that they never all live at once.
     values: Box<dyn FnOnce() -> Value + Send + 'a>,
     /// The calendar feed the page offers to subscribers; the whole programme when `None`.
-    feed: Option<String>,
+    feed: Option<Offered<'a>>,
     /// A fingerprint of everything `values` is made from, when it can be told without making
     /// them: the values of a page that is kept need not be made.
     inputs: Option<Box<dyn FnOnce() -> u64 + Send + 'a>>,
+}
+
+/// A page's calendar feed. An entry's is named only when its page is made: the preview lists
+/// every page on each save, a page and a poster for each entry.
+enum Offered<'a> {
+    Named(String),
+    OfEntry(&'a Entry),
+}
+
+impl Offered<'_> {
+    fn path(&self) -> Cow<'_, str> {
+        match self {
+            Offered::Named(path) => path.into(),
+            Offered::OfEntry(entry) => crate::feeds::entry_feed(entry).into(),
+        }
+    }
 }
 
 impl Job<'_> {
@@ -386,8 +402,8 @@ impl<'a> Pages<'a> {
 
     fn render_job(&self, context: &mut Context, job: Job, sink: &dyn Sink) -> Option<Failure> {
         let file = job.file();
-        let feed = job
-            .feed
+        let feed = job.feed.as_ref().map(Offered::path);
+        let feed = feed
             .as_deref()
             .filter(|f| self.titles.contains_key(f) || f.starts_with("ohjelma/"));
         let feed = feed.unwrap_or(crate::feeds::WHOLE);
@@ -741,7 +757,7 @@ impl<'a> Pages<'a> {
                 template: "day.html",
                 path: day.path(),
                 title: views.lang.long_date(day.date).into(),
-                feed: Some(crate::feeds::day_feed(day.date)),
+                feed: Some(Offered::Named(crate::feeds::day_feed(day.date))),
                 inputs: Some(Box::new(move || {
                     let f = Fingerprint::default().debug(&previous.map(|d| d.date));
                     let f = f.debug(&next.map(|d| d.date));
@@ -764,7 +780,7 @@ impl<'a> Pages<'a> {
                 path: entry.path.clone(),
                 title: entry.title.as_str().into(),
                 values: Box::new(move || object([("entry", views.entry(i))])),
-                feed: Some(crate::feeds::entry_feed(entry)),
+                feed: Some(Offered::OfEntry(entry)),
                 inputs: Some(Box::new(move || self.entry_key(i))),
             });
         }
@@ -776,7 +792,7 @@ impl<'a> Pages<'a> {
                 values: Box::new(move || {
                     object([("series", views.series(i, &|e| self.card(e, DATED)))])
                 }),
-                feed: Some(crate::feeds::series_feed(&series.key)),
+                feed: Some(Offered::Named(crate::feeds::series_feed(&series.key))),
                 inputs: None,
             });
         }
@@ -795,7 +811,7 @@ impl<'a> Pages<'a> {
                     view["entries"] = entries.into();
                     object([("organiser", view)])
                 }),
-                feed: Some(crate::feeds::organiser_feed(organiser)),
+                feed: Some(Offered::Named(crate::feeds::organiser_feed(organiser))),
                 inputs: Some(Box::new(move || {
                     let f = Fingerprint::default().number(self.organiser_key(i));
                     self.with_entries(f, &organiser.entries).finish()
@@ -823,7 +839,7 @@ impl<'a> Pages<'a> {
                         ("days", days().into()),
                     ])
                 }),
-                feed: Some(crate::feeds::audience_feed(&audience.key)),
+                feed: Some(Offered::Named(crate::feeds::audience_feed(&audience.key))),
                 inputs: Some(Box::new(move || {
                     let f = Fingerprint::default()
                         .text(&audience.key)

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use super::{Job, Pages, Row};
+use super::{Job, Offered, Pages, Row};
 use jiff::civil::Date;
 
 use crate::cache::Fingerprint;
@@ -73,7 +73,7 @@ pub(super) fn jobs<'a>(pages: &'a Pages) -> Vec<Job<'a>> {
             path: format!("{}juliste/", entry.path),
             title: entry.title.as_str().into(),
             values: Box::new(move || object([("poster", poster(site, views, i))])),
-            feed: Some(crate::feeds::entry_feed(entry)),
+            feed: Some(Offered::OfEntry(entry)),
             inputs: Some(Box::new(move || pages.entry_key(i))),
         });
     }
