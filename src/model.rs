@@ -13,7 +13,8 @@ pub struct Site {
     pub config: Config,
     pub organisers: Vec<Organiser>,
     /// In programme order: by start, then title, then id.
-    pub entries: Vec<Entry>,
+    /// Shared: the preview keeps each entry between saves while its file and body are unchanged.
+    pub entries: Vec<std::sync::Arc<Entry>>,
     /// Newest first.
     pub memos: Vec<Memo>,
     pub pages: Vec<Page>,

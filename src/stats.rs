@@ -84,6 +84,7 @@ pub fn stats(site: &Site, t: &Translations) -> Stats {
         .entries
         .iter()
         .filter(|e| e.status != Status::Cancelled && !site.is_session(e))
+        .map(|e| &**e)
         .collect();
     let mut total = Row::new(t.get("total"));
     held.iter().for_each(|e| total.add(e));
@@ -211,6 +212,7 @@ pub fn all_entries(site: &Site) -> impl Iterator<Item = &Entry> {
     site.entries
         .iter()
         .chain(site.editions.iter().flat_map(|e| &e.entries))
+        .map(|e| &**e)
 }
 
 /// Year by year: the weeks' entries, organisers and attendance, the series' sessions, and the

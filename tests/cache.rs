@@ -99,6 +99,47 @@ fn a_cached_rebuild_equals_a_fresh_one_after_every_kind_of_edit() {
             }),
         ),
         (
+            "a newer memo about another entry",
+            Box::new(|| {
+                let memo = read(content.join("memos/2026/asukaskahvila.md"));
+                fs::write(
+                    content.join("memos/2026/digituki.md"),
+                    memo.replace("2026-11-17", "2026-11-20")
+                        .replace("porin-kaupunki/asukaskahvila", "porin-kaupunki/digituki")
+                        .replace("Muistio asukaskahvilasta", "Muistio digituesta"),
+                )
+                .unwrap()
+            }),
+        ),
+        (
+            "a memo that no longer names its entry",
+            Box::new(|| {
+                edit(
+                    &content.join("memos/2026/asukaskahvila.md"),
+                    "event: porin-kaupunki/asukaskahvila\n",
+                    "",
+                )
+            }),
+        ),
+        (
+            "an organiser listed before the others",
+            Box::new(|| {
+                let folder = content.join("programme/aaltoset");
+                fs::create_dir_all(&folder).unwrap();
+                let sosped = content.join("programme/sosped-ry");
+                fs::write(
+                    folder.join("_index.md"),
+                    read(sosped.join("_index.md")).replace("SOSPED ry (testi)", "Aaltoset ry"),
+                )
+                .unwrap();
+                fs::write(
+                    folder.join("kerho.md"),
+                    read(sosped.join("hybridi.md")).replace("Hybridikeskustelu", "Aaltosten kerho"),
+                )
+                .unwrap()
+            }),
+        ),
+        (
             "the site's address",
             Box::new(|| {
                 edit(
@@ -185,5 +226,41 @@ fn pages_rendered_one_at_a_time_equal_a_whole_build() {
             pages.render_one(other, &Files::default()).is_none(),
             "{other}"
         );
+    }
+}
+
+/// The preview keeps each entry between saves while its file and body are unchanged: after a
+/// save that changed one entry's title, the model holds the entries of the save before for the
+/// rest, not copies of them, and the edited one anew.
+#[test]
+fn a_save_shares_the_entries_it_did_not_change() {
+    let site = site("site");
+    let root = site.path();
+    let check = |cache: &Cache| {
+        let (sources, _) = viikko::load::load(root).unwrap();
+        let (site, problems) = viikko::content::validate(&sources, Some(cache));
+        site.unwrap_or_else(|| panic!("the site checks: {problems:?}"))
+    };
+    let cache = Cache::default();
+    let before = check(&cache);
+    edit(
+        &root.join("content/programme/porin-kaupunki/digituki.md"),
+        "Webinaari: digituki",
+        "Webinaari: digitaidot",
+    );
+    let after = check(&cache.successor());
+    assert_eq!(before.entries.len(), after.entries.len());
+    for new in &after.entries {
+        let old = before.entries.iter().find(|e| e.id == new.id).unwrap();
+        let edited = new.id == "porin-kaupunki/digituki";
+        assert_eq!(
+            std::sync::Arc::ptr_eq(old, new),
+            !edited,
+            "{} shared with the save before",
+            new.id
+        );
+        if edited {
+            assert_eq!(new.title, "Webinaari: digitaidot");
+        }
     }
 }

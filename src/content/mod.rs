@@ -25,6 +25,7 @@ use site::*;
 use fields::{Fields, Yaml};
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use jiff::Zoned;
 use jiff::civil::Date;
@@ -90,18 +91,23 @@ pub fn validate(sources: &Sources, cache: Option<&Cache>) -> (Option<Site>, Diag
                     .number(u64::from(has_profile))
                     .number(u64::from(week_known))
             };
+            let key = inputs(Fingerprint::default()).finish();
             // Kept without its file, which the sources hold: a kept copy held every entry's
             // text until the pages were made (160 MB at 50,000 entries).
-            let (draft, problems) = remember(cache, inputs, || {
-                let (draft, problems) = read_entry(file, (has_profile, week_known), &config);
-                (draft.map(Draft::without_file), problems)
-            });
+            let (draft, problems) = remember(
+                cache,
+                |f| f.number(key),
+                || {
+                    let (draft, problems) = read_entry(file, (has_profile, week_known), &config);
+                    (draft.map(|d| d.without_file().shared()), problems)
+                },
+            );
             // The file as read now: one a cache keeps its parse by is the same text.
             let draft = draft.map(|draft| Draft {
                 file: (*file).clone(),
                 ..draft
             });
-            (draft, problems)
+            (draft.map(|draft| (draft, Some(key))), problems)
         })
         .collect();
     let mut kept = Vec::with_capacity(entries.len());
@@ -145,7 +151,7 @@ pub fn validate(sources: &Sources, cache: Option<&Cache>) -> (Option<Site>, Diag
         let (read, found) = read_series_file(file, &config, &folders);
         problems.extend(found);
         if let Some(mut read) = read {
-            sessions.append(&mut read.sessions);
+            sessions.extend(read.sessions.drain(..).map(Draft::shared));
             series.push(read);
         }
     }
@@ -178,21 +184,40 @@ pub fn validate(sources: &Sources, cache: Option<&Cache>) -> (Option<Site>, Diag
         links: &links,
         cache,
     };
-    let organisers = markdown.render_all(organisers, &mut problems, |o, r| o.body_html = r.html);
-    let entries = markdown.render_all(kept, &mut problems, |e, r| {
-        e.body_html = r.html;
-        e.body_text = r.text;
-    });
-    let memos = markdown.render_all(memos_kept, &mut problems, |m, r| {
+    let mut organisers =
+        markdown.render_all(organisers, &mut problems, |o, r| o.body_html = r.html);
+    let mut memos = markdown.render_all(memos_kept, &mut problems, |m, r| {
         m.body_html = r.html;
         m.body_text = r.text;
     });
     let pages = markdown.render_all(pages_kept, &mut problems, |p, r| p.body_html = r.html);
-    let mut entries = entries;
-    entries.extend(markdown.render_all(sessions, &mut problems, |e, r| {
-        e.body_html = r.html;
-        e.body_text = r.text;
-    }));
+    // In the site's order before the entries are finished, which name both by index.
+    organisers.sort_by(|a, b| {
+        a.name
+            .to_lowercase()
+            .cmp(&b.name.to_lowercase())
+            .then(a.folder.cmp(&b.folder))
+    });
+    memos.sort_by(|a, b| b.date.cmp(&a.date).then(a.id.cmp(&b.id)));
+    let indexes = EntryIndexes {
+        organisers: organisers
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (o.folder.as_str(), i))
+            .collect(),
+        memos: memos.iter().enumerate().fold(
+            foldhash::HashMap::default(),
+            |mut by_event, (m, memo)| {
+                if let Some(event) = memo.event_id.as_deref() {
+                    by_event.entry(event).or_default().push(m);
+                }
+                by_event
+            },
+        ),
+    };
+    let mut entries = markdown.finish_entries(kept, &indexes, &mut problems);
+    let sessions = sessions.into_iter().map(|s| (s, None)).collect();
+    entries.extend(markdown.finish_entries(sessions, &indexes, &mut problems));
     let organisers_of_series: Vec<String> = series.iter().map(|r| r.organiser.clone()).collect();
     let series_drafts: Vec<Draft<crate::model::Series>> =
         series.into_iter().map(|r| r.series).collect();
@@ -217,7 +242,7 @@ pub fn validate(sources: &Sources, cache: Option<&Cache>) -> (Option<Site>, Diag
             .as_ref()
             .is_some_and(|k| series.iter().any(|(s, _)| s.key == *k))
     };
-    let mut by_year: BTreeMap<i16, Vec<Entry>> = BTreeMap::new();
+    let mut by_year: BTreeMap<i16, Vec<Arc<Entry>>> = BTreeMap::new();
     let mut current = Vec::with_capacity(entries.len());
     for entry in entries {
         match config
@@ -288,6 +313,16 @@ pub(crate) struct Draft<T> {
 }
 
 impl<T> Draft<T> {
+    /// The draft with its value shared: the preview's cache and each build's model hold one.
+    fn shared(self) -> Draft<Arc<T>> {
+        Draft {
+            value: Arc::new(self.value),
+            file: self.file,
+            body_offset: self.body_offset,
+            ok: self.ok,
+        }
+    }
+
     /// The draft with an empty stand-in for its file, for a reader to put the file back.
     fn without_file(self) -> Draft<T> {
         Draft {
@@ -295,6 +330,13 @@ impl<T> Draft<T> {
             ..self
         }
     }
+}
+
+/// What an entry names by index in the site: its organiser, by folder, and the memos about it,
+/// by its id.
+struct EntryIndexes<'a> {
+    organisers: foldhash::HashMap<&'a str, usize>,
+    memos: foldhash::HashMap<&'a str, Vec<usize>>,
 }
 
 /// How bodies are rendered in this build: with these link targets, and maybe a cache.
@@ -328,13 +370,69 @@ impl Markdown<'_> {
             .collect()
     }
 
+    /// Each entry with its body: the entry of the build before when neither its file (`key`,
+    /// `None` for a session or an entry that takes a session's place) nor its body changed,
+    /// not a copy of it. The preview makes every entry on each save, and copying them was
+    /// most of its check.
+    fn finish_entries(
+        &self,
+        drafts: Vec<Keyed>,
+        indexes: &EntryIndexes,
+        problems: &mut Diagnostics,
+    ) -> Vec<Arc<Entry>> {
+        let finished: Vec<(Option<Arc<Entry>>, Vec<Diagnostic>)> = drafts
+            .into_par_iter()
+            .map(|(draft, key)| {
+                let (mut body, body_key) = self.render_keyed(&draft);
+                let found = std::mem::take(&mut body.problems);
+                let read = &draft.value;
+                let organiser = indexes.organisers.get(read.folder.as_str()).copied();
+                let memos = indexes.memos.get(read.id.as_str());
+                let finish = || {
+                    Arc::new(Entry {
+                        body_html: body.html.clone(),
+                        body_text: body.text.clone(),
+                        organiser: organiser.unwrap_or_default(),
+                        memos: memos.cloned().unwrap_or_default(),
+                        ..(**read).clone()
+                    })
+                };
+                let entry = draft.ok.then(|| match (key, body_key) {
+                    (Some(key), Some(body_key)) => remember(
+                        self.cache,
+                        |f| {
+                            let f = f.text("finished").number(key).number(body_key);
+                            let f = f.debug(&organiser);
+                            f.debug(&memos)
+                        },
+                        finish,
+                    ),
+                    _ => finish(),
+                });
+                (entry, found)
+            })
+            .collect();
+        finished
+            .into_iter()
+            .filter_map(|(entry, found)| {
+                problems.extend(found);
+                entry
+            })
+            .collect()
+    }
+
+    fn render<T>(&self, draft: &Draft<T>) -> markdown::Rendered {
+        self.render_keyed(draft).0
+    }
+
     /// The body of `draft`, or what the cache kept of it: known first by the file's text, which
     /// gives the content files it links to, then by what those are published as. So a body is
     /// rendered again when a file it links to moves, not whenever any file comes or goes.
-    fn render<T>(&self, draft: &Draft<T>) -> markdown::Rendered {
+    /// Returns it with its fingerprint, when there is a cache.
+    fn render_keyed<T>(&self, draft: &Draft<T>) -> (markdown::Rendered, Option<u64>) {
         let render = || markdown::render(&draft.file, draft.body_offset, self.links);
         let Some(cache) = self.cache else {
-            return render();
+            return (render(), None);
         };
         let text = Fingerprint::default()
             .text("markdown")
@@ -352,12 +450,16 @@ impl Markdown<'_> {
             },
         );
         let files: Vec<&str> = links.lines().collect();
-        let targets = self.links.fingerprint(&files);
-        remember(
+        let key = Fingerprint::default()
+            .number(text)
+            .number(self.links.fingerprint(&files))
+            .finish();
+        let body = remember(
             Some(cache),
-            |f| f.number(text).number(targets),
+            |f| f.number(key),
             || made.take().unwrap_or_else(render),
-        )
+        );
+        (body, Some(key))
     }
 }
 
@@ -417,8 +519,12 @@ fn parse<'a>(
 
 type Read<T> = (Option<Draft<T>>, Vec<Diagnostic>);
 
+/// An entry as read, with the fingerprint of what it was read from while that is all it is
+/// made from.
+type Keyed = (Draft<Arc<Entry>>, Option<u64>);
+
 /// An entry file as read, before its body is rendered: what `viikko build` keeps between runs.
-pub(crate) type ReadEntry = Read<Entry>;
+pub(crate) type ReadEntry = Read<Arc<Entry>>;
 
 /// A read entry in the cache's file (without its file, which the reader has), or `None` when
 /// it had problems, which the next build must report again.
@@ -452,7 +558,7 @@ pub(crate) fn entry_from_bytes(bytes: &[u8]) -> Option<ReadEntry> {
 /// Maps every content file to the page it becomes, reporting two files that would make one page.
 fn publish_paths(
     organisers: &[Draft<Organiser>],
-    entries: &[Draft<Entry>],
+    entries: &[Keyed],
     memos: &[Draft<Memo>],
     pages: &[Draft<Page>],
     sources: &Sources,
@@ -461,7 +567,11 @@ fn publish_paths(
     let all: Vec<(&String, String)> = organisers
         .iter()
         .map(|o| (&o.file.rel, o.value.path()))
-        .chain(entries.iter().map(|e| (&e.file.rel, e.value.path.clone())))
+        .chain(
+            entries
+                .iter()
+                .map(|(e, _)| (&e.file.rel, e.value.path.clone())),
+        )
         .chain(memos.iter().map(|m| (&m.file.rel, m.value.path.clone())))
         .chain(pages.iter().map(|p| (&p.file.rel, p.value.path())))
         .collect();
@@ -502,20 +612,15 @@ fn publish_paths(
     targets
 }
 
+/// The site of `entries`, with `organisers` and `memos` in the site's order.
 fn assemble(
     config: Config,
     mut organisers: Vec<Organiser>,
-    mut entries: Vec<Entry>,
-    mut memos: Vec<Memo>,
+    mut entries: Vec<Arc<Entry>>,
+    memos: Vec<Memo>,
     mut pages: Vec<Page>,
     sources: &Sources,
 ) -> Site {
-    organisers.sort_by(|a, b| {
-        a.name
-            .to_lowercase()
-            .cmp(&b.name.to_lowercase())
-            .then(a.folder.cmp(&b.folder))
-    });
     let by_folder: foldhash::HashMap<String, usize> = organisers
         .iter()
         .enumerate()
@@ -523,10 +628,13 @@ fn assemble(
         .collect();
     entries.par_sort_by_cached_key(programme_order);
     for (i, entry) in entries.iter_mut().enumerate() {
-        entry.organiser = by_folder[entry.folder.as_str()];
-        organisers[entry.organiser].entries.push(i);
+        let organiser = by_folder[entry.folder.as_str()];
+        // Copied only when it changed: most are the previous build's, shared with its cache.
+        if entry.organiser != organiser {
+            Arc::make_mut(entry).organiser = organiser;
+        }
+        organisers[organiser].entries.push(i);
     }
-    memos.sort_by(|a, b| b.date.cmp(&a.date).then(a.id.cmp(&b.id)));
     pages.sort_by(|a, b| a.slug.cmp(&b.slug));
     let days = days(&entries);
     Site {
@@ -545,7 +653,7 @@ fn assemble(
     }
 }
 
-fn programme_order(entry: &Entry) -> (Date, u8, jiff::civil::Time, String, String) {
+fn programme_order(entry: &Arc<Entry>) -> (Date, u8, jiff::civil::Time, String, String) {
     match &entry.when {
         When::AllDay { first, .. } => (
             *first,
@@ -564,7 +672,7 @@ fn programme_order(entry: &Entry) -> (Date, u8, jiff::civil::Time, String, Strin
     }
 }
 
-fn days(entries: &[Entry]) -> Vec<Day> {
+fn days(entries: &[Arc<Entry>]) -> Vec<Day> {
     let mut days: BTreeMap<Date, Day> = BTreeMap::new();
     for (i, entry) in entries.iter().enumerate() {
         for date in entry.days() {
@@ -606,25 +714,31 @@ fn days(entries: &[Entry]) -> Vec<Day> {
 }
 
 /// An entry that names a series and one of its sessions' dates takes that session's place (its
-/// own place, a cancellation, a move), keeping the session's id and address.
-fn override_sessions(entries: &mut [Draft<Entry>], sessions: &mut Vec<Draft<Entry>>) {
-    for entry in entries.iter_mut() {
+/// own place, a cancellation, a move), keeping the session's id and address. Such an entry is
+/// no longer what its file alone makes: its key is let go.
+fn override_sessions(entries: &mut [Keyed], sessions: &mut Vec<Draft<Arc<Entry>>>) {
+    for (entry, file_key) in entries.iter_mut() {
         let Some(key) = entry.value.series.clone() else {
             continue;
         };
         let day = entry.value.first_day();
-        let same = |s: &Draft<Entry>| {
+        let same = |s: &Draft<Arc<Entry>>| {
             s.value.series.as_deref() == Some(key.as_str()) && s.value.first_day() == day
         };
         if let Some(at) = sessions.iter().position(same) {
             let session = sessions.remove(at);
-            entry.value.id = session.value.id;
-            entry.value.path = session.value.path;
-            entry.value.theme = entry.value.theme.take().or(session.value.theme);
+            let value = Arc::make_mut(&mut entry.value);
+            value.id.clone_from(&session.value.id);
+            value.path.clone_from(&session.value.path);
+            value.theme = value.theme.take().or_else(|| session.value.theme.clone());
+            *file_key = None;
         }
     }
 }
 
+/// Links each memo to the entry it is about. The entries come with their memos already
+/// ([`Markdown::finish_entries`], by id), so only an entry some memo names is looked at: should
+/// two share an id, the memo is the last one's, as its `event` says.
 fn link_memos(site: &mut Site) {
     // The entries that memos name, not every entry: a few hundred memos, against tens of
     // thousands of entries, and the preview does this on every save.
@@ -634,21 +748,28 @@ fn link_memos(site: &mut Site) {
         .filter_map(|m| m.event_id.as_deref())
         .collect();
     let mut ids: foldhash::HashMap<&str, usize> = Default::default();
+    let mut named_entries = Vec::new();
     if !named.is_empty() {
         for (i, entry) in site.entries.iter().enumerate() {
             if named.contains(entry.id.as_str()) {
                 ids.insert(&entry.id, i);
+                named_entries.push(i);
             }
         }
     }
-    let mut links = Vec::new();
-    for (m, memo) in site.memos.iter().enumerate() {
+    let mut memos: foldhash::HashMap<usize, Vec<usize>> = Default::default();
+    for (m, memo) in site.memos.iter_mut().enumerate() {
         if let Some(&e) = memo.event_id.as_deref().and_then(|id| ids.get(id)) {
-            links.push((m, e));
+            memo.event = Some(e);
+            memos.entry(e).or_default().push(m);
         }
     }
-    for (m, e) in links {
-        site.memos[m].event = Some(e);
-        site.entries[e].memos.push(m);
+    for e in named_entries {
+        let own = memos.remove(&e).unwrap_or_default();
+        if let Some(entry) = site.entries.get_mut(e)
+            && entry.memos != own
+        {
+            Arc::make_mut(entry).memos = own;
+        }
     }
 }

@@ -330,6 +330,7 @@ fn super_events(site: &Site, prefix: &str) -> Vec<Value> {
                 .entries
                 .iter()
                 .filter(|e| e.series.as_deref() == Some(&series.key) && site.is_session(e))
+                .map(|e| &**e)
                 .collect();
             let (first, last) = (sessions.first()?, sessions.last()?);
             let organiser = &site.organisers[series.organiser];

@@ -236,7 +236,7 @@ impl<'a> Pages<'a> {
                 memos: Vec::new(),
                 body_html: Arc::from(""),
                 body_text: Arc::from(""),
-                ..entry.clone()
+                ..(**entry).clone()
             };
             let series = site
                 .series
