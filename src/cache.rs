@@ -253,32 +253,34 @@ const PART: u64 = 8 << 20;
 
 /// The records of a cache file, and whether it was read to its end; `None` when it is not this
 /// program's. A record cut short or damaged ends what is read.
-fn read_records(mut file: impl Read, part: u64) -> Option<(Previous, bool)> {
+fn read_records(mut file: impl Read + Send, part: u64) -> Option<(Previous, bool)> {
     let mut header_bytes = vec![0; header().len()];
     file.read_exact(&mut header_bytes).ok()?;
     if header_bytes != header().as_bytes() {
         return None;
     }
     let mut previous = HashMap::default();
-    // What is read and not yet decoded: a record's start, at most, once a part is decoded.
-    // One buffer for all parts, which a new one for each left scattered in memory.
-    let mut pending = Vec::with_capacity(part as usize);
+    let mut parts = Parts {
+        file,
+        size: part as usize,
+        rest: Vec::new(),
+        spare: Vec::new(),
+    };
+    let mut next = parts.next();
     loop {
-        pending.reserve(part as usize);
-        let Ok(read) = (&mut file).take(part).read_to_end(&mut pending) else {
+        let Ok((bytes, at_end)) = next else {
             return Some((previous, false));
         };
-        let at_end = (read as u64) < part;
-        let mut records = Vec::new();
-        let mut rest = pending.as_slice();
-        while let Some((record, after)) = split_record(rest) {
-            records.push(record);
-            rest = after;
-        }
-        let (decoded, left) = (pending.len() - rest.len(), rest.len());
-        // Checked and decoded on every core: thousands of records a part.
-        let read: Vec<Option<(u64, Option<Kept>)>> =
-            records.into_par_iter().map(read_record).collect();
+        // The next part is read while this one is checked and decoded on every core, so that
+        // neither waits for the other.
+        let (read, following) = rayon::join(
+            || decode(&bytes),
+            || match at_end {
+                true => Ok((Vec::new(), true)),
+                false => parts.next(),
+            },
+        );
+        parts.spare = bytes;
         for record in read {
             // The file is read up to a record that does not match its check.
             let Some((key, kept)) = record else {
@@ -290,9 +292,53 @@ fn read_records(mut file: impl Read, part: u64) -> Option<(Previous, bool)> {
             }
         }
         if at_end {
-            return Some((previous, left == 0));
+            return Some((previous, parts.rest.is_empty()));
         }
-        pending.drain(..decoded);
+        next = following;
+    }
+}
+
+/// Each record of `bytes`, which holds whole records, checked and decoded.
+fn decode(bytes: &[u8]) -> Vec<Option<(u64, Option<Kept>)>> {
+    let mut records = Vec::new();
+    let mut rest = bytes;
+    while let Some((record, after)) = split_record(rest) {
+        records.push(record);
+        rest = after;
+    }
+    records.into_par_iter().map(read_record).collect()
+}
+
+/// A cache file read a part at a time, so that the whole file is never in memory beside what it
+/// decodes to.
+struct Parts<R> {
+    file: R,
+    size: usize,
+    /// The start of a record that the last part cut short.
+    rest: Vec<u8>,
+    /// A part already decoded, whose memory the next is read into: new memory for each part
+    /// left it scattered.
+    spare: Vec<u8>,
+}
+
+impl<R: Read> Parts<R> {
+    /// The next part's whole records, and whether the file ends with it.
+    fn next(&mut self) -> io::Result<(Vec<u8>, bool)> {
+        let mut bytes = std::mem::take(&mut self.spare);
+        bytes.clear();
+        bytes.reserve(self.rest.len() + self.size);
+        bytes.append(&mut self.rest);
+        let read = (&mut self.file)
+            .take(self.size as u64)
+            .read_to_end(&mut bytes)?;
+        let mut whole = bytes.as_slice();
+        while let Some((_, after)) = split_record(whole) {
+            whole = after;
+        }
+        let cut = bytes.len() - whole.len();
+        self.rest.extend_from_slice(&bytes[cut..]);
+        bytes.truncate(cut);
+        Ok((bytes, read < self.size))
     }
 }
 
