@@ -2,9 +2,8 @@
 //!
 //! A poster per entry makes this the hottest code of a large build. The symbol is encoded by
 //! `qrcodegen` with the first mask; the mask is then chosen here by the penalty rules of
-//! ISO/IEC 18004 (§7.8.3), which keep a code easy to scan from paper, scored on rows of bits
-//! rather than module by module: scoring the eight masks a module at a time was most of a
-//! code's cost (a code and its drawing took 145 µs then, about 60 µs now). The drawing is ours
+//! ISO/IEC 18004 (§7.8.3), which keep a code easy to scan from paper, scored on rows of bits:
+//! scored a module at a time, the eight masks were most of a code's cost. The drawing is ours
 //! too: one path of horizontal runs, a third of a module-per-rectangle drawing's bytes.
 
 use std::sync::OnceLock;
@@ -17,13 +16,14 @@ pub const SITE_FILE: &str = "assets/osoite-qr.svg";
 /// Light modules around the code, as the standard asks, so a camera finds its edges.
 const QUIET_ZONE: usize = 4;
 
-/// The largest version made: its rows, with four light modules on each side, fit in a `u128`.
-/// Version 25 holds an address of over 900 bytes, longer than any page address of a site.
+/// The largest version made: its rows, shifted past the quiet zone, fit in a `u128`. Version
+/// 25 holds an address of over 900 bytes, longer than any page address of a site.
 const MAX_VERSION: u8 = 25;
 
-/// An inline SVG QR code of `url`, named `label` for screen readers; empty if the URL is too
-/// long for a QR code of [`MAX_VERSION`].
-pub fn svg(url: &str, label: &str) -> String {
+/// An inline SVG QR code of `url`, named `label` for screen readers, or hidden from them
+/// without one (a picture beside the address it shows); empty if the URL is too long for a
+/// QR code of [`MAX_VERSION`].
+pub fn svg(url: &str, label: Option<&str>) -> String {
     let Some(rows) = symbol(url) else {
         return String::new();
     };
@@ -46,24 +46,26 @@ pub fn svg(url: &str, label: &str) -> String {
         }
     }
     let side = rows.len() + 2 * QUIET_ZONE;
-    let label = label
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('"', "&quot;");
+    let named = label.map_or_else(String::new, |label| {
+        format!(
+            " role=\"img\" aria-label=\"{}\"",
+            crate::theme::escape_html(label)
+        )
+    });
     format!(
-        "<svg class=\"qr\" role=\"img\" aria-label=\"{label}\" xmlns=\"http://www.w3.org/2000/svg\" \
+        "<svg class=\"qr\"{named} xmlns=\"http://www.w3.org/2000/svg\" \
          viewBox=\"0 0 {side} {side}\" shape-rendering=\"crispEdges\"><rect width=\"{side}\" \
          height=\"{side}\" fill=\"#fff\"/><path fill=\"#000\" d=\"{path}\"/></svg>"
     )
 }
 
-/// The symbol of `url` as rows of bits ([`Bits`]), with the mask of the lowest penalty: at
-/// error correction level M, or a higher one when it fits in the same size; `None` if the URL
-/// is too long.
+/// The rows of `url`'s symbol ([`Symbol`]) with the mask of the lowest penalty: at error
+/// correction level M, or a higher one when it fits in the same size; `None` if the URL is
+/// too long.
 fn symbol(url: &str) -> Option<Vec<u128>> {
     let first = encode(url, Mask::new(0)).ok()?;
-    let bits = Bits::of(&first);
-    Some(bits.masked(bits.best_mask()))
+    let symbol = Symbol::of(&first);
+    Some(symbol.masked(symbol.best_mask()))
 }
 
 /// `url` as a QR code with mask `mask`.
@@ -79,7 +81,7 @@ fn encode(url: &str, mask: Mask) -> Result<QrCode, DataTooLong> {
 }
 
 /// A symbol as bits: bit `x` of `rows[y]` is the module at column `x` of row `y`, dark 1.
-struct Bits {
+struct Symbol {
     size: usize,
     ecl: QrCodeEcc,
     rows: Vec<u128>,
@@ -87,9 +89,10 @@ struct Bits {
     changes: &'static [Vec<u128>; 8],
 }
 
-impl Bits {
+impl Symbol {
     /// `code`, encoded with mask 0, as bits.
-    fn of(code: &QrCode) -> Bits {
+    fn of(code: &QrCode) -> Symbol {
+        debug_assert_eq!(code.mask().value(), 0);
         let size = code.size() as usize;
         let rows = (0..size)
             .map(|y| {
@@ -98,7 +101,7 @@ impl Bits {
                     .fold(0, |row, x| row | 1 << x)
             })
             .collect();
-        Bits {
+        Symbol {
             size,
             ecl: code.error_correction_level(),
             rows,
@@ -116,10 +119,12 @@ impl Bits {
             .map(|(row, c)| row ^ c)
             .collect();
         let bits = format_bits(self.ecl, mask);
-        for (i, (x, y)) in format_positions(self.size).into_iter().enumerate() {
-            match bits >> (i % 15) & 1 {
-                1 => rows[y] |= 1 << x,
-                _ => rows[y] &= !(1 << x),
+        for copy in format_positions(self.size) {
+            for (i, (x, y)) in copy.into_iter().enumerate() {
+                match bits >> i & 1 {
+                    1 => rows[y] |= 1 << x,
+                    _ => rows[y] &= !(1 << x),
+                }
             }
         }
         rows
@@ -128,7 +133,7 @@ impl Bits {
     /// The mask of the lowest penalty, the first of them on a tie.
     fn best_mask(&self) -> u8 {
         (0..8)
-            .min_by_key(|&mask| penalty(&self.masked(mask), self.size))
+            .min_by_key(|&mask| penalty(&self.masked(mask)))
             .unwrap_or(0)
     }
 }
@@ -140,7 +145,7 @@ fn changes(version: u8) -> &'static [Vec<u128>; 8] {
         [const { OnceLock::new() }; MAX_VERSION as usize + 1];
     MADE[usize::from(version)].get_or_init(|| {
         let size = usize::from(version) * 4 + 17;
-        let data = data_modules(size);
+        let data = data_modules(usize::from(version));
         std::array::from_fn(|mask| {
             (0..size)
                 .map(|y| (pattern(0, y, size) ^ pattern(mask as u8, y, size)) & data[y])
@@ -151,7 +156,7 @@ fn changes(version: u8) -> &'static [Vec<u128>; 8] {
 
 /// The modules of row `y` that mask `mask` turns over.
 fn pattern(mask: u8, y: usize, size: usize) -> u128 {
-    let dark = |x: usize| match mask {
+    let turned = |x: usize| match mask {
         0 => (x + y) % 2 == 0,
         1 => y % 2 == 0,
         2 => x % 3 == 0,
@@ -162,14 +167,15 @@ fn pattern(mask: u8, y: usize, size: usize) -> u128 {
         _ => ((x + y) % 2 + x * y % 3) % 2 == 0,
     };
     (0..size)
-        .filter(|&x| dark(x))
+        .filter(|&x| turned(x))
         .fold(0, |row, x| row | 1 << x)
 }
 
-/// The modules a mask applies to in a symbol of `size`, by row: all but the finder patterns
+/// The modules a mask applies to in a symbol of `version`, by row: all but the finder patterns
 /// with their separators and format information, the timing patterns, the alignment patterns
 /// and the version information.
-fn data_modules(size: usize) -> Vec<u128> {
+fn data_modules(version: usize) -> Vec<u128> {
+    let size = version * 4 + 17;
     let mut function = vec![0u128; size];
     let mut mark = |x: usize, y: usize| function[y] |= 1 << x;
     let corner = |x: usize, y: usize| (x < 9 || x >= size - 8) && y < 9 || x < 9 && y >= size - 8;
@@ -180,8 +186,7 @@ fn data_modules(size: usize) -> Vec<u128> {
             }
         }
     }
-    let version = (size - 17) / 4;
-    let centres = alignment_centres(version, size);
+    let centres = alignment_centres(version);
     for &cy in &centres {
         for &cx in &centres {
             // Not where a finder pattern is.
@@ -208,10 +213,11 @@ fn data_modules(size: usize) -> Vec<u128> {
 }
 
 /// The rows and columns of the alignment patterns' centres in a symbol of `version`.
-fn alignment_centres(version: usize, size: usize) -> Vec<usize> {
+fn alignment_centres(version: usize) -> Vec<usize> {
     if version == 1 {
         return Vec::new();
     }
+    let size = version * 4 + 17;
     let count = version / 7 + 2;
     let step = (version * 8 + count * 3 + 5) / (count * 4 - 4) * 2;
     let mut centres: Vec<usize> = (0..count - 1).map(|i| size - 7 - i * step).collect();
@@ -234,38 +240,38 @@ fn format_bits(ecl: QrCodeEcc, mask: u8) -> u32 {
     (data << 10 | check) ^ 0x5412
 }
 
-/// Where the format information's bits go, `(x, y)`: bits 0 to 14 beside the top-left finder,
-/// then bits 0 to 14 again split between the two other finders.
-fn format_positions(size: usize) -> [(usize, usize); 30] {
-    let mut at = [(0, 0); 30];
-    for i in 0..15 {
-        at[i] = match i {
-            0..6 => (8, i),
-            6 => (8, 7),
-            7 => (8, 8),
-            8 => (7, 8),
-            _ => (14 - i, 8),
-        };
-        at[15 + i] = match i {
-            0..8 => (size - 1 - i, 8),
-            _ => (8, size - 15 + i),
-        };
-    }
-    at
+/// Where the format information's bits 0 to 14 go, `(x, y)`: one copy beside the top-left
+/// finder, the other split between the two other finders.
+fn format_positions(size: usize) -> [[(usize, usize); 15]; 2] {
+    let beside_top_left = std::array::from_fn(|i| match i {
+        0..6 => (8, i),
+        6 => (8, 7),
+        7 => (8, 8),
+        8 => (7, 8),
+        _ => (14 - i, 8),
+    });
+    let split = std::array::from_fn(|i| match i {
+        0..8 => (size - 1 - i, 8),
+        _ => (8, size - 15 + i),
+    });
+    [beside_top_left, split]
 }
 
 /// The penalty of a symbol by the four rules of ISO/IEC 18004 §7.8.3, counted on whole rows of
 /// bits, and on up to 128 columns at once: runs of five or more modules of a colour (3, and 1
 /// for each module past five), 2 × 2 blocks of a colour (3), finder-like patterns with four
 /// light modules on a side, outside the symbol being light (40), and the dark modules' share
-/// away from half (10 for each 5 %).
-fn penalty(rows: &[u128], size: usize) -> u32 {
+/// away from half (10 for each 5 %). A finder-like pattern is read as ZXing reads it: the seven
+/// modules 1011101 themselves, whatever lies beyond them on the other side, and not scaled up.
+fn penalty(rows: &[u128]) -> u32 {
+    let size = rows.len();
     let all = (1u128 << size) - 1;
     // Bit x: the modules at x and x + 1 of a row are alike.
     let across = |row: u128| !(row ^ row >> 1) & all >> 1;
     // Bit x: the modules at x of rows y and y + 1 are alike.
     let down = |y: usize| !(rows[y] ^ rows[y + 1]) & all;
-    let row = |y: isize| {
+    // Rows above and below the symbol are the quiet zone's: light.
+    let at = |y: isize| {
         usize::try_from(y)
             .ok()
             .and_then(|y| rows.get(y))
@@ -291,7 +297,7 @@ fn penalty(rows: &[u128], size: usize) -> u32 {
         }
     }
     for top in -(QUIET_ZONE as isize)..=size as isize - 7 {
-        score += 40 * finder_like(|k| row(top + k as isize), all);
+        score += 40 * finder_like(|k| at(top + k as isize), all);
     }
     let dark: u32 = rows.iter().map(|row| row.count_ones()).sum();
     let total = (size * size) as u32;
@@ -341,10 +347,12 @@ mod tests {
 
     #[test]
     fn an_address_makes_an_inline_named_svg() {
-        let svg = svg("https://satakunta.example.fi/rsv/", "QR <koodi>");
-        assert!(svg.starts_with("<svg class=\"qr\" role=\"img\" aria-label=\"QR &lt;koodi>\""));
+        let svg = svg("https://satakunta.example.fi/rsv/", Some("QR <koodi>"));
+        assert!(svg.starts_with("<svg class=\"qr\" role=\"img\" aria-label=\"QR &lt;koodi&gt;\""));
         assert!(svg.contains("<path") && svg.ends_with("</svg>"));
-        assert!(super::svg(&"x".repeat(4000), "").is_empty());
+        let hidden = super::svg("https://satakunta.example.fi/rsv/", None);
+        assert!(hidden.starts_with("<svg class=\"qr\" xmlns="));
+        assert!(super::svg(&"x".repeat(1000), None).is_empty());
     }
 
     #[test]
@@ -356,8 +364,7 @@ mod tests {
         }
     }
 
-    /// Addresses from a few bytes to past the widest symbol masked here, so that every version
-    /// from 1 to beyond 25 is made.
+    /// Addresses from one byte to the 997 that version 25 holds, so that every version made is.
     fn addresses() -> Vec<String> {
         (1..1000)
             .step_by(6)
@@ -392,11 +399,11 @@ mod tests {
                 continue;
             };
             versions.insert(first.version().value());
-            let bits = Bits::of(&first);
+            let symbol = Symbol::of(&first);
             for mask in 0..8 {
                 let expected = modules(&encode(&url, Mask::new(mask)).unwrap());
                 assert_eq!(
-                    as_bools(&bits.masked(mask), bits.size),
+                    as_bools(&symbol.masked(mask), symbol.size),
                     expected,
                     "{url} mask {mask}"
                 );
@@ -467,11 +474,11 @@ mod tests {
             let Ok(first) = encode(url, Mask::new(0)) else {
                 continue;
             };
-            let bits = Bits::of(&first);
+            let symbol = Symbol::of(&first);
             for mask in 0..8 {
-                let rows = bits.masked(mask);
-                let expected = reference_penalty(&as_bools(&rows, bits.size));
-                assert_eq!(penalty(&rows, bits.size), expected, "{url} mask {mask}");
+                let rows = symbol.masked(mask);
+                let expected = reference_penalty(&as_bools(&rows, symbol.size));
+                assert_eq!(penalty(&rows), expected, "{url} mask {mask}");
             }
         }
     }
@@ -481,7 +488,7 @@ mod tests {
     fn the_drawing_covers_the_dark_modules_exactly() {
         let url = "https://satakunta.example.fi/rsv/ohjelma/porin-kaupunki/asukaskahvila/";
         let rows = symbol(url).unwrap();
-        let drawn = svg(url, "");
+        let drawn = svg(url, None);
         let path = drawn
             .split(" d=\"")
             .nth(1)

@@ -178,7 +178,7 @@ fn qr_filter(
 ) -> tera::Result<tera::Value> {
     let url = value.as_str().unwrap_or_default();
     let label = args.get("label").and_then(|l| l.as_str()).unwrap_or(url);
-    Ok(crate::qr::svg(url, label).into())
+    Ok(crate::qr::svg(url, Some(label)).into())
 }
 
 fn read_folder(folder: &Path, problems: &mut Diagnostics) -> Vec<(String, Vec<u8>)> {

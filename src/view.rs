@@ -42,7 +42,7 @@ impl<'a> Views<'a> {
             "has_editions": !self.site.editions.is_empty() || config.edition.is_some(),
             "base_url": config.base_url,
             "home": self.link(""),
-            "qr": crate::qr::svg(&config.absolute(""), &format!("QR: {}", config.absolute(""))),
+            "qr": crate::qr::svg(&config.absolute(""), Some(&format!("QR: {}", config.absolute("")))),
             // On every page's print footer: one file, not a copy in each page.
             "qr_file": crate::qr::SITE_FILE,
             "week": self.lang.date_range(config.week.start, config.week.end),

@@ -388,11 +388,7 @@ impl<'a> Pages<'a> {
             path: format!("assets/{name}"),
             bytes: Arc::new(bytes.clone()),
         });
-        let qr = crate::qr::svg(&self.site.config.absolute(""), "").replacen(
-            " role=\"img\" aria-label=\"\"",
-            "",
-            1,
-        );
+        let qr = crate::qr::svg(&self.site.config.absolute(""), None);
         let qr = OutputFile {
             path: crate::qr::SITE_FILE.into(),
             bytes: qr.into_bytes().into(),
