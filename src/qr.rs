@@ -20,9 +20,9 @@ const QUIET_ZONE: usize = 4;
 /// 25 holds an address of over 900 bytes, longer than any page address of a site.
 const MAX_VERSION: u8 = 25;
 
-/// An inline SVG QR code of `url`, named `label` for screen readers, or hidden from them
-/// without one (a picture beside the address it shows); empty if the URL is too long for a
-/// QR code of [`MAX_VERSION`].
+/// An inline SVG QR code of `url`, named `label` for screen readers, or unnamed for a file
+/// that the page's `<img>` names; empty if the URL is too long for a QR code of
+/// [`MAX_VERSION`].
 pub fn svg(url: &str, label: Option<&str>) -> String {
     let Some(rows) = symbol(url) else {
         return String::new();
@@ -82,7 +82,6 @@ fn encode(url: &str, mask: Mask) -> Result<QrCode, DataTooLong> {
 
 /// A symbol as bits: bit `x` of `rows[y]` is the module at column `x` of row `y`, dark 1.
 struct Symbol {
-    size: usize,
     ecl: QrCodeEcc,
     rows: Vec<u128>,
     /// What putting each mask in place of mask 0 turns over, in symbols of this size.
@@ -102,7 +101,6 @@ impl Symbol {
             })
             .collect();
         Symbol {
-            size,
             ecl: code.error_correction_level(),
             rows,
             changes: changes(code.version().value()),
@@ -119,7 +117,7 @@ impl Symbol {
             .map(|(row, c)| row ^ c)
             .collect();
         let bits = format_bits(self.ecl, mask);
-        for copy in format_positions(self.size) {
+        for copy in format_positions(self.rows.len()) {
             for (i, (x, y)) in copy.into_iter().enumerate() {
                 match bits >> i & 1 {
                     1 => rows[y] |= 1 << x,
@@ -403,7 +401,7 @@ mod tests {
             for mask in 0..8 {
                 let expected = modules(&encode(&url, Mask::new(mask)).unwrap());
                 assert_eq!(
-                    as_bools(&symbol.masked(mask), symbol.size),
+                    as_bools(&symbol.masked(mask), symbol.rows.len()),
                     expected,
                     "{url} mask {mask}"
                 );
@@ -477,7 +475,7 @@ mod tests {
             let symbol = Symbol::of(&first);
             for mask in 0..8 {
                 let rows = symbol.masked(mask);
-                let expected = reference_penalty(&as_bools(&rows, symbol.size));
+                let expected = reference_penalty(&as_bools(&rows, symbol.rows.len()));
                 assert_eq!(penalty(&rows), expected, "{url} mask {mask}");
             }
         }
