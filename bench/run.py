@@ -14,6 +14,8 @@ by size, seed and the generator's hash) and measures, with SOURCE_DATE_EPOCH fix
   oneedit   change one entry's title, then build (only the build is timed)
 Wall time is measured around the process; peak RSS comes from `/usr/bin/time -f '%e %M'`.
 "files written" counts output files whose inode changed (a build replaces only changed files).
+For the last one-edit build it also reports the bytes of those files, and the time copying them
+once takes (the least that replacing them can cost, whatever makes their bytes).
 The last one-edit build is compared byte for byte with a clean build of the same content.
 For sizes up to --serve-max it also starts `viikko serve` and times, over at least 7 edits, from
 replacing an entry's file to the reload event the browser gets (debounce and check included), and
@@ -115,6 +117,25 @@ def tree_size(tree):
 
 def written(before, after):
     return sum(1 for path, ino in after.items() if before.get(path) != ino)
+
+
+def rewritten(before, after, tree):
+    """The files of `tree` a build replaced (their inode changed), and their bytes in all."""
+    paths = [p for p, ino in after.items() if before.get(p) != ino]
+    return paths, sum(os.stat(os.path.join(tree, p)).st_size for p in paths)
+
+
+def copy_seconds(tree, paths, work):
+    """Seconds copying `paths` of `tree` once takes, into a folder beside the output."""
+    dest = os.path.join(work, "copy-floor")
+    rmtree(dest)
+    os.makedirs(dest)
+    start = time.perf_counter()
+    for i, p in enumerate(paths):
+        shutil.copyfile(os.path.join(tree, p), os.path.join(dest, str(i)))
+    elapsed = time.perf_counter() - start
+    rmtree(dest)
+    return elapsed
 
 
 def differences(a, b):
@@ -276,8 +297,13 @@ def bench_ours(viikko, n, runs, seed, work):
         before = inodes(out)
         wall, rss, so = run_timed(build)
         edits.append((wall, rss, internal_ms(so)))
-        counts.append(written(before, inodes(out)))
+        after = inodes(out)
+        counts.append(written(before, after))
     res["oneedit"] = summary(edits) | {"files_written": counts, "entry": entry}
+    paths, size = rewritten(before, after, out)
+    copies = [copy_seconds(out, paths, work) for _ in range(runs)]
+    res["oneedit"]["bytes_written"] = size
+    res["oneedit"]["copy_written_median_s"] = statistics.median(copies)
 
     clean = os.path.join(work, f"verify-out-{n}")
     rmtree(clean)
@@ -391,6 +417,9 @@ def print_tables(ours, hugo):
                   f"{1000 * s['median_s'] / r['entries'] * 1000:>7.1f} {s['median_rss_mb']:>7.0f} "
                   f"{fw:>14} "
                   f"{r['output_files']:>9} {r['output_bytes'] / 1e6:>7.1f}")
+        e = r["oneedit"]
+        print(f"{'':>8} one edit replaced {e['bytes_written'] / 1e6:.1f} MB; copying those files "
+              f"alone takes {e['copy_written_median_s']:.3f} s")
         ok = r["oneedit"]["identical_to_clean_build"]
         print(f"{'':>8} one-edit output identical to a clean build: {'yes' if ok else 'NO'}"
               + ("" if ok else f" {r['oneedit']['differences']}"))
