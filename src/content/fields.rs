@@ -100,7 +100,10 @@ impl<'a> Yaml<'a> {
             (text!("yaml_bad_start", character = c), quote_hint(line), at)
         } else if message.contains("did not find expected") || message.contains("end of the stream")
         {
-            (text!("yaml_unclosed"), text!("yaml_unclosed_help"), at)
+            match text_after_quote(line) {
+                Some((problem, help)) => (problem, help, at),
+                None => (text!("yaml_unclosed"), text!("yaml_unclosed_help"), at),
+            }
         } else {
             (text!("yaml_unreadable"), text!("yaml_unreadable_help"), at)
         };
@@ -239,6 +242,71 @@ fn quote_hint(line: &str) -> Text {
             )
         ),
         _ => text!("yaml_unreadable_help"),
+    }
+}
+
+/// A quoted value with text after its closing quote (`title: "Aamukahvit" ja keskustelu`), or
+/// ended early by a quote inside it (`title: "Elokuva "Äiti" ja keskustelu"`): YAML reads only up
+/// to that quote, then finds no field in the rest. The problem, and the line as it should be
+/// written.
+fn text_after_quote(line: &str) -> Option<(Text, Text)> {
+    let (key, value) = line.split_once(": ")?;
+    let (key, value) = (key.trim_end(), value.trim());
+    // An escape would be taken apart here: left to the general message.
+    if value.contains('\\') {
+        return None;
+    }
+    let quote = value.chars().next().filter(|c| matches!(c, '"' | '\''))?;
+    let close = closing_quote(value, quote)?;
+    let rest = value[close + 1..].trim();
+    // A comment may follow a value.
+    if rest.is_empty() || rest.starts_with('#') {
+        return None;
+    }
+    let write = |text: &str| format!("{key}: {}", quoted(text));
+    if value.ends_with(quote) {
+        let inner = &value[1..value.len() - 1];
+        return Some((
+            text!("yaml_inner_quote", quote = quote),
+            text!("yaml_inner_quote_help", line = write(inner)),
+        ));
+    }
+    let inner = match quote {
+        '\'' => value[1..close].replace("''", "'"),
+        _ => value[1..close].to_string(),
+    };
+    Some((
+        text!("yaml_after_quote", text = rest),
+        text!(
+            "yaml_after_quote_help",
+            end = write(&format!("{inner}{}", value[close + 1..].trim_end())),
+            keep = write(value)
+        ),
+    ))
+}
+
+/// Where the quotes that open `value` close; `''` inside single quotes is a quote of the text.
+fn closing_quote(value: &str, quote: char) -> Option<usize> {
+    let mut chars = value.char_indices().skip(1).peekable();
+    while let Some((i, c)) = chars.next() {
+        if c != quote {
+            continue;
+        }
+        match chars.peek() {
+            Some((_, '\'')) if quote == '\'' => {
+                chars.next();
+            }
+            _ => return Some(i),
+        }
+    }
+    None
+}
+
+/// `text` as a quoted YAML value: in double quotes, or single ones when it has a `"`.
+fn quoted(text: &str) -> String {
+    match text.contains('"') {
+        false => format!("\"{text}\""),
+        true => format!("'{}'", text.replace('\'', "''")),
     }
 }
 
@@ -894,6 +962,53 @@ mod tests {
         let source = file("title: A\nend: 1\nend: 2\n");
         let error = fields(&source).err().unwrap();
         assert_eq!(error.span.as_ref().unwrap().line, 4, "{}", words(&error));
+    }
+
+    #[test]
+    fn text_after_a_closing_quote_is_named_with_the_lines_to_write() {
+        for (yaml, expected) in [
+            (
+                "title: \"Aamukahvit\" ja keskustelu\nstart: 2026-11-17 14:00\n",
+                vec![
+                    "jää `ja keskustelu`",
+                    "`title: \"Aamukahvit ja keskustelu\"`",
+                    "`title: '\"Aamukahvit\" ja keskustelu'`",
+                ],
+            ),
+            (
+                "title: \"Elokuva \"Äiti\" ja keskustelu\"\n",
+                vec!["`\"`", "`title: 'Elokuva \"Äiti\" ja keskustelu'`"],
+            ),
+            (
+                "summary: 'Rock'n'roll-ilta'\n",
+                vec!["`'`", "`summary: \"Rock'n'roll-ilta\"`"],
+            ),
+            (
+                "place:\n  name: 'Kirjasto', Pori\n",
+                vec!["jää `, Pori`", "`  name: \"Kirjasto, Pori\"`"],
+            ),
+        ] {
+            let source = file(yaml);
+            let error = fields(&source).err().unwrap();
+            let report = words(&error);
+            for text in expected {
+                assert!(report.contains(text), "{yaml}: {text} not in\n{report}");
+                // A line offered to write is itself readable.
+                if let Some(line) = text.strip_prefix('`').filter(|t| t.contains(": ")) {
+                    let line = line.trim_end_matches('`').trim_start();
+                    assert!(fields(&file(&format!("{line}\n"))).is_ok(), "{line}");
+                }
+            }
+            let line = yaml.lines().position(|l| l.contains(['\'', '"'])).unwrap();
+            assert_eq!(error.span.as_ref().unwrap().line, line + 2, "{report}");
+        }
+        // A comment after the quotes, and quotes that close at the end, are fine.
+        for yaml in [
+            "title: \"Ilta\" # vahvistamatta\n",
+            "title: 'Rock''n''roll'\n",
+        ] {
+            assert!(fields(&file(yaml)).is_ok(), "{yaml}");
+        }
     }
 
     #[test]
