@@ -400,7 +400,14 @@ pub(super) fn unknown_term(
 ) {
     let allowed = backticked_list(terms.iter().map(|t| t.key.as_str()));
     let list = names::shown(list, fields.lang());
+    // `kaikki ammattilaiset`: two keys, written without the comma between them.
+    let words: Vec<&str> = key.split_whitespace().collect();
+    let several = words.len() > 1 && words.iter().all(|w| term_index(terms, w).is_some());
     let help = match did_you_mean(key, terms.iter().map(|t| t.key.as_str())) {
+        _ if several => text!(
+            "unknown_term_commas",
+            keys = format!("[{}]", words.join(", "))
+        ),
         Some(near) => text!(
             "unknown_term_near",
             name = near,

@@ -81,8 +81,36 @@ impl<'a> Yaml<'a> {
             .nth(location.column().saturating_sub(1))
             .map_or(0, |(i, _)| i);
         let at = line_start + column;
-        let (message, help, at) = if message.starts_with("mapping values are not allowed") {
-            (text!("yaml_colon_in_value"), quote_hint(line), at)
+        // Some slips YAML notices only on the line after them.
+        let above_start = self.text[..line_start.saturating_sub(1)]
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+        let above = (line_start > 0).then(|| {
+            let text = &self.text[above_start..line_start];
+            (above_start, text.trim_end_matches(['\n', '\r']))
+        });
+        let (message, help, at) = if let Some((start, shown)) = [Some((line_start, line)), above]
+            .into_iter()
+            .flatten()
+            .find_map(|(start, line)| Some((start + line.find(':')?, no_space_after_colon(line)?)))
+        {
+            let key = shown
+                .split_once(':')
+                .map_or("", |(key, _)| key.trim_start());
+            (
+                text!("yaml_no_space", field = key),
+                text!("yaml_no_space_help", line = shown),
+                start,
+            )
+        } else if message.starts_with("mapping values are not allowed") {
+            match above.and_then(|(_, above)| indented_under(above, line)) {
+                Some(shown) => (
+                    text!("yaml_indented"),
+                    text!("yaml_indented_help", line = shown),
+                    line_start + line.len() - line.trim_start().len(),
+                ),
+                None => (text!("yaml_colon_in_value"), quote_hint(line), at),
+            }
         } else if let Some(key) = duplicate_key(&message) {
             let second = self
                 .text
@@ -243,6 +271,28 @@ fn quote_hint(line: &str) -> Text {
         ),
         _ => text!("yaml_unreadable_help"),
     }
+}
+
+/// A field written without the space after its colon (`title:Aamukahvit`), which YAML reads as
+/// text rather than a field: the line as it should be written.
+fn no_space_after_colon(line: &str) -> Option<String> {
+    let indent = &line[..line.len() - line.trim_start().len()];
+    let (key, value) = line.trim_start().split_once(':')?;
+    let named = key.starts_with(char::is_alphabetic)
+        && key.chars().all(|c| c.is_alphanumeric() || c == '_');
+    let glued = value.chars().next().is_some_and(|c| !c.is_whitespace());
+    (named && glued && !line.contains(": ")).then(|| format!("{indent}{key}: {value}"))
+}
+
+/// A field indented deeper than the field with a value above it (`name: Kirjasto` over
+/// `   municipality: Pori`): YAML reads it as more of that value. The line lined up with the one
+/// above.
+fn indented_under(above: &str, line: &str) -> Option<String> {
+    let depth = |l: &str| l.len() - l.trim_start().len();
+    let (_, value) = above.split_once(": ")?;
+    let has_value = !value.trim().is_empty();
+    (has_value && depth(line) > depth(above) && line.trim_start().contains(": "))
+        .then(|| format!("{}{}", &above[..depth(above)], line.trim_start()))
 }
 
 /// A quoted value with text after its closing quote (`title: "Aamukahvit" ja keskustelu`), or
@@ -962,6 +1012,40 @@ mod tests {
         let source = file("title: A\nend: 1\nend: 2\n");
         let error = fields(&source).err().unwrap();
         assert_eq!(error.span.as_ref().unwrap().line, 4, "{}", words(&error));
+    }
+
+    #[test]
+    fn a_missing_space_or_a_deeper_indent_is_named_at_its_line() {
+        for (yaml, line, expected) in [
+            (
+                "title:Aamukahvit\nstart: 2026-11-17 14:00\n",
+                2,
+                "`title: Aamukahvit`",
+            ),
+            (
+                "title: A\nonline:https://meet.example.fi/a\nend: 2026-11-17 15:00\n",
+                3,
+                "`online: https://meet.example.fi/a`",
+            ),
+            (
+                "title: A\nplace:\n  name: Kirjasto\n   municipality: Pori\n",
+                5,
+                "`  municipality: Pori`",
+            ),
+        ] {
+            let source = file(yaml);
+            let error = fields(&source).err().unwrap();
+            let report = words(&error);
+            assert!(
+                report.contains(expected),
+                "{yaml}: {expected} not in\n{report}"
+            );
+            assert_eq!(error.span.as_ref().unwrap().line, line, "{report}");
+            // The line offered, in place of the line reported, reads.
+            let wrong = yaml.lines().nth(line - 2).unwrap();
+            let fixed = yaml.replace(wrong, expected.trim_matches('`'));
+            assert!(fields(&file(&fixed)).is_ok(), "{fixed}");
+        }
     }
 
     #[test]
