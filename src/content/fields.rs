@@ -89,18 +89,15 @@ impl<'a> Yaml<'a> {
             let text = &self.text[above_start..line_start];
             (above_start, text.trim_end_matches(['\n', '\r']))
         });
-        let (message, help, at) = if let Some((start, shown)) = [Some((line_start, line)), above]
+        let glued = [Some((line_start, line)), above]
             .into_iter()
             .flatten()
-            .find_map(|(start, line)| Some((start + line.find(':')?, no_space_after_colon(line)?)))
-        {
-            let key = shown
-                .split_once(':')
-                .map_or("", |(key, _)| key.trim_start());
+            .find_map(|(start, line)| Some((start, no_space_after_colon(line)?)));
+        let (message, help, at) = if let Some((start, (colon, key, shown))) = glued {
             (
                 text!("yaml_no_space", field = key),
                 text!("yaml_no_space_help", line = shown),
-                start,
+                start + colon,
             )
         } else if message.starts_with("mapping values are not allowed") {
             match above.and_then(|(_, above)| indented_under(above, line)) {
@@ -274,14 +271,21 @@ fn quote_hint(line: &str) -> Text {
 }
 
 /// A field written without the space after its colon (`title:Aamukahvit`), which YAML reads as
-/// text rather than a field: the line as it should be written.
-fn no_space_after_colon(line: &str) -> Option<String> {
+/// text rather than a field: where the colon is, the field's name, and the line as it should be
+/// written. An address on a line of its own (`https://…`) is not one.
+fn no_space_after_colon(line: &str) -> Option<(usize, &str, String)> {
     let indent = &line[..line.len() - line.trim_start().len()];
     let (key, value) = line.trim_start().split_once(':')?;
     let named = key.starts_with(char::is_alphabetic)
         && key.chars().all(|c| c.is_alphanumeric() || c == '_');
-    let glued = value.chars().next().is_some_and(|c| !c.is_whitespace());
-    (named && glued && !line.contains(": ")).then(|| format!("{indent}{key}: {value}"))
+    let glued = value.starts_with(|c: char| !c.is_whitespace()) && !value.starts_with("//");
+    (named && glued && !line.contains(": ")).then(|| {
+        (
+            indent.len() + key.len(),
+            key,
+            format!("{indent}{key}: {value}"),
+        )
+    })
 }
 
 /// A field indented deeper than the field with a value above it (`name: Kirjasto` over
@@ -1031,6 +1035,11 @@ mod tests {
                 "title: A\nplace:\n  name: Kirjasto\n   municipality: Pori\n",
                 5,
                 "`  municipality: Pori`",
+            ),
+            (
+                "summary: Lue lisää\n  https://example.fi\nstart: Webinaari: digituki\n",
+                4,
+                "`start: \"Webinaari: digituki\"`",
             ),
         ] {
             let source = file(yaml);
