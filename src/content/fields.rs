@@ -82,12 +82,9 @@ impl<'a> Yaml<'a> {
             .map_or(0, |(i, _)| i);
         let at = line_start + column;
         // Some slips YAML notices only on the line after them.
-        let above_start = self.text[..line_start.saturating_sub(1)]
-            .rfind('\n')
-            .map_or(0, |i| i + 1);
-        let above = (line_start > 0).then(|| {
-            let text = &self.text[above_start..line_start];
-            (above_start, text.trim_end_matches(['\n', '\r']))
+        let above = (location.line() > 1).then(|| {
+            let start = crate::diagnostics::line_offset(self.text, location.line() - 1);
+            (start, self.text[start..].lines().next().unwrap_or_default())
         });
         let glued = [Some((line_start, line)), above]
             .into_iter()
@@ -104,7 +101,7 @@ impl<'a> Yaml<'a> {
                 Some(shown) => (
                     text!("yaml_indented"),
                     text!("yaml_indented_help", line = shown),
-                    line_start + line.len() - line.trim_start().len(),
+                    line_start + depth(line),
                 ),
                 None => (text!("yaml_colon_in_value"), quote_hint(line), at),
             }
@@ -270,11 +267,16 @@ fn quote_hint(line: &str) -> Text {
     }
 }
 
+/// How many bytes of white space `line` starts with.
+fn depth(line: &str) -> usize {
+    line.len() - line.trim_start().len()
+}
+
 /// A field written without the space after its colon (`title:Aamukahvit`), which YAML reads as
 /// text rather than a field: where the colon is, the field's name, and the line as it should be
 /// written. An address on a line of its own (`https://…`) is not one.
 fn no_space_after_colon(line: &str) -> Option<(usize, &str, String)> {
-    let indent = &line[..line.len() - line.trim_start().len()];
+    let indent = &line[..depth(line)];
     let (key, value) = line.trim_start().split_once(':')?;
     let named = key.starts_with(char::is_alphabetic)
         && key.chars().all(|c| c.is_alphanumeric() || c == '_');
@@ -292,7 +294,6 @@ fn no_space_after_colon(line: &str) -> Option<(usize, &str, String)> {
 /// `   municipality: Pori`): YAML reads it as more of that value. The line lined up with the one
 /// above.
 fn indented_under(above: &str, line: &str) -> Option<String> {
-    let depth = |l: &str| l.len() - l.trim_start().len();
     let (_, value) = above.split_once(": ")?;
     let has_value = !value.trim().is_empty();
     (has_value && depth(line) > depth(above) && line.trim_start().contains(": "))
