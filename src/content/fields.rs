@@ -272,6 +272,33 @@ fn depth(line: &str) -> usize {
     line.len() - line.trim_start().len()
 }
 
+/// The items of a list that YAML read as more of `item`'s text, being indented deeper than the
+/// item that starts it: where each starts, its text, and its line lined up with that item.
+fn deeper_items<'t>(yaml: &'t str, item: &str) -> Vec<(usize, &'t str, String)> {
+    let mut found = Vec::new();
+    let mut first: Option<&str> = None;
+    let mut at = 0;
+    for line in yaml.split_inclusive('\n') {
+        let body = line.trim_end();
+        match body.trim_start().strip_prefix("- ") {
+            Some(rest) => match first {
+                Some(first)
+                    if depth(body) > depth(first) && item.contains(&format!(" - {rest}")) =>
+                {
+                    let shown = format!("{}- {rest}", &first[..depth(first)]);
+                    found.push((at + depth(body), rest, shown));
+                }
+                Some(_) => {}
+                None => first = Some(body),
+            },
+            None if body.trim().is_empty() => {}
+            None => first = None,
+        }
+        at += line.len();
+    }
+    found
+}
+
 /// A field written without the space after its colon (`title:Aamukahvit`), which YAML reads as
 /// text rather than a field: where the colon is, the field's name, and the line as it should be
 /// written. An address on a line of its own (`https://…`) is not one.
@@ -608,6 +635,9 @@ impl<'a> Fields<'a> {
         let mut list = Vec::new();
         for item in items {
             match item {
+                Value::String(s) if let Some(items) = self.deeper_items(key, &s) => {
+                    list.extend(items);
+                }
                 Value::String(s) if !s.trim().is_empty() => list.push(s.trim().to_string()),
                 Value::Number(n) => list.push(n.to_string()),
                 Value::Null | Value::String(_) => {}
@@ -635,6 +665,34 @@ impl<'a> Fields<'a> {
             }
         }
         list
+    }
+
+    /// Reports each item of `item`, a list item as YAML read it, that was written on a line of
+    /// its own but indented deeper than the items above (`- kaikki` over `  - nuoret`), which
+    /// makes it more of their text (`kaikki - nuoret`). The items meant, when there was one.
+    fn deeper_items(&mut self, key: &str, item: &str) -> Option<Vec<String>> {
+        if !item.contains("- ") {
+            return None;
+        }
+        // YAML joins the lines with a space, or with a line break over an empty line.
+        let item = item.split_whitespace().collect::<Vec<_>>().join(" ");
+        let folded = deeper_items(self.yaml.text, &item);
+        if folded.is_empty() {
+            return None;
+        }
+        let written = self.written(key);
+        for (at, part, line) in &folded {
+            let diagnostic = self
+                .yaml
+                .error_at(
+                    *at,
+                    text!("item_deeper", item = part, read = &item),
+                    text!("item_deeper_help", line = line),
+                )
+                .with_field(self.field_name(&written));
+            self.problems.push(diagnostic);
+        }
+        Some(item.split(" - ").map(str::to_string).collect())
     }
 
     /// A list of short words (audiences, tags): also written on one line with commas
@@ -1056,6 +1114,48 @@ mod tests {
             let fixed = yaml.replace(wrong, expected.trim_matches('`'));
             assert!(fields(&file(&fixed)).is_ok(), "{fixed}");
         }
+    }
+
+    #[test]
+    fn a_list_item_indented_deeper_is_named_at_its_line() {
+        let yaml = "audience:\n- kaikki\n  - nuoret\n\n  - ikaantyneet\ntags:\n- Pori - Rauma\n";
+        let source = file(yaml);
+        let mut fields = fields(&source).unwrap();
+        assert_eq!(
+            fields.words("audience"),
+            ["kaikki", "nuoret", "ikaantyneet"]
+        );
+        // ` - ` inside an item of its own line is text.
+        assert_eq!(fields.list("tags"), ["Pori - Rauma"]);
+        let problems = fields.finish(&["audience", "tags"]);
+        let reports: Vec<(usize, String)> = problems
+            .iter()
+            .map(|p| (p.span.as_ref().unwrap().line, words(p)))
+            .collect();
+        assert_eq!(reports.len(), 2, "{reports:#?}");
+        for ((line, report), item) in reports.iter().zip(["nuoret", "ikaantyneet"]) {
+            assert_eq!(
+                *line,
+                yaml.lines().position(|l| l.ends_with(item)).unwrap() + 2
+            );
+            assert!(
+                report.contains("`kaikki - nuoret - ikaantyneet`"),
+                "{report}"
+            );
+            assert!(
+                report.contains(&format!("samasta kohdasta: `- {item}`")),
+                "{report}"
+            );
+        }
+        // Written as offered, the list reads as three items.
+        let fixed = file(&yaml.replace("  - ", "- "));
+        let mut fields = super::tests::fields(&fixed).unwrap();
+        assert_eq!(
+            fields.words("audience"),
+            ["kaikki", "nuoret", "ikaantyneet"]
+        );
+        assert_eq!(fields.list("tags"), ["Pori - Rauma"]);
+        assert!(fields.finish(&["audience", "tags"]).is_empty());
     }
 
     #[test]
