@@ -419,7 +419,7 @@ fn description(site: &Site, t: &Translations, entry: &Entry) -> String {
         ));
     }
     if let Some(online) = &entry.online {
-        parts.push(format!("{}: {online}", t.get("online_title")));
+        parts.push(format!("{}: {}", t.get("online_title"), online.text()));
     }
     if let Some(registration) = &entry.registration {
         let mut line = t.get("registration").to_string();
@@ -459,7 +459,7 @@ pub fn location(entry: &Entry) -> Option<String> {
         })
         .unwrap_or_default();
     if parts.is_empty() {
-        parts.extend(entry.online.as_deref());
+        parts.extend(entry.online.as_ref().map(Online::text));
     }
     (!parts.is_empty()).then(|| parts.join(", "))
 }

@@ -256,7 +256,7 @@ pub struct Entry {
     pub summary: Option<String>,
     pub when: When,
     pub place: Option<Place>,
-    pub online: Option<String>,
+    pub online: Option<Online>,
     /// Indexes into `Config::audiences`, in the vocabulary's order.
     pub audiences: Vec<usize>,
     /// Index into `Config::formats`.
@@ -327,6 +327,22 @@ impl Entry {
         self.online.is_some() || self.status == Status::MovedOnline
     }
 
+    /// The address to join online, when one is published.
+    pub fn online_link(&self) -> Option<&str> {
+        match &self.online {
+            Some(Online::Link(url)) => Some(url),
+            _ => None,
+        }
+    }
+
+    /// How to join online, when no address is published.
+    pub fn online_told(&self) -> Option<&str> {
+        match &self.online {
+            Some(Online::Told(text)) => Some(text),
+            _ => None,
+        }
+    }
+
     pub fn is_on_site(&self) -> bool {
         self.place.is_some() && self.status != Status::MovedOnline
     }
@@ -369,6 +385,25 @@ pub struct Place {
     pub municipality: Option<String>,
     /// Latitude and longitude, for a map link that needs no search.
     pub coordinates: Option<(f64, f64)>,
+}
+
+/// How to join an entry online.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Online {
+    /// The meeting's address.
+    Link(String),
+    /// What the organiser wrote instead of an address that is sent later, or only to those who
+    /// register (`Teams, linkki lähetetään ilmoittautuneille`).
+    Told(String),
+}
+
+impl Online {
+    /// The address, or the words in its place.
+    pub fn text(&self) -> &str {
+        match self {
+            Online::Link(text) | Online::Told(text) => text,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -136,6 +136,7 @@ impl<'a> Views<'a> {
             "address": entry.place.as_ref().filter(|_| entry.status != Status::MovedOnline).and_then(|p| p.address.as_deref()),
             "place_full": self.place_full(entry),
             "online_url": self.online_url(entry),
+            "online_told": entry.online_told(),
             "municipality": entry.municipality(),
             "online": entry.is_online(),
             "on_site": entry.is_on_site(),
@@ -362,8 +363,7 @@ impl<'a> Views<'a> {
     /// The address to follow an entry online; `None` once it is cancelled.
     pub fn online_url<'e>(&self, entry: &'e Entry) -> Option<&'e str> {
         entry
-            .online
-            .as_deref()
+            .online_link()
             .filter(|_| entry.status != Status::Cancelled)
     }
 
@@ -421,7 +421,8 @@ impl<'a> Views<'a> {
             "previous_time": self.previous_time(entry),
             "add": self.add_event(entry),
             "star": self.star(entry),
-            "online_url": entry.online,
+            "online_url": entry.online_link(),
+            "online_told": entry.online_told(),
             "price": entry.price.as_deref().unwrap_or(self.t.get("free")),
             "free": entry.price.is_none(),
             "registration": entry.registration.as_ref().map(|r| json!({
@@ -488,8 +489,14 @@ impl<'a> Views<'a> {
                 "address": {"@type": "PostalAddress", "streetAddress": place.address, "addressLocality": place.municipality, "addressCountry": "FI"},
             }));
         }
-        if let Some(url) = &entry.online {
-            locations.push(json!({"@type": "VirtualLocation", "url": url}));
+        match &entry.online {
+            Some(Online::Link(url)) => {
+                locations.push(json!({"@type": "VirtualLocation", "url": url}));
+            }
+            Some(Online::Told(text)) => {
+                locations.push(json!({"@type": "VirtualLocation", "name": text}));
+            }
+            None => {}
         }
         let url = config.absolute(&entry.path);
         let mut event = json!({

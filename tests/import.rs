@@ -85,6 +85,12 @@ fn an_outlook_export_with_windows_zones_a_recurrence_and_a_moved_occurrence() {
         "{single:#?}"
     );
     assert!(single.contains(&"paikka: Itätuulen asukastupa, Tuulikuja 4, Pori".to_string()));
+    // A Teams meeting whose link is not in the invitation: how to join, in its words.
+    let told = fields(root, "etakahvit.md");
+    assert!(
+        told.contains(&"verkossa: Microsoft Teams -kokous".to_string()),
+        "{told:#?}"
+    );
     assert!(
         single.contains(&"kohderyhmä: kaikki".to_string())
             && single.contains(&"tyyppi: keskustelu".to_string())

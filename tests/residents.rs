@@ -107,6 +107,43 @@ fn the_single_event_file_carries_the_registration_deadline_and_price() {
     assert!(ics.contains("\\n\\nHinta: "), "{ics}");
 }
 
+/// An online entry whose link is sent later, to those who register: what the organiser wrote is
+/// shown where the link would be, everywhere the entry is, and it is listed with what can be
+/// joined from anywhere rather than at a place.
+#[test]
+fn an_online_entry_without_a_link_says_how_to_join() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&repo().join("content"), &dir.path().join("content"));
+    let told = "Teams, linkki lähetetään ilmoittautuneille";
+    fs::write(
+        dir.path().join("content/programme/porin-kaupunki/etakahvit.md"),
+        format!("---\notsikko: Etäkahvit\naika: ti 17.11. klo 14–15\nverkossa: {told}\nkohderyhmä: kaikki\n---\nTervetuloa.\n"),
+    )
+    .unwrap();
+    let out = dir.path().join("public");
+    build_at(dir.path(), &out, "2026-11-10");
+    let path = "ohjelma/porin-kaupunki/etakahvit/";
+    let html = page(&out, path);
+    assert_eq!(fact(&html, "Verkossa"), format!("<dd>{told}"));
+    assert!(
+        html.contains(&format!(r#"{{"@type":"VirtualLocation","name":"{told}"}}"#)),
+        "{html}"
+    );
+    assert!(html.contains("OnlineEventAttendanceMode"));
+    assert!(page(&out, "verkossa/").contains("Etäkahvit"));
+    assert!(!page(&out, "kunta/pori/").contains("Etäkahvit"));
+    let poster = page(&out, &format!("{path}juliste/"));
+    assert!(fact(&poster, "Verkossa").contains(told), "{poster}");
+    let print = page(&out, "ohjelma/tulosta/");
+    let row = &print[print.find("Etäkahvit").unwrap()..];
+    assert!(row[..row.find("</tr>").unwrap()].contains(&format!("Verkossa: {told}")));
+    let ics = read(out.join(path).join("etakahvit.ics")).replace("\r\n ", "");
+    assert!(
+        ics.contains("LOCATION:Teams\\, linkki lähetetään ilmoittautuneille"),
+        "{ics}"
+    );
+}
+
 #[test]
 fn entries_for_everyone_and_municipalities_are_found_without_javascript() {
     let (_dir, out) = sample("2026-11-10");

@@ -44,7 +44,7 @@ pub(super) fn read_entry(
     let title = fields.required_text("title", "Tilaisuuden nimi");
     let when = read_when(&mut fields, config);
     let place = read_place(&mut fields);
-    let online = fields.url("online");
+    let online = read_online(&mut fields);
     if place.is_none()
         && online.is_none()
         && !fields.reported("place")
@@ -265,6 +265,10 @@ fn zoned(fields: &mut Fields, key: &str, moment: when::Moment, config: &Config) 
 /// A place: a group of fields, or its name alone (`paikka: Porin kaupunginkirjasto`).
 pub(super) fn read_place(fields: &mut Fields) -> Option<Place> {
     let mut group = match fields.value("place")? {
+        serde_yaml::Value::String(name) if names_online(&name) => {
+            online_place(fields, "place", name.trim());
+            return None;
+        }
         serde_yaml::Value::String(name) if !name.trim().is_empty() => {
             return Some(Place {
                 name: Some(name.trim().to_string()),
@@ -285,12 +289,70 @@ pub(super) fn read_place(fields: &mut Fields) -> Option<Place> {
         municipality: group.text("municipality"),
         coordinates: read_coordinates(&mut group),
     };
+    let only_a_name = place.address.is_none() && place.municipality.is_none();
+    if let Some(name) = place
+        .name
+        .as_deref()
+        .filter(|n| only_a_name && names_online(n))
+    {
+        online_place(&mut group, "name", name);
+        fields.absorb(group.finish(&["name", "coordinates"]));
+        return None;
+    }
     if place.name.is_none() && place.address.is_none() {
         group.missing("name", "Porin kaupunginkirjasto");
     }
     let found = group.finish(&["name", "address", "municipality", "coordinates"]);
     fields.absorb(found);
     Some(place)
+}
+
+fn online_place(fields: &mut Fields, key: &str, name: &str) {
+    let online = names::shown("online", fields.lang());
+    fields.error(
+        key,
+        text!("place_online", name = name, online = online),
+        text!("place_online_help", name = name, online = online),
+    );
+}
+
+/// `online`: the meeting's address, or, where it has none yet, how to join (`Teams, linkki
+/// lähetetään ilmoittautuneille`). What looks like an address must be one.
+pub(super) fn read_online(fields: &mut Fields) -> Option<Online> {
+    let text = fields.text("online")?;
+    if fields::is_address(&text) {
+        fields.checked_url("online", text).map(Online::Link)
+    } else {
+        Some(Online::Told(text))
+    }
+}
+
+/// A place named as only a way of meeting online (`paikka: Teams`), which no one can go to: the
+/// site would list it among the places, and not among what can be joined from anywhere.
+fn names_online(name: &str) -> bool {
+    // Only words that name no place one can go to: not `meet`, nor `internet` (a café).
+    const WORDS: [&str; 16] = [
+        "teams",
+        "teamsissa",
+        "microsoft",
+        "zoom",
+        "zoomissa",
+        "webex",
+        "skype",
+        "verkossa",
+        "etänä",
+        "etäyhteys",
+        "etäyhteydellä",
+        "online",
+        "webinaari",
+        "webinar",
+        "distans",
+        "digitalt",
+    ];
+    let first = name
+        .split(|c: char| !c.is_alphanumeric())
+        .find(|w| !w.is_empty());
+    first.is_some_and(|word| WORDS.contains(&word.to_lowercase().as_str()))
 }
 
 /// `coordinates: [61.48, 21.79]`: latitude and longitude, in degrees.

@@ -728,6 +728,11 @@ impl<'a> Fields<'a> {
     /// can reach a resident's browser.
     pub fn url(&mut self, key: &str) -> Option<String> {
         let text = self.text(key)?;
+        self.checked_url(key, text)
+    }
+
+    /// `text`, read from `key`, when it is an address that can be published.
+    pub fn checked_url(&mut self, key: &str, text: String) -> Option<String> {
         match check_url(&text) {
             Ok(()) => Some(text),
             Err(problem) => {
@@ -922,6 +927,15 @@ fn scalar_text(value: &Value) -> String {
 
 /// Checks that a text is an absolute `http(s)` URL with a host and nothing that could break out
 /// of an attribute.
+/// Whether `text` is meant as a web address rather than words about one (`Teams`): it has a
+/// scheme or starts with `www.`, or it is a single word with a dot, a slash, a colon or an `@`.
+pub fn is_address(text: &str) -> bool {
+    let text = text.trim().trim_end_matches('.').to_lowercase();
+    text.contains("://")
+        || text.starts_with("www.")
+        || (!text.contains(char::is_whitespace) && text.contains(['.', '/', ':', '@']))
+}
+
 pub fn check_url(text: &str) -> Result<(), Text> {
     let lower = text.to_ascii_lowercase();
     let rest = lower
@@ -1113,6 +1127,26 @@ mod tests {
             let wrong = yaml.lines().nth(line - 2).unwrap();
             let fixed = yaml.replace(wrong, expected.trim_matches('`'));
             assert!(fields(&file(&fixed)).is_ok(), "{fixed}");
+        }
+    }
+
+    #[test]
+    fn words_about_a_meeting_are_not_taken_for_an_address() {
+        for words in [
+            "Teams",
+            "Teams, linkki lähetetään ilmoittautuneille",
+            "Zoom.",
+        ] {
+            assert!(!is_address(words), "{words}");
+        }
+        for address in [
+            "https://meet.example.fi/a",
+            "www.example.fi",
+            "meet.example.fi/a",
+            "javascript:alert(1)",
+            "matti@example.fi",
+        ] {
+            assert!(is_address(address), "{address}");
         }
     }
 

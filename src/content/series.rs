@@ -63,7 +63,7 @@ pub(super) fn read_series_file(
         );
     }
     let place = read_place(&mut fields);
-    let online = fields.url("online");
+    let online = read_online(&mut fields);
     let audiences = read_audiences(&mut fields, config);
     let format = read_format(&mut fields, config);
     let summary = fields.text("summary");

@@ -313,8 +313,7 @@ fn event<'a>(
             }),
         super_event_type: None,
         virtualevent_url: entry
-            .online
-            .as_deref()
+            .online_link()
             .filter(|_| entry.status != Status::Cancelled),
     }
 }

@@ -157,6 +157,7 @@ fn line(site: &Site, views: &Views, i: usize) -> Value {
         "place_full": views.place_full(entry),
         "online": entry.is_online(),
         "online_url": views.online_url(entry),
+        "online_told": entry.online_told(),
         "organiser": {"name": site.organisers[entry.organiser].name},
         "audiences": audiences,
     })

@@ -11,6 +11,7 @@ use jiff::tz::TimeZone;
 use jiff::{ToSpan, Zoned};
 
 use super::{Draft, When};
+use crate::content::fields::{check_url, is_address};
 use crate::ics::unescape_text;
 use crate::model::Config;
 
@@ -384,9 +385,8 @@ fn draft(event: &Event, start: Moment, end: Option<Moment>) -> Draft {
     });
     let mut description = value(event, "DESCRIPTION").unwrap_or_default();
     let (place, online) = match (location, url) {
-        (Some(l), url) if location_is_online => {
-            (None, url.or_else(|| l.starts_with("http").then_some(l)))
-        }
+        // Outlook's `Microsoft Teams -kokous` says how to join, where the link is not given.
+        (Some(l), url) if location_is_online => (None, url.or(Some(l))),
         (None, url) => (None, url),
         (Some(l), Some(url)) => {
             description.push_str(&format!("\n\n<{url}>"));
@@ -399,7 +399,7 @@ fn draft(event: &Event, start: Moment, end: Option<Moment>) -> Draft {
         title: value(event, "SUMMARY").unwrap_or_default(),
         when: Some(when),
         place,
-        online: online.filter(|u| crate::content::fields::check_url(u).is_ok()),
+        online: online.filter(|u| check_url(u).is_ok() || !is_address(u)),
         cancelled: value(event, "STATUS").is_some_and(|s| s.eq_ignore_ascii_case("CANCELLED")),
         tags: value(event, "CATEGORIES")
             .map(|c| {

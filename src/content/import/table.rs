@@ -258,6 +258,7 @@ fn draft(value: &dyn Fn(&str) -> Option<String>, config: &Config) -> Result<Draf
     };
     let online = value("online");
     if let Some(url) = &online
+        && crate::content::fields::is_address(url)
         && let Err(problem) = crate::content::fields::check_url(url)
     {
         return Err(("online", problem.with("text", url), text!("url_help")));
