@@ -311,8 +311,16 @@ fn a_file_made_by_the_entry_form_passes_check_unchanged() {
             "audience": ["kaikki"]
         },
         {
+            "title": "Etäkahvit",
+            "organiser": "porin-kaupunki",
+            "date": "2026-11-18", "start": "9:00",
+            "online": "Teams, linkki lähetetään ilmoittautuneille",
+            "audience": ["kaikki"]
+        },
+        {
             "title": "Väärin", "organiser": "porin-kaupunki",
-            "date": "2026-11-17", "start": "15:00", "end": "14:00", "place": "Kirjasto"
+            "date": "2026-11-17", "start": "15:00", "end": "14:00", "place": "Kirjasto",
+            "online": "www.example.fi/so"
         }
     ]);
     let list = site.path().join("entries.json");
@@ -323,7 +331,7 @@ fn a_file_made_by_the_entry_form_passes_check_unchanged() {
         .arg("/rsv/")
         .arg(&list)))
     .unwrap();
-    assert_eq!(results.len(), 4);
+    assert_eq!(results.len(), 5);
     let wrong = results.pop().unwrap();
     let errors = wrong["errors"].to_string();
     assert!(
@@ -332,6 +340,10 @@ fn a_file_made_by_the_entry_form_passes_check_unchanged() {
     );
     assert!(
         errors.contains("Valitse vähintään yksi kohderyhmä."),
+        "{wrong}"
+    );
+    assert!(
+        errors.contains("Verkko-osoitteen pitää alkaa https://."),
         "{wrong}"
     );
     assert!(

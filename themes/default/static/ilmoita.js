@@ -93,7 +93,11 @@
       field("place", place ? quote(place) : "");
     }
     var online = value("online");
-    if (online && !/^https?:\/\/[^\s/]+/.test(online)) problems.where = say.url;
+    // Words about the meeting (Teams) where its link comes later; what looks like an
+    // address must be one, as the site reads it.
+    var bare = online.replace(/\.$/, "");
+    var link = /:\/\/|^www\./i.test(online) || (!/\s/.test(bare) && /[.\/:@]/.test(bare));
+    if (link && !/^https?:\/\/[^\s/]+/.test(online)) problems.where = say.url;
     field("online", online ? quote(online) : "");
     if (!place && !address && !online) problems.where = say.where;
     var audiences = Array.prototype.filter.call(form.elements.audience, function (box) {
