@@ -430,8 +430,13 @@ fn description(site: &Site, t: &Translations, entry: &Entry) -> String {
                 site.config.lang.date(deadline)
             ));
         }
-        if let Some(url) = &registration.url {
-            line.push_str(&format!(": {url}"));
+        let how = [
+            registration.email().or(registration.url.as_deref()),
+            registration.note.as_deref(),
+        ];
+        let how = how.into_iter().flatten().collect::<Vec<_>>().join(". ");
+        if !how.is_empty() {
+            line.push_str(&format!(": {how}"));
         }
         parts.push(line);
     }

@@ -408,9 +408,17 @@ impl Online {
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Registration {
+    /// A web address, or a `mailto:` one.
     pub url: Option<String>,
     pub deadline: Option<Date>,
     pub note: Option<String>,
+}
+
+impl Registration {
+    /// The e-mail address to register by, when that is how.
+    pub fn email(&self) -> Option<&str> {
+        self.url.as_deref()?.strip_prefix("mailto:")
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]

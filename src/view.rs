@@ -427,6 +427,7 @@ impl<'a> Views<'a> {
             "free": entry.price.is_none(),
             "registration": entry.registration.as_ref().map(|r| json!({
                 "url": r.url,
+                "email": r.email(),
                 "deadline": r.deadline.map(|d| self.lang.date(d)),
                 "deadline_date": r.deadline.map(|d| d.to_string()),
                 "note": r.note,

@@ -308,6 +308,7 @@ fn a_file_made_by_the_entry_form_passes_check_unchanged() {
             "organiser": "*", "new_organiser": "Uusi Yhdistys ry",
             "date": "2026-11-19",
             "place": "Kirjasto",
+            "registration": "matti@example.fi",
             "audience": ["kaikki"]
         },
         {
@@ -315,6 +316,7 @@ fn a_file_made_by_the_entry_form_passes_check_unchanged() {
             "organiser": "porin-kaupunki",
             "date": "2026-11-18", "start": "9:00",
             "online": "Teams, linkki lähetetään ilmoittautuneille",
+            "registration": "10.11. mennessä: matti@example.fi",
             "audience": ["kaikki"]
         },
         {

@@ -144,6 +144,48 @@ fn an_online_entry_without_a_link_says_how_to_join() {
     );
 }
 
+/// Registration as announcements write it: by e-mail, or in words.
+#[test]
+fn registration_by_e_mail_or_in_words_is_shown_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&repo().join("content"), &dir.path().join("content"));
+    let programme = dir.path().join("content/programme/porin-kaupunki");
+    for (file, registration) in [
+        ("sahkopostilla", "matti.meikalainen@example.fi"),
+        ("sanoin", "10.11. mennessä puh. 044 123 4567"),
+    ] {
+        fs::write(
+            programme.join(format!("{file}.md")),
+            format!("---\notsikko: Ilta {file}\naika: ti 17.11. klo 18–19\npaikka: Kirjasto\nkohderyhmä: kaikki\nilmoittautuminen: {registration}\n---\n"),
+        )
+        .unwrap();
+    }
+    let out = dir.path().join("public");
+    build_at(dir.path(), &out, "2026-11-10");
+    let path = "ohjelma/porin-kaupunki/sahkopostilla/";
+    let html = page(&out, path);
+    assert_eq!(
+        fact(&html, "Ilmoittautuminen"),
+        "<dd><a href=\"mailto:matti.meikalainen@example.fi\">matti.meikalainen@example.fi</a>"
+    );
+    let ics = read(out.join(path).join("sahkopostilla.ics")).replace("\r\n ", "");
+    assert!(
+        ics.contains("Ilmoittautuminen: matti.meikalainen@example.fi\\n"),
+        "{ics}"
+    );
+    let path = "ohjelma/porin-kaupunki/sanoin/";
+    let html = page(&out, path);
+    assert_eq!(
+        fact(&html, "Ilmoittautuminen"),
+        "<dd>10.11. mennessä puh. 044 123 4567"
+    );
+    let ics = read(out.join(path).join("sanoin.ics")).replace("\r\n ", "");
+    assert!(
+        ics.contains("Ilmoittautuminen: 10.11. mennessä puh. 044 123 4567\\n"),
+        "{ics}"
+    );
+}
+
 #[test]
 fn entries_for_everyone_and_municipalities_are_found_without_javascript() {
     let (_dir, out) = sample("2026-11-10");

@@ -316,6 +316,14 @@ fn online_place(fields: &mut Fields, key: &str, name: &str) {
     );
 }
 
+/// A web address, or an e-mail address as a `mailto:` link: `text`, read from `key`.
+fn link(fields: &mut Fields, key: &str, text: String) -> Option<String> {
+    match fields::is_email(&text) {
+        true => Some(format!("mailto:{text}")),
+        false => fields.checked_url(key, text),
+    }
+}
+
 /// `online`: the meeting's address, or, where it has none yet, how to join (`Teams, linkki
 /// lähetetään ilmoittautuneille`). What looks like an address must be one.
 pub(super) fn read_online(fields: &mut Fields) -> Option<Online> {
@@ -378,18 +386,25 @@ fn read_coordinates(group: &mut Fields) -> Option<(f64, f64)> {
     }
 }
 
-/// Registration: a group of fields, or its address alone (`ilmoittautuminen: https://…`).
+/// Registration: a group of fields, or one line: its address (`ilmoittautuminen: https://…`),
+/// an e-mail address to register by, or how to register in words (`10.11. mennessä puh. …`).
 pub(super) fn read_registration(fields: &mut Fields, config: &Config) -> Option<Registration> {
     if fields.holds_text("registration") {
+        let text = fields.text("registration")?;
+        let (url, note) = match fields::is_address(&text) {
+            true => (Some(link(fields, "registration", text)?), None),
+            false => (None, Some(text)),
+        };
         return Some(Registration {
-            url: Some(fields.url("registration")?),
+            url,
             deadline: None,
-            note: None,
+            note,
         });
     }
     let mut group = fields.group("registration")?;
+    let url = group.text("url");
     let registration = Registration {
-        url: group.url("url"),
+        url: url.and_then(|url| link(&mut group, "url", url)),
         deadline: group.date("deadline", &when_context(config, None)),
         note: group.text("note"),
     };

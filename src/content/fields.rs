@@ -744,12 +744,7 @@ impl<'a> Fields<'a> {
 
     pub fn email(&mut self, key: &str) -> Option<String> {
         let text = self.text(key)?;
-        let valid = text
-            .split_once('@')
-            .is_some_and(|(user, host)| !user.is_empty() && host.contains('.'))
-            && !text.contains(char::is_whitespace)
-            && !text.contains(['<', '>', '"', ',', ';', ':']);
-        if valid {
+        if is_email(&text) {
             Some(text)
         } else {
             self.error(
@@ -927,13 +922,23 @@ fn scalar_text(value: &Value) -> String {
 
 /// Checks that a text is an absolute `http(s)` URL with a host and nothing that could break out
 /// of an attribute.
+/// Whether `text` is an e-mail address, one that a `mailto:` link can carry.
+pub fn is_email(text: &str) -> bool {
+    text.split_once('@')
+        .is_some_and(|(user, host)| !user.is_empty() && host.contains('.'))
+        && !text.contains(char::is_whitespace)
+        && !text.contains(['<', '>', '"', ',', ';', ':', '?', '&', '#'])
+}
+
 /// Whether `text` is meant as a web address rather than words about one (`Teams`): it has a
-/// scheme or starts with `www.`, or it is a single word with a dot, a slash, a colon or an `@`.
+/// scheme or starts with `www.`, or it is a single word with letters and a dot, a slash, a colon
+/// or an `@` (not a date, `10.11.`, nor a phone number).
 pub fn is_address(text: &str) -> bool {
     let text = text.trim().trim_end_matches('.').to_lowercase();
+    let word = !text.contains(char::is_whitespace) && text.contains(char::is_alphabetic);
     text.contains("://")
         || text.starts_with("www.")
-        || (!text.contains(char::is_whitespace) && text.contains(['.', '/', ':', '@']))
+        || (word && text.contains(['.', '/', ':', '@']))
 }
 
 pub fn check_url(text: &str) -> Result<(), Text> {
@@ -1136,6 +1141,8 @@ mod tests {
             "Teams",
             "Teams, linkki lähetetään ilmoittautuneille",
             "Zoom.",
+            "10.11.",
+            "044-123/4567",
         ] {
             assert!(!is_address(words), "{words}");
         }

@@ -19,6 +19,16 @@
     return '"' + value.replace(/\\/g, "\\\\").replace(/"/g, '\\"') + '"';
   }
 
+  // Words (Teams, 10.11. mennessä) or an address, as the site reads them: what looks like an
+  // address must start with https://, or be an e-mail address where `email` allows it.
+  function linkOrWords(text, email) {
+    var bare = text.replace(/\.$/, "");
+    var word = !/\s/.test(bare) && /\p{L}/u.test(bare);
+    var address = /:\/\/|^www\./i.test(text) || (word && /[.\/:@]/.test(bare));
+    if (email && /^[^\s@<>",;:?&#]+@[^\s@<>",;:?&#]+\.[^\s@<>",;:?&#]+$/.test(text)) return true;
+    return !address || /^https?:\/\/[^\s/]+/.test(text);
+  }
+
   // As the site makes addresses from names: lower case, ä/å as a, ö as o, the rest as dashes.
   function slug(text) {
     return text.toLowerCase().replace(/[äå]/g, "a").replace(/ö/g, "o")
@@ -93,11 +103,7 @@
       field("place", place ? quote(place) : "");
     }
     var online = value("online");
-    // Words about the meeting (Teams) where its link comes later; what looks like an
-    // address must be one, as the site reads it.
-    var bare = online.replace(/\.$/, "");
-    var link = /:\/\/|^www\./i.test(online) || (!/\s/.test(bare) && /[.\/:@]/.test(bare));
-    if (link && !/^https?:\/\/[^\s/]+/.test(online)) problems.where = say.url;
+    if (!linkOrWords(online)) problems.where = say.url;
     field("online", online ? quote(online) : "");
     if (!place && !address && !online) problems.where = say.where;
     var audiences = Array.prototype.filter.call(form.elements.audience, function (box) {
@@ -109,7 +115,7 @@
     field("summary", value("summary") ? quote(value("summary")) : "");
     field("price", value("price") ? quote(value("price")) : "");
     var registration = value("registration");
-    if (registration && !/^https?:\/\/[^\s/]+/.test(registration)) problems.registration = say.url;
+    if (!linkOrWords(registration, true)) problems.registration = say.url;
     field("registration", registration ? quote(registration) : "");
     field("accessibility", value("accessibility") ? quote(value("accessibility")) : "");
     var organiser = value("organiser");
