@@ -72,8 +72,13 @@ pub struct Problem {
 
 /// Reads a whole notation: a moment, a range or an open end.
 pub fn read(text: &str, context: &Context) -> Result<Written, Problem> {
+    read_one(text, context).map_err(|problem| two_times(text, context).unwrap_or(problem))
+}
+
+fn read_one(text: &str, context: &Context) -> Result<Written, Problem> {
     let normal = normalise(text);
     let (normal, open) = open_end(&normal);
+    let normal = all_day(&normal);
     let tokens = tokens(&normal).ok_or_else(|| unreadable(text, None, context))?;
     let mut sides = tokens.split(|t| *t == Token::Dash);
     let left = sides.next().unwrap_or_default();
@@ -131,6 +136,42 @@ fn open_end(text: &str) -> (String, bool) {
         }
     }
     (text, open)
+}
+
+/// Without the words that say an entry lasts the whole day (`koko päivän 17.11.`): a date alone
+/// says so already.
+fn all_day(text: &str) -> &str {
+    const WORDS: [&str; 5] = [
+        "koko päivän",
+        "koko päivä",
+        "hela dagen",
+        "all day",
+        "all-day",
+    ];
+    WORDS
+        .iter()
+        .find_map(|w| {
+            let rest = text.strip_prefix(w).or_else(|| text.strip_suffix(w))?;
+            Some(rest.trim_matches([' ', ',']))
+        })
+        .unwrap_or(text)
+}
+
+/// Two times in one notation (`ti 17.11. klo 14–15 ja to 19.11. klo 14–15`), as an announcement
+/// of two sessions writes them: an entry is one.
+fn two_times(text: &str, context: &Context) -> Option<Problem> {
+    const AND: [&str; 5] = [" ja ", " sekä ", " och ", " and ", " & "];
+    let separator = AND.iter().find(|and| text.contains(**and))?;
+    let parts: Vec<&str> = text.split(separator).map(str::trim).collect();
+    let times = parts
+        .iter()
+        .all(|part| part.contains(|c: char| c.is_ascii_digit()));
+    // The first alone is offered to write: it must read.
+    read_one(parts[0], context).ok()?;
+    times.then(|| Problem {
+        message: text!("when_two", text = text.trim()),
+        help: text!("when_two_help", first = parts[0]),
+    })
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -446,6 +487,9 @@ impl Side {
                 let year = written_year.or(other_date.map(|d| d.year()));
                 date(day, month, year, context, text)?
             }
+            (None, None) if self.has_time() || self.either.is_some() => {
+                context.day.ok_or_else(|| no_date(text, context))?
+            }
             (None, None) => context.day.ok_or_else(|| unreadable(text, None, context))?,
             _ => return Err(unreadable(text, None, context)),
         };
@@ -648,6 +692,24 @@ fn unreadable(text: &str, date: Option<Date>, context: &Context) -> Problem {
     Problem {
         message: text!("when_unreadable", text = text.trim()),
         help: text!("when_unreadable_help", example = example),
+    }
+}
+
+/// A time without its day (`klo 14–15`), where no other field gives one: the text with the
+/// week's first day before it.
+fn no_date(text: &str, context: &Context) -> Problem {
+    let date = context.week_start.unwrap_or(Date::constant(2026, 11, 17));
+    let weekday = context.lang.weekday(date.weekday(), false);
+    let day = match context.lang {
+        Lang::En => date.to_string(),
+        Lang::Fi | Lang::Sv => format!("{weekday} {}.{}.", date.day(), date.month()),
+    };
+    Problem {
+        message: text!("when_no_date", text = text.trim()),
+        help: text!(
+            "when_no_date_help",
+            example = format!("{day} {}", text.trim())
+        ),
     }
 }
 
@@ -864,5 +926,31 @@ mod tests {
         assert!(problem("huomenna").contains("huomenna"));
         assert!(problem("17.11. klo 14 - 18.11.").contains("17.11."));
         assert!(problem("2026-11-17 13:00:60").contains("13:00:60"));
+    }
+
+    #[test]
+    fn names_two_sessions_and_a_missing_day_with_what_to_write() {
+        let two = problem("ti 17.11. klo 14–15 ja to 19.11. klo 14–15");
+        assert!(two.contains("on kaksi aikaa"), "{two}");
+        assert!(two.contains("`ti 17.11. klo 14–15`"), "{two}");
+        // Words with `ja` that are not two times keep the general message.
+        assert!(!problem("ti ja ke").contains("kaksi aikaa"));
+        let alone = problem("klo 14–15");
+        assert!(alone.contains("päivä puuttuu"), "{alone}");
+        assert!(alone.contains("`ma 16.11. klo 14–15`"), "{alone}");
+        // What each offers reads.
+        assert_eq!(range("ti 17.11. klo 14–15").0, local("2026-11-17T14:00"));
+        assert_eq!(range("ma 16.11. klo 14–15").0, local("2026-11-16T14:00"));
+    }
+
+    #[test]
+    fn words_for_a_whole_day_are_a_date_alone() {
+        for text in [
+            "koko päivän 17.11.",
+            "17.11. koko päivä",
+            "ti 17.11., koko päivän",
+        ] {
+            assert_eq!(range(text), (day("2026-11-17"), None, false), "{text}");
+        }
     }
 }
