@@ -79,7 +79,7 @@ fn read_one(text: &str, context: &Context) -> Result<Written, Problem> {
     let normal = normalise(text);
     let (normal, open) = open_end(&normal);
     let normal = all_day(&normal);
-    let tokens = tokens(&normal).ok_or_else(|| unreadable(text, None, context))?;
+    let tokens = tokens(normal).ok_or_else(|| unreadable(text, None, context))?;
     let mut sides = tokens.split(|t| *t == Token::Dash);
     let left = sides.next().unwrap_or_default();
     let right = sides.next();
