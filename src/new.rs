@@ -184,7 +184,7 @@ pub fn entry(root: &Path, organiser: &str, title: &str, config: &Config) -> io::
          {title_field}: \"{title}\"\n\
          # Aika niin kuin ilmoituksessa: ti {d}.{m}. klo 14–15.30, klo 18.30 alkaen, {d}.–{e}.{m}.\n\
          {time}:\n\
-         # Paikan nimi, tai kentät nimi, osoite ja kunta; verkkotapahtumalle {online}: https://…\n\
+         # Paikka kenttinä: {{nimi: …, osoite: …, kunta: …}}; verkkotapahtumalle {online}: https://…\n\
          # (tai {online}: Teams, jos linkki lähetetään myöhemmin)\n\
          {place}:\n\
          # Yksi tai useampi pilkuilla erotettuina: {audiences}\n\

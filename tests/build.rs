@@ -679,3 +679,32 @@ fn new_writes_a_site_that_builds_and_never_overwrites() {
     let missing = viikko(&["new", "entry", "ei-ole", "X", "--root", root_arg]);
     assert_eq!(missing.status.code(), Some(2));
 }
+
+/// The entry the instructions page shows partners, saved as a file of its own, builds without a
+/// warning: the page does not teach what the build then warns about.
+#[test]
+fn the_instructions_example_entry_builds_without_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&repo().join("content"), &dir.path().join("content"));
+    let out = dir.path().join("public");
+    build_ok(dir.path(), &out);
+    let page = read(out.join("ohjeet/index.html"));
+    let code = &page[page.find("<code>---").unwrap() + "<code>".len()..];
+    let example = code[..code.find("</code>").unwrap()]
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&");
+    assert!(example.contains("kunta: Pori"), "{example}");
+    let file = dir
+        .path()
+        .join("content/programme/porin-kaupunki/esimerkki.md");
+    fs::write(&file, example).unwrap();
+    let report = build_ok(dir.path(), &out);
+    assert!(!report.contains("varoitus"), "{report}");
+    assert!(
+        out.join("ohjelma/porin-kaupunki/esimerkki/index.html")
+            .is_file()
+    );
+}

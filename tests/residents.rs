@@ -186,6 +186,42 @@ fn registration_by_e_mail_or_in_words_is_shown_as_written() {
     );
 }
 
+/// A place written on one line has no municipality, so the entry is on no municipality's page:
+/// a warning offers the place as fields, which put it there.
+#[test]
+fn a_place_without_its_municipality_is_warned_with_the_fields_to_write() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&repo().join("content"), &dir.path().join("content"));
+    let file = dir
+        .path()
+        .join("content/programme/porin-kaupunki/pilkut.md");
+    let entry = |place: &str| {
+        format!(
+            "---\notsikko: Pilkkukahvit\naika: ti 17.11. klo 14–15\npaikka: {place}\nkohderyhmä: kaikki\n---\n"
+        )
+    };
+    fs::write(&file, entry("Itätuulen asukastupa, Tuulikuja 4, Pori")).unwrap();
+    let out = dir.path().join("public");
+    let report = build_at(dir.path(), &out, "2026-11-10");
+    let offered = "{nimi: Itätuulen asukastupa, osoite: Tuulikuja 4, kunta: Pori}";
+    assert!(
+        report.contains("pilkut.md:4:1")
+            && report.contains("paikasta puuttuu kunta")
+            && report.contains(&format!("`paikka: {offered}`")),
+        "{report}"
+    );
+    let path = "ohjelma/porin-kaupunki/pilkut/";
+    assert!(
+        page(&out, path).contains("Pilkkukahvit"),
+        "published anyway"
+    );
+    assert!(!page(&out, "kunta/pori/").contains("Pilkkukahvit"));
+    fs::write(&file, entry(offered)).unwrap();
+    let report = build_at(dir.path(), &out, "2026-11-10");
+    assert!(!report.contains("varoitus"), "{report}");
+    assert!(page(&out, "kunta/pori/").contains("Pilkkukahvit"));
+}
+
 #[test]
 fn entries_for_everyone_and_municipalities_are_found_without_javascript() {
     let (_dir, out) = sample("2026-11-10");

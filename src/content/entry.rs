@@ -99,6 +99,12 @@ pub(super) fn read_entry(
     if let Some(when) = when.as_ref().filter(|_| week_known) {
         warn_outside_week(&mut fields, when, config);
     }
+    if let Some(place) = &entry.place
+        && place.municipality.is_none()
+        && entry.status != Status::MovedOnline
+    {
+        warn_no_municipality(&mut fields, place);
+    }
     if slugify(&stem).is_empty() {
         fields.error(
             "title",
@@ -305,6 +311,57 @@ pub(super) fn read_place(fields: &mut Fields) -> Option<Place> {
     let found = group.finish(&["name", "address", "municipality", "coordinates"]);
     fields.absorb(found);
     Some(place)
+}
+
+/// A place without its municipality is on no municipality's page, where residents look for what
+/// is near them. The place written as fields, its one line read as announcements write it
+/// (`Itätuulen asukastupa, Tuulikuja 4, Pori`: the parts with a number are the address, a last
+/// part without one the municipality).
+fn warn_no_municipality(fields: &mut Fields, place: &Place) {
+    let lang = fields.lang();
+    let written = [place.name.as_deref(), place.address.as_deref()];
+    let written = written.into_iter().flatten().collect::<Vec<_>>().join(", ");
+    let parts: Vec<&str> = written
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    let has_number = |part: &&str| part.contains(|c: char| c.is_ascii_digit());
+    let (name, rest, municipality) = match parts.as_slice() {
+        [name, rest @ .., last] if !has_number(last) => (*name, rest, *last),
+        [name, rest @ ..] => (*name, rest, "…"),
+        [] => return,
+    };
+    let (address, other): (Vec<&str>, Vec<&str>) =
+        rest.iter().copied().partition(|part| has_number(part));
+    let name = [name]
+        .into_iter()
+        .chain(other)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut shown = vec![(names::shown("name", lang), name)];
+    if !address.is_empty() {
+        shown.push((names::shown("address", lang), address.join(", ")));
+    }
+    shown.push((names::shown("municipality", lang), municipality.to_string()));
+    let shown: Vec<String> = shown
+        .iter()
+        .map(|(key, value)| format!("{key}: {}", flow_value(value)))
+        .collect();
+    let line = format!("{}: {{{}}}", names::shown("place", lang), shown.join(", "));
+    fields.warning(
+        "place",
+        text!("place_no_municipality"),
+        text!("place_no_municipality_help", line = line),
+    );
+}
+
+/// A value as it can stand inside `{…}`: quoted when it holds what would end it there.
+fn flow_value(value: &str) -> String {
+    match value.contains([',', ':', '{', '}', '[', ']', '#', '"', '\'']) {
+        true => format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\"")),
+        false => value.to_string(),
+    }
 }
 
 fn online_place(fields: &mut Fields, key: &str, name: &str) {
