@@ -188,3 +188,22 @@ fn year_by_year_figures_and_the_missing_ones() {
         "{text}"
     );
 }
+
+/// A series held at a place without its municipality gets the entries' warning, at its line.
+#[test]
+fn a_series_place_without_its_municipality_is_warned() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&repo().join("content"), &dir.path().join("content"));
+    let file = dir.path().join("content/series/so-sotessa-teams.md");
+    let text = read(&file).replace(
+        "verkossa: https://teams.example.fi/so-sotessa\n",
+        "paikka: Järjestötalo Mikaeli, Mikonkatu 1, Pori\n",
+    );
+    fs::write(&file, text).unwrap();
+    let report = build_ok(dir.path(), &dir.path().join("public"));
+    assert!(
+        report.contains("so-sotessa-teams.md:5:1")
+            && report.contains("{nimi: Järjestötalo Mikaeli, osoite: Mikonkatu 1, kunta: Pori}"),
+        "{report}"
+    );
+}

@@ -317,7 +317,7 @@ pub(super) fn read_place(fields: &mut Fields) -> Option<Place> {
 /// is near them. The place written as fields, its one line read as announcements write it
 /// (`Itätuulen asukastupa, Tuulikuja 4, Pori`: the parts with a number are the address, a last
 /// part without one the municipality).
-fn warn_no_municipality(fields: &mut Fields, place: &Place) {
+pub(super) fn warn_no_municipality(fields: &mut Fields, place: &Place) {
     let lang = fields.lang();
     let written = [place.name.as_deref(), place.address.as_deref()];
     let written = written.into_iter().flatten().collect::<Vec<_>>().join(", ");

@@ -63,6 +63,9 @@ pub(super) fn read_series_file(
         );
     }
     let place = read_place(&mut fields);
+    if let Some(place) = place.as_ref().filter(|p| p.municipality.is_none()) {
+        warn_no_municipality(&mut fields, place);
+    }
     let online = read_online(&mut fields);
     let audiences = read_audiences(&mut fields, config);
     let format = read_format(&mut fields, config);
