@@ -10,11 +10,25 @@ use std::path::Path;
 
 /// A copy of the sample site, built as on `day`.
 fn sample(day: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let (dir, out, _) = sample_with(day, &[]);
+    (dir, out)
+}
+
+/// A copy of the sample site with Porin kaupunki's entries `files` (name, text) added, built as
+/// on `day`: the folder, the output, and the build's report.
+fn sample_with(
+    day: &str,
+    files: &[(&str, String)],
+) -> (tempfile::TempDir, std::path::PathBuf, String) {
     let dir = tempfile::tempdir().unwrap();
     copy_tree(&repo().join("content"), &dir.path().join("content"));
+    for (name, text) in files {
+        let programme = dir.path().join("content/programme/porin-kaupunki");
+        fs::write(programme.join(format!("{name}.md")), text).unwrap();
+    }
     let out = dir.path().join("public");
-    build_at(dir.path(), &out, day);
-    (dir, out)
+    let report = build_at(dir.path(), &out, day);
+    (dir, out, report)
 }
 
 fn page(out: &Path, path: &str) -> String {
@@ -112,16 +126,11 @@ fn the_single_event_file_carries_the_registration_deadline_and_price() {
 /// joined from anywhere rather than at a place.
 #[test]
 fn an_online_entry_without_a_link_says_how_to_join() {
-    let dir = tempfile::tempdir().unwrap();
-    copy_tree(&repo().join("content"), &dir.path().join("content"));
     let told = "Teams, linkki lähetetään ilmoittautuneille";
-    fs::write(
-        dir.path().join("content/programme/porin-kaupunki/etakahvit.md"),
-        format!("---\notsikko: Etäkahvit\naika: ti 17.11. klo 14–15\nverkossa: {told}\nkohderyhmä: kaikki\n---\nTervetuloa.\n"),
-    )
-    .unwrap();
-    let out = dir.path().join("public");
-    build_at(dir.path(), &out, "2026-11-10");
+    let entry = format!(
+        "---\notsikko: Etäkahvit\naika: ti 17.11. klo 14–15\nverkossa: {told}\nkohderyhmä: kaikki\n---\nTervetuloa.\n"
+    );
+    let (_dir, out, _) = sample_with("2026-11-10", &[("etakahvit", entry)]);
     let path = "ohjelma/porin-kaupunki/etakahvit/";
     let html = page(&out, path);
     assert_eq!(fact(&html, "Verkossa"), format!("<dd>{told}"));
@@ -147,62 +156,57 @@ fn an_online_entry_without_a_link_says_how_to_join() {
 /// Registration as announcements write it: by e-mail, or in words.
 #[test]
 fn registration_by_e_mail_or_in_words_is_shown_as_written() {
-    let dir = tempfile::tempdir().unwrap();
-    copy_tree(&repo().join("content"), &dir.path().join("content"));
-    let programme = dir.path().join("content/programme/porin-kaupunki");
-    for (file, registration) in [
-        ("sahkopostilla", "matti.meikalainen@example.fi"),
-        ("sanoin", "10.11. mennessä puh. 044 123 4567"),
+    let entry = |name: &'static str, registration: &str| {
+        let text = format!(
+            "---\notsikko: Ilta {name}\naika: ti 17.11. klo 18–19\npaikka: {{nimi: Kirjasto, kunta: Pori}}\nkohderyhmä: kaikki\nilmoittautuminen: {registration}\n---\n"
+        );
+        (name, text)
+    };
+    let (_dir, out, report) = sample_with(
+        "2026-11-10",
+        &[
+            entry("sahkopostilla", "matti.meikalainen@example.fi"),
+            entry("sanoin", "10.11. mennessä puh. 044 123 4567"),
+        ],
+    );
+    assert!(!report.contains("varoitus"), "{report}");
+    let email = "matti.meikalainen@example.fi";
+    for (name, shown, in_feed) in [
+        (
+            "sahkopostilla",
+            format!("<a href=\"mailto:{email}\">{email}</a>"),
+            email,
+        ),
+        (
+            "sanoin",
+            "10.11. mennessä puh. 044 123 4567".into(),
+            "10.11. mennessä puh. 044 123 4567",
+        ),
     ] {
-        fs::write(
-            programme.join(format!("{file}.md")),
-            format!("---\notsikko: Ilta {file}\naika: ti 17.11. klo 18–19\npaikka: Kirjasto\nkohderyhmä: kaikki\nilmoittautuminen: {registration}\n---\n"),
-        )
-        .unwrap();
+        let path = format!("ohjelma/porin-kaupunki/{name}/");
+        assert_eq!(
+            fact(&page(&out, &path), "Ilmoittautuminen"),
+            format!("<dd>{shown}")
+        );
+        let ics = read(out.join(&path).join(format!("{name}.ics"))).replace("\r\n ", "");
+        assert!(
+            ics.contains(&format!("Ilmoittautuminen: {in_feed}\\n")),
+            "{ics}"
+        );
     }
-    let out = dir.path().join("public");
-    build_at(dir.path(), &out, "2026-11-10");
-    let path = "ohjelma/porin-kaupunki/sahkopostilla/";
-    let html = page(&out, path);
-    assert_eq!(
-        fact(&html, "Ilmoittautuminen"),
-        "<dd><a href=\"mailto:matti.meikalainen@example.fi\">matti.meikalainen@example.fi</a>"
-    );
-    let ics = read(out.join(path).join("sahkopostilla.ics")).replace("\r\n ", "");
-    assert!(
-        ics.contains("Ilmoittautuminen: matti.meikalainen@example.fi\\n"),
-        "{ics}"
-    );
-    let path = "ohjelma/porin-kaupunki/sanoin/";
-    let html = page(&out, path);
-    assert_eq!(
-        fact(&html, "Ilmoittautuminen"),
-        "<dd>10.11. mennessä puh. 044 123 4567"
-    );
-    let ics = read(out.join(path).join("sanoin.ics")).replace("\r\n ", "");
-    assert!(
-        ics.contains("Ilmoittautuminen: 10.11. mennessä puh. 044 123 4567\\n"),
-        "{ics}"
-    );
 }
 
 /// A place written on one line has no municipality, so the entry is on no municipality's page:
 /// a warning offers the place as fields, which put it there.
 #[test]
 fn a_place_without_its_municipality_is_warned_with_the_fields_to_write() {
-    let dir = tempfile::tempdir().unwrap();
-    copy_tree(&repo().join("content"), &dir.path().join("content"));
-    let file = dir
-        .path()
-        .join("content/programme/porin-kaupunki/pilkut.md");
     let entry = |place: &str| {
         format!(
             "---\notsikko: Pilkkukahvit\naika: ti 17.11. klo 14–15\npaikka: {place}\nkohderyhmä: kaikki\n---\n"
         )
     };
-    fs::write(&file, entry("Itätuulen asukastupa, Tuulikuja 4, Pori")).unwrap();
-    let out = dir.path().join("public");
-    let report = build_at(dir.path(), &out, "2026-11-10");
+    let one_line = entry("Itätuulen asukastupa, Tuulikuja 4, Pori");
+    let (dir, out, report) = sample_with("2026-11-10", &[("pilkut", one_line)]);
     let offered = "{nimi: Itätuulen asukastupa, osoite: Tuulikuja 4, kunta: Pori}";
     assert!(
         report.contains("pilkut.md:4:1")
@@ -216,6 +220,9 @@ fn a_place_without_its_municipality_is_warned_with_the_fields_to_write() {
         "published anyway"
     );
     assert!(!page(&out, "kunta/pori/").contains("Pilkkukahvit"));
+    let file = dir
+        .path()
+        .join("content/programme/porin-kaupunki/pilkut.md");
     fs::write(&file, entry(offered)).unwrap();
     let report = build_at(dir.path(), &out, "2026-11-10");
     assert!(!report.contains("varoitus"), "{report}");
