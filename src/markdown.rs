@@ -4,9 +4,11 @@
 //! so partners link the way their editor shows files; a link that leads nowhere is an error.
 //! Raw HTML is allowed but sanitised: no script, event handlers, frames or script URLs.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::utils::TextMergeWithOffset;
+use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 
 use crate::cache::Fingerprint;
 use crate::diagnostics::{Diagnostic, Span};
@@ -94,8 +96,10 @@ pub fn render(file: &SourceFile, body_offset: usize, links: &Links) -> Rendered 
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_SMART_PUNCTUATION;
+    let body = word_bullets(body);
+    // Text whole, as written: an address is not cut where `_` or `&` could have been markup.
     let events: Vec<(Event, std::ops::Range<usize>)> =
-        Parser::new_ext(body, options).into_offset_iter().collect();
+        TextMergeWithOffset::new(Parser::new_ext(&body, options).into_offset_iter()).collect();
 
     let mut problems = Vec::new();
     let mut looked_up = String::new();
@@ -103,8 +107,17 @@ pub fn render(file: &SourceFile, body_offset: usize, links: &Links) -> Rendered 
     let shift = heading_shift(&events);
     let mut ids = HeadingIds::default();
     let mut html_depth = 0;
+    // Inside a link, an image or a code block, an address is text.
+    let mut linked = 0;
     let mut out = Vec::with_capacity(events.len());
     for (i, (event, range)) in events.iter().enumerate() {
+        match event {
+            Event::Start(Tag::Link { .. } | Tag::Image { .. } | Tag::CodeBlock(_)) => linked += 1,
+            Event::End(TagEnd::Link | TagEnd::Image | TagEnd::CodeBlock) => linked -= 1,
+            Event::InlineHtml(html) if html.starts_with("<a ") => linked += 1,
+            Event::InlineHtml(html) if html.starts_with("</a") => linked -= 1,
+            _ => {}
+        }
         let event = match event {
             Event::Start(Tag::Heading {
                 level,
@@ -163,6 +176,10 @@ pub fn render(file: &SourceFile, body_offset: usize, links: &Links) -> Rendered 
                     id: id.clone(),
                 })
             }
+            Event::Text(text) if linked == 0 => {
+                push_linked(finnish_quotes(text), &mut out);
+                continue;
+            }
             Event::Text(text) => Event::Text(finnish_quotes(text)),
             Event::Html(html) | Event::InlineHtml(html) => {
                 raw_html = true;
@@ -189,6 +206,96 @@ pub fn render(file: &SourceFile, body_offset: usize, links: &Links) -> Rendered 
         problems,
         links: looked_up,
     }
+}
+
+/// Lines that start with the bullet a word processor pastes (`• kahvit`) as Markdown list items,
+/// which they were meant to be. The dash is padded to the bullet's length, so that every
+/// position a problem is reported at stays where it was written.
+fn word_bullets(body: &str) -> Cow<'_, str> {
+    const BULLETS: [char; 5] = ['•', '◦', '▪', '·', '\u{F0B7}'];
+    if !body.contains(BULLETS) {
+        return Cow::Borrowed(body);
+    }
+    let mut out = String::with_capacity(body.len());
+    for line in body.split_inclusive('\n') {
+        let rest = line.trim_start_matches([' ', '\t']);
+        let bullet = rest.chars().next().filter(|c| BULLETS.contains(c));
+        match bullet.filter(|b| rest[b.len_utf8()..].starts_with([' ', '\t'])) {
+            Some(bullet) => {
+                out.push_str(&line[..line.len() - rest.len()]);
+                out.push('-');
+                out.push_str(&" ".repeat(bullet.len_utf8() - 1));
+                out.push_str(&rest[bullet.len_utf8()..]);
+            }
+            None => out.push_str(line),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Text, with the addresses written in it (`https://…`, `www.…`, an e-mail address) as links:
+/// a reader expects to follow an address they see, on a phone above all.
+fn push_linked<'a>(text: CowStr<'a>, out: &mut Vec<Event<'a>>) {
+    let found = addresses(&text);
+    if found.is_empty() {
+        out.push(Event::Text(text));
+        return;
+    }
+    let piece = |range: std::ops::Range<usize>| Event::Text(text[range].to_string().into());
+    let mut at = 0;
+    for (start, end, dest) in found {
+        if start > at {
+            out.push(piece(at..start));
+        }
+        out.push(Event::Start(Tag::Link {
+            link_type: LinkType::Autolink,
+            dest_url: dest.into(),
+            title: "".into(),
+            id: "".into(),
+        }));
+        out.push(piece(start..end));
+        out.push(Event::End(TagEnd::Link));
+        at = end;
+    }
+    if at < text.len() {
+        out.push(piece(at..text.len()));
+    }
+}
+
+/// Where each address in `text` is, and where it leads. A word is one without the punctuation
+/// around it (`(www.example.fi).`), keeping a closing bracket it opened itself.
+fn addresses(text: &str) -> Vec<(usize, usize, String)> {
+    let mut found = Vec::new();
+    let mut at = 0;
+    for word in text.split_inclusive(char::is_whitespace) {
+        let start = at + (word.len() - word.trim_start_matches(['(', '<', '"', '”', '\'']).len());
+        at += word.len();
+        let mut end = at - (word.len() - word.trim_end().len());
+        while let Some(last) = text[start..end].chars().next_back() {
+            let opened =
+                text[start..end].matches('(').count() >= text[start..end].matches(')').count();
+            let trailing = ".,;:!?\"'”>".contains(last) || (last == ')' && !opened);
+            if !trailing {
+                break;
+            }
+            end -= last.len_utf8();
+        }
+        let core = &text[start..end];
+        let lower = core.to_lowercase();
+        let dest = if lower.starts_with("https://") || lower.starts_with("http://") {
+            core.to_string()
+        } else if lower.starts_with("www.") && core[4..].contains('.') {
+            format!("https://{core}")
+        } else if crate::content::fields::is_email(core) {
+            format!("mailto:{core}")
+        } else {
+            continue;
+        };
+        if dest.starts_with("mailto:") || crate::content::fields::check_url(&dest).is_ok() {
+            found.push((start, end, dest));
+        }
+    }
+    found
 }
 
 /// Moves headings so the body's top level is `h2`: the page title is the only `h1`.
@@ -450,7 +557,10 @@ fn plain_text(events: &[Event]) -> String {
             Event::Start(Tag::Link { dest_url, .. }) => link.push(dest_url.to_string()),
             Event::End(TagEnd::Link) => {
                 if let Some(url) = link.pop().filter(|u| u.starts_with("http")) {
-                    if !text.ends_with(&url) {
+                    let written = url
+                        .trim_start_matches("https://")
+                        .trim_start_matches("http://");
+                    if !text.ends_with(written) {
                         text.push_str(&format!(" ({url})"));
                     }
                 }
@@ -532,6 +642,40 @@ mod tests {
                 base_path: "/rsv/",
             },
         )
+    }
+
+    #[test]
+    fn addresses_written_as_text_become_links() {
+        let body = "Katso www.example.fi/a, (https://fi.wikipedia.org/wiki/Pori_(kaupunki)) tai \
+                    kysy matti@example.fi. Ei javascript:alert(1).\n\n\
+                    [https://x.example.fi](https://x.example.fi) `https://koodi.example.fi`\n";
+        let html = render_body(body).html;
+        for link in [
+            "<a href=\"https://www.example.fi/a\">www.example.fi/a</a>,",
+            "(<a href=\"https://fi.wikipedia.org/wiki/Pori_(kaupunki)\">https://fi.wikipedia.org/wiki/Pori_(kaupunki)</a>)",
+            "<a href=\"mailto:matti@example.fi\">matti@example.fi</a>.",
+            "<a href=\"https://x.example.fi\">https://x.example.fi</a>",
+            "<code>https://koodi.example.fi</code>",
+        ] {
+            assert!(html.contains(link), "{link} not in {html}");
+        }
+        assert_eq!(html.matches("<a ").count(), 4, "{html}");
+    }
+
+    #[test]
+    fn a_word_processors_bullets_are_a_list_and_positions_stay() {
+        let r = render_body("Ohjelma:\n\n• kahvit\n  ◦ [x](puuttuu.md)\n");
+        assert!(
+            r.html
+                .contains("<ul>\n<li>kahvit</li>\n<li><a href=\"#\">x</a></li>"),
+            "{}",
+            r.html
+        );
+        let span = r.problems[0].span.as_ref().unwrap();
+        assert_eq!((span.line, span.column), (7, 5));
+        // Not a bullet without the space after it, nor in the middle of a line.
+        let html = render_body("•kahvit · keskustelu\n").html;
+        assert!(!html.contains("<li>"), "{html}");
     }
 
     #[test]
