@@ -65,6 +65,7 @@ pub fn view(site: &Site, t: &Translations) -> Value {
             "outside": t.get("form_outside_week"),
             "end": t.get("form_end_before_start"),
             "where": t.get("form_need_where"),
+            "municipality": t.get("form_no_municipality"),
             "audience": t.get("form_need_audience"),
             "url": t.get("form_need_url"),
             "copied": t.get("form_copied"),

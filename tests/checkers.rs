@@ -307,7 +307,7 @@ fn a_file_made_by_the_entry_form_passes_check_unchanged() {
             "title": "Näyttely #1",
             "organiser": "*", "new_organiser": "Uusi Yhdistys ry",
             "date": "2026-11-19",
-            "place": "Kirjasto",
+            "place": "Kirjasto", "municipality": "Pori",
             "registration": "matti@example.fi",
             "audience": ["kaikki"]
         },
@@ -318,6 +318,10 @@ fn a_file_made_by_the_entry_form_passes_check_unchanged() {
             "online": "Teams, linkki lähetetään ilmoittautuneille",
             "registration": "10.11. mennessä: matti@example.fi",
             "audience": ["kaikki"]
+        },
+        {
+            "title": "Ilman kuntaa", "organiser": "porin-kaupunki",
+            "date": "2026-11-18", "place": "Kirjasto", "audience": ["kaikki"]
         },
         {
             "title": "Väärin", "organiser": "porin-kaupunki",
@@ -333,8 +337,21 @@ fn a_file_made_by_the_entry_form_passes_check_unchanged() {
         .arg("/rsv/")
         .arg(&list)))
     .unwrap();
-    assert_eq!(results.len(), 5);
+    assert_eq!(results.len(), 6);
     let wrong = results.pop().unwrap();
+    // A place without its municipality is told, as the build warns, but the file is made.
+    let unplaced = results.pop().unwrap();
+    assert!(
+        unplaced["errors"].to_string().contains("Kunta puuttuu"),
+        "{unplaced}"
+    );
+    assert!(
+        unplaced["status"]
+            .as_str()
+            .unwrap()
+            .contains("Tiedosto on valmis"),
+        "{unplaced}"
+    );
     let errors = wrong["errors"].to_string();
     assert!(
         errors.contains("Päättymisajan pitää olla alkamisajan jälkeen."),

@@ -106,6 +106,8 @@
     if (!linkOrWords(online)) problems.where = say.url;
     field("online", online ? quote(online) : "");
     if (!place && !address && !online) problems.where = say.where;
+    // As the build warns: told, not blocking.
+    if ((place || address) && !town && !problems.where) problems.where = say.municipality;
     var audiences = Array.prototype.filter.call(form.elements.audience, function (box) {
       return box.checked;
     }).map(function (box) { return box.value; });
@@ -131,7 +133,8 @@
       var input = form.elements[key === "where" ? "place" : key === "audience" ? "audience" : key];
       if (input && input.setAttribute) input.setAttribute("aria-invalid", message ? "true" : "false");
     });
-    var blocking = Object.keys(problems).filter(function (key) { return key !== "date" || problems.date !== say.outside; });
+    var warnings = [say.outside, say.municipality];
+    var blocking = Object.keys(problems).filter(function (key) { return warnings.indexOf(problems[key]) < 0; });
     status.textContent = blocking.length ? say.missing
       : say.ready.replace("{file}", file).replace("{folder}", "content/programme/" + (folder || "…") + "/");
     out.textContent = text;
