@@ -434,7 +434,7 @@ fn description(site: &Site, t: &Translations, entry: &Entry) -> String {
             registration.email().or(registration.url.as_deref()),
             registration.note.as_deref(),
         ];
-        let how = how.into_iter().flatten().collect::<Vec<_>>().join(". ");
+        let how = how.into_iter().flatten().collect::<Vec<_>>().join("\n");
         if !how.is_empty() {
             line.push_str(&format!(": {how}"));
         }

@@ -314,38 +314,20 @@ pub(super) fn read_place(fields: &mut Fields) -> Option<Place> {
 }
 
 /// A place without its municipality is on no municipality's page, where residents look for what
-/// is near them. The place written as fields, its one line read as announcements write it
-/// (`Itätuulen asukastupa, Tuulikuja 4, Pori`: the parts with a number are the address, a last
-/// part without one the municipality).
+/// is near them. The warning offers the place as fields: as written, or read from its one line.
 pub(super) fn warn_no_municipality(fields: &mut Fields, place: &Place) {
     let lang = fields.lang();
-    let written = [place.name.as_deref(), place.address.as_deref()];
-    let written = written.into_iter().flatten().collect::<Vec<_>>().join(", ");
-    let parts: Vec<&str> = written
-        .split(',')
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .collect();
-    let has_number = |part: &&str| part.contains(|c: char| c.is_ascii_digit());
-    let (name, rest, municipality) = match parts.as_slice() {
-        [name, rest @ .., last] if !has_number(last) => (*name, rest, *last),
-        [name, rest @ ..] => (*name, rest, "…"),
-        [] => return,
+    let name = place.name.as_deref().unwrap_or_default();
+    let (name, address, municipality) = match &place.address {
+        Some(address) => (name.to_string(), Some(address.clone()), "…".to_string()),
+        None => one_line_place(name),
     };
-    let (address, other): (Vec<&str>, Vec<&str>) =
-        rest.iter().copied().partition(|part| has_number(part));
-    let name = [name]
-        .into_iter()
-        .chain(other)
-        .collect::<Vec<_>>()
-        .join(", ");
     let mut shown = vec![(names::shown("name", lang), name)];
-    if !address.is_empty() {
-        shown.push((names::shown("address", lang), address.join(", ")));
-    }
-    shown.push((names::shown("municipality", lang), municipality.to_string()));
+    shown.extend(address.map(|a| (names::shown("address", lang), a)));
+    shown.push((names::shown("municipality", lang), municipality));
     let shown: Vec<String> = shown
         .iter()
+        .filter(|(_, value)| !value.is_empty())
         .map(|(key, value)| format!("{key}: {}", flow_value(value)))
         .collect();
     let line = format!("{}: {{{}}}", names::shown("place", lang), shown.join(", "));
@@ -356,6 +338,31 @@ pub(super) fn warn_no_municipality(fields: &mut Fields, place: &Place) {
     );
 }
 
+/// A place on one line as announcements write it (`Itätuulen asukastupa, Tuulikuja 4, Pori`):
+/// its name, its address (the parts with a number) and its municipality (a last part without
+/// one, else `…` to fill in).
+fn one_line_place(text: &str) -> (String, Option<String>, String) {
+    let parts: Vec<&str> = text
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    let has_number = |part: &str| part.contains(|c: char| c.is_ascii_digit());
+    let (first, rest, municipality) = match parts.as_slice() {
+        [first, rest @ .., last] if !has_number(last) => (*first, rest, *last),
+        [first, rest @ ..] => (*first, rest, "…"),
+        [] => (text, &[][..], "…"),
+    };
+    let (address, other): (Vec<&str>, Vec<&str>) = rest.iter().partition(|p| has_number(p));
+    let name = [first]
+        .into_iter()
+        .chain(other)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let address = (!address.is_empty()).then(|| address.join(", "));
+    (name, address, municipality.to_string())
+}
+
 /// A value as it can stand inside `{…}`: quoted when it holds what would end it there.
 fn flow_value(value: &str) -> String {
     match value.contains([',', ':', '{', '}', '[', ']', '#', '"', '\'']) {
@@ -364,6 +371,7 @@ fn flow_value(value: &str) -> String {
     }
 }
 
+/// Reports `name`, written as the place under `key`, as a way of meeting online.
 fn online_place(fields: &mut Fields, key: &str, name: &str) {
     let online = names::shown("online", fields.lang());
     fields.error(
@@ -673,6 +681,33 @@ pub(super) fn warn_outside_week(fields: &mut Fields, when: &When, config: &Confi
                 week = lang.date_range(week.start, week.end)
             ),
             text!("when_outside_week_help"),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::one_line_place;
+
+    #[test]
+    fn a_place_on_one_line_is_read_as_announcements_write_it() {
+        let read = one_line_place;
+        let owned = |name: &str, address: Option<&str>, municipality: &str| {
+            (
+                name.to_string(),
+                address.map(str::to_string),
+                municipality.to_string(),
+            )
+        };
+        assert_eq!(
+            read("Itätuulen asukastupa, Tuulikuja 4, Pori"),
+            owned("Itätuulen asukastupa", Some("Tuulikuja 4"), "Pori")
+        );
+        assert_eq!(read("Kirjasto, Pori"), owned("Kirjasto", None, "Pori"));
+        assert_eq!(read("Kirjasto"), owned("Kirjasto", None, "…"));
+        assert_eq!(
+            read("Kahvila Koivu, yläkerta, Tie 2"),
+            owned("Kahvila Koivu, yläkerta", Some("Tie 2"), "…")
         );
     }
 }
