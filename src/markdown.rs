@@ -213,13 +213,14 @@ pub fn render(file: &SourceFile, body_offset: usize, links: &Links) -> Rendered 
 /// position a problem is reported at stays where it was written.
 fn word_bullets(body: &str) -> Cow<'_, str> {
     const BULLETS: [char; 5] = ['•', '◦', '▪', '·', '\u{F0B7}'];
-    if !body.contains(BULLETS) {
+    let bulleted = |line: &str| line.trim_start_matches([' ', '\t']).starts_with(BULLETS);
+    if !body.split('\n').any(bulleted) {
         return Cow::Borrowed(body);
     }
     let mut out = String::with_capacity(body.len());
     for line in body.split_inclusive('\n') {
         let rest = line.trim_start_matches([' ', '\t']);
-        let bullet = rest.chars().next().filter(|c| BULLETS.contains(c));
+        let bullet = rest.chars().next().filter(|_| bulleted(line));
         match bullet.filter(|b| rest[b.len_utf8()..].starts_with([' ', '\t'])) {
             Some(bullet) => {
                 out.push_str(&line[..line.len() - rest.len()]);
@@ -236,7 +237,14 @@ fn word_bullets(body: &str) -> Cow<'_, str> {
 /// Text, with the addresses written in it (`https://…`, `www.…`, an e-mail address) as links:
 /// a reader expects to follow an address they see, on a phone above all.
 fn push_linked<'a>(text: CowStr<'a>, out: &mut Vec<Event<'a>>) {
-    let found = addresses(&text);
+    // Most text has no address: these searches are fast, the word by word reading is not.
+    let any = ["://", "www.", "WWW.", "@"]
+        .iter()
+        .any(|mark| text.contains(mark));
+    let found = match any {
+        true => addresses(&text),
+        false => Vec::new(),
+    };
     if found.is_empty() {
         out.push(Event::Text(text));
         return;
@@ -281,10 +289,17 @@ fn addresses(text: &str) -> Vec<(usize, usize, String)> {
             end -= last.len_utf8();
         }
         let core = &text[start..end];
-        let lower = core.to_lowercase();
-        let dest = if lower.starts_with("https://") || lower.starts_with("http://") {
+        // Every address has a dot or an `@`: most words are passed over here.
+        if !core.contains(['.', '@']) {
+            continue;
+        }
+        let starts = |prefix: &str| {
+            core.get(..prefix.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
+        };
+        let dest = if starts("https://") || starts("http://") {
             core.to_string()
-        } else if lower.starts_with("www.") && core[4..].contains('.') {
+        } else if starts("www.") && core[4..].contains('.') {
             format!("https://{core}")
         } else if crate::content::fields::is_email(core) {
             format!("mailto:{core}")

@@ -920,12 +920,10 @@ fn scalar_text(value: &Value) -> String {
     }
 }
 
-/// Checks that a text is an absolute `http(s)` URL with a host and nothing that could break out
-/// of an attribute.
 /// Whether `text` is an e-mail address, one that a `mailto:` link can carry.
 pub fn is_email(text: &str) -> bool {
     text.split_once('@')
-        .is_some_and(|(user, host)| !user.is_empty() && host.contains('.'))
+        .is_some_and(|(user, host)| !user.is_empty() && host.contains('.') && !host.contains('@'))
         && !text.contains(char::is_whitespace)
         && !text.contains(['<', '>', '"', ',', ';', ':', '?', '&', '#'])
 }
@@ -941,6 +939,8 @@ pub fn is_address(text: &str) -> bool {
         || (word && text.contains(['.', '/', ':', '@']))
 }
 
+/// Checks that a text is an absolute `http(s)` URL with a host and nothing that could break out
+/// of an attribute.
 pub fn check_url(text: &str) -> Result<(), Text> {
     let lower = text.to_ascii_lowercase();
     let rest = lower
