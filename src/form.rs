@@ -66,6 +66,7 @@ pub fn view(site: &Site, t: &Translations) -> Value {
             "end": t.get("form_end_before_start"),
             "where": t.get("form_need_where"),
             "municipality": t.get("form_no_municipality"),
+            "place_online": t.get("form_place_online"),
             "audience": t.get("form_need_audience"),
             "url": t.get("form_need_url"),
             "copied": t.get("form_copied"),
@@ -73,6 +74,7 @@ pub fn view(site: &Site, t: &Translations) -> Value {
             "missing": t.get("form_missing"),
         },
         "week": {"start": site.config.week.start.to_string(), "end": site.config.week.end.to_string()},
+        "online_place_words": crate::content::ONLINE_PLACE_WORDS,
     });
     let instructions = crate::instructions::view(site, t);
     json!({

@@ -320,6 +320,10 @@ fn a_file_made_by_the_entry_form_passes_check_unchanged() {
             "audience": ["kaikki"]
         },
         {
+            "title": "Teamsissa", "organiser": "porin-kaupunki",
+            "date": "2026-11-18", "place": "Teams", "audience": ["kaikki"]
+        },
+        {
             "title": "Ilman kuntaa", "organiser": "porin-kaupunki",
             "date": "2026-11-18", "place": "Kirjasto", "audience": ["kaikki"]
         },
@@ -337,10 +341,23 @@ fn a_file_made_by_the_entry_form_passes_check_unchanged() {
         .arg("/rsv/")
         .arg(&list)))
     .unwrap();
-    assert_eq!(results.len(), 6);
+    assert_eq!(results.len(), 7);
     let wrong = results.pop().unwrap();
     // A place without its municipality is told, as the build warns, but the file is made.
     let unplaced = results.pop().unwrap();
+    // A place that is only Teams is refused, as the build refuses it.
+    let teams = results.pop().unwrap();
+    assert!(
+        teams["errors"].to_string().contains("ei ole paikka"),
+        "{teams}"
+    );
+    assert!(
+        teams["status"]
+            .as_str()
+            .unwrap()
+            .contains("Täytä merkityt kohdat"),
+        "{teams}"
+    );
     assert!(
         unplaced["errors"].to_string().contains("Kunta puuttuu"),
         "{unplaced}"

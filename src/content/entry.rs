@@ -400,32 +400,34 @@ pub(super) fn read_online(fields: &mut Fields) -> Option<Online> {
     }
 }
 
+/// The first words of a place that is only a way of meeting online (`paikka: Teams`). Only
+/// words that name no place one can go to: not `meet`, nor `internet` (a café).
+pub const ONLINE_PLACE_WORDS: [&str; 16] = [
+    "teams",
+    "teamsissa",
+    "microsoft",
+    "zoom",
+    "zoomissa",
+    "webex",
+    "skype",
+    "verkossa",
+    "etänä",
+    "etäyhteys",
+    "etäyhteydellä",
+    "online",
+    "webinaari",
+    "webinar",
+    "distans",
+    "digitalt",
+];
+
 /// A place named as only a way of meeting online (`paikka: Teams`), which no one can go to: the
 /// site would list it among the places, and not among what can be joined from anywhere.
 fn names_online(name: &str) -> bool {
-    // Only words that name no place one can go to: not `meet`, nor `internet` (a café).
-    const WORDS: [&str; 16] = [
-        "teams",
-        "teamsissa",
-        "microsoft",
-        "zoom",
-        "zoomissa",
-        "webex",
-        "skype",
-        "verkossa",
-        "etänä",
-        "etäyhteys",
-        "etäyhteydellä",
-        "online",
-        "webinaari",
-        "webinar",
-        "distans",
-        "digitalt",
-    ];
     let first = name
         .split(|c: char| !c.is_alphanumeric())
         .find(|w| !w.is_empty());
-    first.is_some_and(|word| WORDS.contains(&word.to_lowercase().as_str()))
+    first.is_some_and(|word| ONLINE_PLACE_WORDS.contains(&word.to_lowercase().as_str()))
 }
 
 /// `coordinates: [61.48, 21.79]`: latitude and longitude, in degrees.

@@ -13,6 +13,7 @@ mod series;
 mod site;
 pub mod when;
 
+pub use entry::ONLINE_PLACE_WORDS;
 use entry::*;
 use memo::*;
 use organiser::*;

@@ -106,6 +106,10 @@
     if (!linkOrWords(online)) problems.where = say.url;
     field("online", online ? quote(online) : "");
     if (!place && !address && !online) problems.where = say.where;
+    // A place that is only a way of meeting online, as the build refuses it.
+    var first = (place.toLowerCase().match(/[\p{L}\p{N}]+/u) || [""])[0];
+    var onlinePlace = !address && !town && settings.online_place_words.indexOf(first) >= 0;
+    if (onlinePlace && !problems.where) problems.where = say.place_online;
     // As the build warns: told, not blocking.
     if ((place || address) && !town && !problems.where) problems.where = say.municipality;
     var audiences = Array.prototype.filter.call(form.elements.audience, function (box) {
