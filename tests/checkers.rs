@@ -342,53 +342,33 @@ fn a_file_made_by_the_entry_form_passes_check_unchanged() {
         .arg(&list)))
     .unwrap();
     assert_eq!(results.len(), 7);
-    let wrong = results.pop().unwrap();
+    // What the form shows for an entry: these errors, and a status saying `status`.
+    let shows = |result: &serde_json::Value, errors: &[&str], status: &str| {
+        let shown = result["errors"].to_string();
+        assert!(errors.iter().all(|e| shown.contains(e)), "{result}");
+        assert!(
+            result["status"].as_str().unwrap().contains(status),
+            "{result}"
+        );
+    };
+    let blocked = "Täytä merkityt kohdat";
+    shows(
+        &results.pop().unwrap(),
+        &[
+            "Päättymisajan pitää olla alkamisajan jälkeen.",
+            "Valitse vähintään yksi kohderyhmä.",
+            "Verkko-osoitteen pitää alkaa https://.",
+        ],
+        blocked,
+    );
     // A place without its municipality is told, as the build warns, but the file is made.
-    let unplaced = results.pop().unwrap();
+    shows(
+        &results.pop().unwrap(),
+        &["Kunta puuttuu"],
+        "Tiedosto on valmis",
+    );
     // A place that is only Teams is refused, as the build refuses it.
-    let teams = results.pop().unwrap();
-    assert!(
-        teams["errors"].to_string().contains("ei ole paikka"),
-        "{teams}"
-    );
-    assert!(
-        teams["status"]
-            .as_str()
-            .unwrap()
-            .contains("Täytä merkityt kohdat"),
-        "{teams}"
-    );
-    assert!(
-        unplaced["errors"].to_string().contains("Kunta puuttuu"),
-        "{unplaced}"
-    );
-    assert!(
-        unplaced["status"]
-            .as_str()
-            .unwrap()
-            .contains("Tiedosto on valmis"),
-        "{unplaced}"
-    );
-    let errors = wrong["errors"].to_string();
-    assert!(
-        errors.contains("Päättymisajan pitää olla alkamisajan jälkeen."),
-        "{wrong}"
-    );
-    assert!(
-        errors.contains("Valitse vähintään yksi kohderyhmä."),
-        "{wrong}"
-    );
-    assert!(
-        errors.contains("Verkko-osoitteen pitää alkaa https://."),
-        "{wrong}"
-    );
-    assert!(
-        wrong["status"]
-            .as_str()
-            .unwrap()
-            .contains("Täytä merkityt kohdat"),
-        "{wrong}"
-    );
+    shows(&results.pop().unwrap(), &["ei ole paikka"], blocked);
     let root = site.path();
     let new = viikko(&[
         "new",
